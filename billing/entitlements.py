@@ -1,0 +1,93 @@
+"""What a merchant may use: the one place that decides it (issue 2). Everything else asks here."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Merchant, Subscription
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """What a merchant's package in force allows on one day.
+
+    `order_quota` is the month's included orders; None only where a quoted deal left it open.
+    """
+
+    package_code: str | None
+    flows: frozenset[int]
+    order_status: bool
+    stock: bool
+    price_lists: bool
+    multishop: bool
+    max_shops: int
+    plugins: bool
+    key_account_manager: bool
+    order_quota: int | None
+
+    @property
+    def has_subscription(self) -> bool:
+        return self.package_code is not None
+
+    def allows_flow(self, flow: int) -> bool:
+        return flow in self.flows
+
+
+# No subscription in force: nothing may be switched on; orders already in flight are never dropped
+# by this (the ledger decides that), they only count as overage.
+NOTHING = Entitlements(
+    package_code=None,
+    flows=frozenset(),
+    order_status=False,
+    stock=False,
+    price_lists=False,
+    multishop=False,
+    max_shops=0,
+    plugins=False,
+    key_account_manager=False,
+    order_quota=0,
+)
+
+
+def subscription_in_force(merchant: Merchant, on: date | None = None) -> Subscription | None:
+    """The subscription in force on `on` (default: today in Europe/Stockholm), or None.
+
+    The latest start date not after `on` wins, so an upgrade from a date replaces the earlier
+    package from that date on; an ended subscription is not in force after its end date.
+    """
+    on = on or timezone.localdate()
+    return (
+        Subscription.objects.filter(merchant=merchant, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("package")
+        .order_by("-start_date", "-created_at")
+        .first()
+    )
+
+
+def entitlements_for(merchant: Merchant, on: date | None = None) -> Entitlements:
+    """Return what `merchant` may use on `on` (default today). Never raises for a missing subscription."""
+    subscription = subscription_in_force(merchant, on)
+    if subscription is None:
+        return NOTHING
+    return entitlements_of(subscription)
+
+
+def entitlements_of(subscription: Subscription) -> Entitlements:
+    """Pure: the entitlements a subscription grants (no queries beyond its loaded package)."""
+    package = subscription.package
+    max_shops = package.included_shops + subscription.extra_shops if package.multishop else 1
+    return Entitlements(
+        package_code=package.code,
+        flows=frozenset(package.flows),
+        order_status=package.order_status,
+        stock=package.stock,
+        price_lists=package.price_lists,
+        multishop=package.multishop,
+        max_shops=max_shops,
+        plugins=package.plugins,
+        key_account_manager=package.key_account_manager,
+        order_quota=subscription.orders_per_month,
+    )

@@ -1,0 +1,155 @@
+"""Who the customer is and what they bought: the tenant, its members, the package catalogue and
+subscriptions. What a merchant may use is decided in billing/entitlements.py, nowhere else."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Merchant(models.Model):
+    """The tenant: one customer company. Every merchant-facing object hangs off one of these."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
+        permissions = [
+            ("onboard_merchants", _("Can onboard merchants and configure their connections")),
+            ("view_billing", _("Can see billing for every merchant")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in a merchant. A user may belong to several merchants."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "merchant"], name="membership_once_per_merchant")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.merchant} ({self.role})"
+
+
+class Package(models.Model):
+    """A row of the package catalogue (domain.md "Packages"). Money in SEK, ex VAT.
+
+    A null price or quota means "quoted per subscription" (Premium).
+    """
+
+    FLOW_CHOICES = {1: _("#1 Ecom: Starweb rules"), 2: _("#2 ERP: Specter rules"), 3: _("#3 Combo")}
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    monthly_price = models.DecimalField(_("monthly price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    installation_fee = models.DecimalField(_("installation fee"), max_digits=10, decimal_places=2, null=True, blank=True)
+    orders_per_month = models.PositiveIntegerField(_("orders per month"), null=True, blank=True)
+    flows = models.JSONField(_("flows"), default=list, help_text=_("Which flows (1, 2, 3) the package allows."))
+    order_status = models.BooleanField(_("order status"), default=False)
+    stock = models.BooleanField(_("stock"), default=False)
+    price_lists = models.BooleanField(_("price lists"), default=False)
+    multishop = models.BooleanField(_("multishop"), default=False)
+    plugins = models.BooleanField(_("plugins"), default=False)
+    key_account_manager = models.BooleanField(_("key account manager"), default=False)
+    included_shops = models.PositiveSmallIntegerField(_("included webshops"), default=1)
+    extra_shop_monthly_price = models.DecimalField(
+        _("price per extra webshop and month"), max_digits=10, decimal_places=2, default=Decimal("295.00")
+    )
+    binding_months = models.PositiveSmallIntegerField(_("binding period (months)"), default=3)
+    notice_months = models.PositiveSmallIntegerField(_("notice (months)"), default=1)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("for sale"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_quoted(self) -> bool:
+        return self.monthly_price is None or self.orders_per_month is None
+
+    def clean(self):
+        if not self.flows or any(flow not in self.FLOW_CHOICES for flow in self.flows):
+            raise ValidationError({"flows": _("Choose one or more of the flows 1, 2 and 3.")})
+
+
+class Subscription(models.Model):
+    """A merchant's package from a start date. The latest one started on a day is in force that day;
+    an upgrade or downgrade is a new subscription from its date."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="subscriptions")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="subscriptions")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    extra_shops = models.PositiveSmallIntegerField(_("extra webshops"), default=0)
+    # Premium (and any quoted deal): the agreed figures replace the catalogue's.
+    quoted_monthly_price = models.DecimalField(
+        _("quoted monthly price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    quoted_installation_fee = models.DecimalField(
+        _("quoted installation fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    quoted_orders_per_month = models.PositiveIntegerField(_("quoted orders per month"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["merchant", "-start_date"]
+        indexes = [models.Index(fields=["merchant", "start_date"])]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self):
+        return f"{self.merchant} – {self.package} {_('from')} {self.start_date}"
+
+    @property
+    def monthly_price(self) -> Decimal | None:
+        return self.quoted_monthly_price if self.quoted_monthly_price is not None else self.package.monthly_price
+
+    @property
+    def orders_per_month(self) -> int | None:
+        if self.quoted_orders_per_month is not None:
+            return self.quoted_orders_per_month
+        return self.package.orders_per_month
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.package_id and self.package.is_quoted:
+            if self.quoted_monthly_price is None:
+                errors["quoted_monthly_price"] = _("This package is quoted: enter the agreed monthly price.")
+            if self.quoted_orders_per_month is None:
+                errors["quoted_orders_per_month"] = _("This package is quoted: enter the agreed orders per month.")
+        if self.extra_shops and self.package_id and not self.package.multishop:
+            errors["extra_shops"] = _("Extra webshops need a package with multishop (400 or higher).")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Connection
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    # Secrets are not editable here (EncryptedTextField is editable=False) and never displayed.
+    list_display = ["name", "merchant", "starweb_base_url", "specter_smb_id", "updated_at"]
+    search_fields = ["name", "merchant__name"]

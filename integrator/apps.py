@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IntegratorConfig(AppConfig):
+    """The project itself: management commands (serve, seed_demo), shared templates tags."""
+
+    name = "integrator"
+    verbose_name = "integrator"

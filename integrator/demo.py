@@ -1,0 +1,89 @@
+"""The demo world of `make run`: merchants, users of every role, a connection wired to the simulator.
+
+Idempotent: running it again keeps every row and resets nothing a person changed, except that the
+demo users' passwords are set back to the ones printed, so the printed logins always work.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from billing.models import Membership, Merchant, Package, Subscription
+from billing.roles import BILLING_ADMINS, INTEGRATION_STAFF
+from connections.models import Connection
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str  # shown in the banner
+
+
+OWNER = DemoUser("agare@demobutiken.se", "demo-agare-2026", "merchant owner (Demobutiken AB)")
+OTHER_OWNER = DemoUser("agare@annanhandel.se", "demo-annan-2026", "merchant owner (Annan Handel AB)")
+STAFF = DemoUser("personal@integrator.local", "demo-personal-2026", "integration staff")
+BILLING = DemoUser("fakturering@integrator.local", "demo-faktura-2026", "billing admin")
+DEMO_USERS = [OWNER, STAFF, BILLING, OTHER_OWNER]
+
+DEMO_MERCHANT = "Demobutiken AB"
+
+
+def _user(demo: DemoUser, **flags):
+    user, _created = get_user_model().objects.get_or_create(username=demo.username, defaults={"email": demo.username})
+    for name, value in flags.items():
+        setattr(user, name, value)
+    user.set_password(demo.password)
+    user.save()
+    return user
+
+
+def _merchant(name: str, org_number: str, owner, package_code: str, start: date) -> Merchant:
+    merchant, _created = Merchant.objects.get_or_create(
+        name=name, defaults={"org_number": org_number, "contact_email": owner.email}
+    )
+    Membership.objects.get_or_create(user=owner, merchant=merchant, defaults={"role": Membership.Role.OWNER})
+    if not merchant.subscriptions.exists():
+        Subscription.objects.create(merchant=merchant, package=Package.objects.get(code=package_code), start_date=start)
+    return merchant
+
+
+@transaction.atomic
+def seed() -> Merchant:
+    """Create (or keep) the demo world and return the demo merchant."""
+    first_of_month = timezone.localdate().replace(day=1)
+    owner = _user(OWNER)
+    other_owner = _user(OTHER_OWNER)
+    staff = _user(STAFF, is_staff=True)
+    staff.groups.add(Group.objects.get(name=INTEGRATION_STAFF))
+    billing = _user(BILLING, is_staff=True)
+    billing.groups.add(Group.objects.get(name=BILLING_ADMINS))
+
+    merchant = _merchant(DEMO_MERCHANT, "556677-8899", owner, "200", first_of_month)
+    _merchant("Annan Handel AB", "559900-1122", other_owner, "100", first_of_month)
+
+    Connection.objects.get_or_create(
+        merchant=merchant,
+        name="Demobutiken – Starweb ↔ Specter",
+        defaults={
+            # The simulator answers under our own host; see simulator/urls.py.
+            "starweb_base_url": f"{settings.PUBLIC_BASE_URL}/sim/starweb/api/v2",
+            "starweb_client_id": "demo-client",
+            "starweb_client_secret": "demo-client-secret",
+            "specter_smb_id": "1001",
+            "specter_md5key": "demo-md5key",
+        },
+    )
+    return merchant
+
+
+def banner(base_url: str) -> str:
+    width = max(len(u.username) for u in DEMO_USERS)
+    lines = [f"Open {base_url}/ and log in as one of the demo users:"]
+    lines += [f"  {u.username:<{width}}  password {u.password:<20} {u.role}" for u in DEMO_USERS]
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+"""`make run`'s last step: the web server and the django-q2 worker together, stopped together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from integrator import demo
+
+
+class Command(BaseCommand):
+    help = "Run gunicorn and one qcluster together. Ctrl-C (or SIGTERM) stops both cleanly."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, web_workers, threads, **options):
+        web = [
+            sys.executable, "-m", "gunicorn", "integrator.wsgi",
+            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", str(threads),
+            "--graceful-timeout", "5", "--access-logfile", "-",
+        ]
+        worker = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "qcluster"]
+        children = [subprocess.Popen(web), subprocess.Popen(worker)]
+        stopping = False
+
+        def stop(signum, _frame):
+            nonlocal stopping
+            stopping = True
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
+        base_url = f"http://{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + worker). Ctrl-C stops both.\n"))
+        if settings.SIMULATOR_ENABLED:
+            self.stdout.write(demo.banner(base_url) + "\n")
+
+        # 1. Wait until one child ends (a crash, or our own stop). 2. Stop the other. 3. Reap both.
+        while all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        if not stopping:
+            self.stderr.write("A process ended unexpectedly; stopping the other.")
+            stop(signal.SIGTERM, None)
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
+        if failed and not stopping:
+            sys.exit(1)

@@ -1,0 +1,28 @@
+"""URL wiring only."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from health_check.views import HealthCheckView
+
+from billing import views as billing_views
+
+health = HealthCheckView.as_view(
+    checks=[
+        "health_check.checks.Database",
+        "syncflows.health.QueueBacklog",
+        "syncflows.health.WorkerHeartbeatCheck",
+    ]
+)
+
+urlpatterns = [
+    path("", billing_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
+    path("backoffice/", admin.site.urls),
+    path("", include("billing.urls")),
+]
+
+if settings.SIMULATOR_ENABLED:
+    urlpatterns.append(path("sim/", include("simulator.urls")))

@@ -1,0 +1,26 @@
+"""The periodic work, kept in step with the code after every migrate (idempotent)."""
+
+from django.utils import timezone
+from django_q.models import Schedule
+
+# name -> (function, minutes between runs). Frequent schedules never catch up (Q_CLUSTER catch_up=False).
+SCHEDULES = {
+    "worker heartbeat": ("syncflows.tasks.heartbeat", 1),
+}
+
+
+def ensure_schedules(**_signal_kwargs) -> None:
+    for name, (func, minutes) in SCHEDULES.items():
+        schedule, created = Schedule.objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": minutes,
+                "repeats": -1,
+                "next_run": timezone.now(),  # first run as soon as a worker starts
+            },
+        )
+        if not created and (schedule.func, schedule.minutes) != (func, minutes):
+            schedule.func, schedule.minutes, schedule.schedule_type = func, minutes, Schedule.MINUTES
+            schedule.save(update_fields=["func", "minutes", "schedule_type"])
