@@ -1,3 +1,8 @@
-"""The simulated outside systems' own URL prefixes (filled in by the clients/simulator issue)."""
+"""The simulated outside systems, each under its own URL prefix (mounted at /sim/ when enabled)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("starweb/", include("simulator.starweb.urls")),
+    path("specter/", include("simulator.specter.urls")),
+]

@@ -1,7 +1,7 @@
 """`make run` and development: the embedded default (SQLite, ORM broker) wired to the simulator."""
 
 from .base import *  # noqa: F401,F403
-from .base import INSTALLED_APPS, env
+from .base import INSTALLED_APPS, PUBLIC_BASE_URL, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SIMULATOR_ENABLED = True
@@ -9,3 +9,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.
 # Serve static files straight from the source folders (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Specter's simulated API answers on our own host (simulator/specter).
+SPECTER_API_URL = env.str("SPECTER_API_URL", default=f"{PUBLIC_BASE_URL}/sim/specter/")
