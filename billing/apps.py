@@ -8,7 +8,10 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from .catalogue import ensure_catalogue
         from .roles import ensure_groups
 
-        # Permissions exist only after migrate has run, so groups are kept in step after it.
+        # Permissions exist only after migrate has run, so groups are kept in step after it; the
+        # catalogue is restored after a flush too (flush emits post_migrate).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="billing.ensure_groups")
+        post_migrate.connect(ensure_catalogue, sender=self, dispatch_uid="billing.ensure_catalogue")

@@ -1,0 +1,57 @@
+"""The demo world that `make run` seeds: every role can log in and lands on its home page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from billing.models import Merchant, Subscription
+from connections.models import Connection
+from integrator import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return tuple(m.objects.count() for m in (get_user_model(), Merchant, Subscription, Connection))
+
+
+def test_seeding_twice_keeps_one_of_everything(capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first == (4, 2, 2, 1)
+    assert demo.OWNER.username in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "user, home",
+    [(demo.STAFF, "billing:staff_home"), (demo.BILLING, "billing:billing_home"), (demo.OWNER, "billing:merchant_home")],
+)
+def test_each_printed_login_works_and_lands_on_its_role_home(user, home):
+    demo.seed()
+    client = Client()
+    response = client.post(reverse("login"), {"username": user.username, "password": user.password}, follow=True)
+    assert response.status_code == 200
+    assert response.resolver_match.view_name == home
+
+
+def test_the_demo_owner_gets_404_for_the_other_demo_merchant():
+    demo.seed()
+    other = Merchant.objects.get(name="Annan Handel AB")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=demo.OWNER.username))
+    assert client.get(reverse("billing:merchant_home", args=[other.pk])).status_code == 404
+
+
+def test_the_demo_connection_keeps_its_credentials_encrypted_and_points_at_the_simulator(settings):
+    connection = Connection.objects.get(merchant=demo.seed())
+    assert connection.specter_md5key.reveal() == "demo-md5key"
+    assert connection.starweb_base_url.startswith(settings.PUBLIC_BASE_URL + "/sim/starweb/")
+
+
+def test_the_demo_refuses_to_seed_where_the_simulator_is_off(settings):
+    settings.SIMULATOR_ENABLED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
