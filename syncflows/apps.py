@@ -8,6 +8,10 @@ class SyncflowsConfig(AppConfig):
     verbose_name = _("Sync flows")
 
     def ready(self):
+        from django_q.signals import post_spawn
+
         from .schedules import ensure_schedules
+        from .tasks import beat_on_spawn
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="syncflows.ensure_schedules")
+        post_spawn.connect(beat_on_spawn, dispatch_uid="syncflows.beat_on_spawn")
