@@ -11,3 +11,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Specter's simulated API answers on our own host (simulator/specter).
 SPECTER_API_URL = env.str("SPECTER_API_URL", default=f"{PUBLIC_BASE_URL}/sim/specter/")
+# No collected static files here: WhiteNoise serves from the source folders (finders).
+STATIC_ROOT = None

@@ -75,7 +75,12 @@ def test_serve_runs_web_and_worker_together_and_ctrl_c_stops_both(demo_env):
         assert set(health.values()) == {"OK"}
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            raise AssertionError("serve did not stop within 30 s of Ctrl-C:\n" + output[-3000:]) from None
     assert process.returncode == 0, output[-2000:]
     assert "agare@demobutiken.se" in output  # the logins are printed
     with pytest.raises(ProcessLookupError):

@@ -1,5 +1,6 @@
 """`make run`'s last step: the web server and the django-q2 worker together, stopped together."""
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -10,6 +11,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from integrator import demo
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel SIGTERM the child if this process dies without cleaning up (kill -9)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class Command(BaseCommand):
@@ -28,7 +37,9 @@ class Command(BaseCommand):
             "--graceful-timeout", "5", "--access-logfile", "-",
         ]
         worker = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "qcluster"]
-        children = [subprocess.Popen(web), subprocess.Popen(worker)]
+        # Each child in its own session: a terminal's Ctrl-C reaches only us, and we stop each child
+        # exactly once (django-q2's cluster can hang when it gets SIGINT and SIGTERM together).
+        children = [subprocess.Popen(cmd, start_new_session=True, preexec_fn=_die_with_parent) for cmd in (web, worker)]
         stopping = False
 
         def stop(signum, _frame):
