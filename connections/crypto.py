@@ -48,22 +48,23 @@ def encrypt(plaintext: str) -> str:
     return current().encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
+def _open(operation, token: str, failure: str) -> bytes:
+    """Apply a MultiFernet operation to `token`; any failure becomes CredentialDecryptionError.
+
+    `from None`: a chained exception could carry the token into a traceback.
+    """
+    try:
+        return operation(token.encode("ascii"))
+    except (InvalidToken, UnicodeError, ValueError):
+        raise CredentialDecryptionError(failure) from None
+
+
 def decrypt(token: str) -> str:
     """Return the plaintext of `token`. Raises CredentialDecryptionError if no key opens it."""
-    try:
-        return current().decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeError, ValueError):
-        # `from None`: the chained exception could carry the token into a traceback.
-        raise CredentialDecryptionError(
-            "A stored credential could not be decrypted with the configured CREDENTIALS_KEYS."
-        ) from None
+    plaintext = _open(current().decrypt, token, "A stored credential could not be decrypted with the configured CREDENTIALS_KEYS.")
+    return plaintext.decode("utf-8")
 
 
 def rotate(token: str) -> str:
     """Re-encrypt `token` with the newest key. Raises CredentialDecryptionError if no key opens it."""
-    try:
-        return current().rotate(token.encode("ascii")).decode("ascii")
-    except (InvalidToken, UnicodeError, ValueError):
-        raise CredentialDecryptionError(
-            "A stored credential could not be re-encrypted: no configured key opens it."
-        ) from None
+    return _open(current().rotate, token, "A stored credential could not be re-encrypted: no configured key opens it.").decode("ascii")

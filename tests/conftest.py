@@ -53,11 +53,16 @@ def anonymous_client() -> Client:
     return Client()
 
 
+def _user_in_group(group_name: str):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
 @pytest.fixture
 def staff_user(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=INTEGRATION_STAFF))
-    return user
+    """An integration specialist (the "Integration staff" group)."""
+    return _user_in_group(INTEGRATION_STAFF)
 
 
 @pytest.fixture
@@ -67,9 +72,8 @@ def staff_client(staff_user) -> Client:
 
 @pytest.fixture
 def billing_admin(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=BILLING_ADMINS))
-    return user
+    """A member of the "Billing admins" group."""
+    return _user_in_group(BILLING_ADMINS)
 
 
 @pytest.fixture

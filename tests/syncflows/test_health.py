@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_q.models import OrmQ, Schedule
 
 from syncflows.models import WorkerHeartbeat
+from tests.syncflows.factories import WorkerHeartbeatFactory
 from syncflows.tasks import heartbeat
 
 # The health view runs its checks in worker threads, which must see committed rows.
@@ -24,6 +25,12 @@ def test_health_fails_until_a_worker_has_beaten(client):
     assert "no worker has reported yet" in response.json()["WorkerHeartbeatCheck()"]
 
 
+def test_the_heartbeat_task_records_this_host():
+    heartbeat()
+    heartbeat()
+    assert WorkerHeartbeat.objects.count() == 1
+
+
 def test_health_is_ok_with_a_fresh_heartbeat_and_an_empty_queue(client):
     heartbeat()
     response = _health(client)
@@ -32,7 +39,7 @@ def test_health_is_ok_with_a_fresh_heartbeat_and_an_empty_queue(client):
 
 
 def test_health_fails_when_the_last_heartbeat_is_too_old(client, settings):
-    WorkerHeartbeat.objects.create(host="w1", beat_at=timezone.now() - settings.HEALTH_MAX_HEARTBEAT_AGE - timedelta(seconds=5))
+    WorkerHeartbeatFactory(beat_at=timezone.now() - settings.HEALTH_MAX_HEARTBEAT_AGE - timedelta(seconds=5))
     assert "heartbeat" in _health(client).json()["WorkerHeartbeatCheck()"]
 
 
