@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Merchant, Subscription
+from .periods import last_day
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,19 @@ def subscription_in_force(merchant: Merchant, on: date | None = None) -> Subscri
     return (
         Subscription.objects.filter(merchant=merchant, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("package")
+        .order_by("-start_date", "-created_at")
+        .first()
+    )
+
+
+def subscription_for_month(merchant: Merchant | str, month: date) -> Subscription | None:
+    """The subscription whose quota and fee apply to a billing month: the one in force on the
+    month's last day, or, if the merchant left during the month, the last one in force in it."""
+    merchant_id = getattr(merchant, "pk", merchant)
+    return (
+        Subscription.objects.filter(merchant_id=merchant_id, start_date__lte=last_day(month))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
         .select_related("package")
         .order_by("-start_date", "-created_at")
         .first()

@@ -79,6 +79,14 @@ class Package(models.Model):
     extra_shop_monthly_price = models.DecimalField(
         _("price per extra webshop and month"), max_digits=10, decimal_places=2, default=Decimal("295.00")
     )
+    start_package_hours = models.DecimalField(
+        _("hours in the start package"), max_digits=6, decimal_places=2, default=Decimal("3.00"),
+        help_text=_("Delivery, installation, training and configuration; what is left stays on the service account."),
+    )
+    overage_price_per_order = models.DecimalField(
+        _("price per order over the quota"), max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty: orders over the quota are counted but not charged (a quoted deal covers them)."),
+    )
     binding_months = models.PositiveSmallIntegerField(_("binding period (months)"), default=3)
     notice_months = models.PositiveSmallIntegerField(_("notice (months)"), default=1)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -95,6 +103,11 @@ class Package(models.Model):
     @property
     def is_quoted(self) -> bool:
         return self.monthly_price is None or self.orders_per_month is None
+
+    @property
+    def overage_price(self) -> Decimal:
+        """Price of one order over the quota (0 where none is set)."""
+        return self.overage_price_per_order if self.overage_price_per_order is not None else Decimal("0")
 
     def clean(self):
         if not self.flows or any(flow not in self.FLOW_CHOICES for flow in self.flows):
@@ -119,6 +132,7 @@ class Subscription(models.Model):
         _("quoted installation fee"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     quoted_orders_per_month = models.PositiveIntegerField(_("quoted orders per month"), null=True, blank=True)
+    notice_given_on = models.DateField(_("notice given on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
