@@ -8,6 +8,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from . import audit
         from .catalogue import ensure_catalogue
         from .roles import ensure_groups
 
@@ -15,3 +16,4 @@ class BillingConfig(AppConfig):
         # catalogue is restored after a flush too (flush emits post_migrate).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="billing.ensure_groups")
         post_migrate.connect(ensure_catalogue, sender=self, dispatch_uid="billing.ensure_catalogue")
+        audit.register()

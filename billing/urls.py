@@ -1,11 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import admin_pages, home, staff
 
 app_name = "billing"
 
 urlpatterns = [
-    path("m/<uuid:merchant_id>/", views.merchant_home, name="merchant_home"),
-    path("staff/", views.staff_home, name="staff_home"),
-    path("billing/", views.billing_home, name="billing_home"),
+    path("m/<uuid:merchant_id>/", home.merchant_home, name="merchant_home"),
+    path("staff/", staff.customers, name="staff_home"),
+    path("staff/customers/new/", staff.new_customer, name="staff_new_customer"),
+    path("staff/customers/<uuid:merchant_id>/", staff.customer, name="staff_merchant"),
+    path("staff/customers/<uuid:merchant_id>/<slug:action>/", staff.customer_action, name="staff_merchant_action"),
+    path("billing/", admin_pages.dashboard_page, name="billing_home"),
+    path("billing/export.csv", admin_pages.dashboard_csv, name="billing_csv"),
+    path("billing/merchants/<uuid:merchant_id>/", admin_pages.invoice_page, name="invoice"),
+    path("billing/catalogue/", admin_pages.catalogue, name="catalogue"),
+    path("billing/catalogue/packages/<str:code>/", admin_pages.package_edit, name="package_edit"),
+    path("billing/catalogue/hour-packs/new/", admin_pages.hour_pack_edit, name="hour_pack_new"),
+    path("billing/catalogue/hour-packs/<int:pk>/", admin_pages.hour_pack_edit, name="hour_pack_edit"),
 ]

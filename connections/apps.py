@@ -7,4 +7,11 @@ class ConnectionsConfig(AppConfig):
     verbose_name = _("Connections")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from . import checks  # noqa: F401  registers the credential-key system check
+        from .models import Connection
+
+        # Secrets are excluded: the audit trail never records their values, not even encrypted.
+        auditlog.register(Connection, exclude_fields=["starweb_client_secret", "specter_md5key"])
+        from . import onboarding  # noqa: F401  ticks "credentials received" on the staff checklist

@@ -9,11 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Merchant
+from billing.models.core import MerchantOwned
 
 from .fields import EncryptedTextField
 
 
-class Connection(models.Model):
+class Connection(MerchantOwned, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="connections")
     name = models.CharField(_("name"), max_length=200)

@@ -10,7 +10,9 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from billing import audit
 from billing.models import Membership, Merchant
+from billing.roles import is_integration_staff
 
 
 def membership_or_404(user, merchant_id) -> Membership:
@@ -40,14 +42,24 @@ def for_merchant_or_404(merchant: Merchant, model_or_queryset: type[Model] | Que
 
 def merchant_view(view):
     """Decorate a view taking `merchant_id`: login required (anonymous → login page), then the
-    membership is checked and set as `request.membership` and `request.merchant` (others → 404)."""
+    membership is checked and set as `request.membership` and `request.merchant` (others → 404).
+
+    Integration staff may open any merchant's pages as the merchant sees them (issue 5); each such
+    visit is recorded in the audit trail, and `request.staff_view` is True for the banner.
+    """
 
     @login_required
     @wraps(view)
     def wrapper(request, merchant_id, *args, **kwargs):
-        membership = membership_or_404(request.user, merchant_id)
-        request.membership = membership
-        request.merchant = membership.merchant
+        request.staff_view = False
+        if is_integration_staff(request.user) and not request.user.memberships.filter(merchant_id=merchant_id).exists():
+            request.membership = None
+            request.merchant = get_object_or_404(Merchant, pk=merchant_id)
+            request.staff_view = True
+            audit.record_staff_access(request.merchant)
+        else:
+            request.membership = membership_or_404(request.user, merchant_id)
+            request.merchant = request.membership.merchant
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -59,7 +71,7 @@ def owner_view(view):
     @merchant_view
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.membership.role != Membership.Role.OWNER:
+        if request.membership is None or request.membership.role != Membership.Role.OWNER:
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from billing import views as billing_views
+from billing.views import home as billing_views
 
 health = HealthCheckView.as_view(
     checks=[

@@ -10,6 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class MerchantOwned:
+    """Mixin for rows that belong to one merchant: their audit entries carry it (billing/audit.py)."""
+
+
 class Merchant(models.Model):
     """The tenant: one customer company. Every merchant-facing object hangs off one of these."""
 
@@ -32,8 +36,11 @@ class Merchant(models.Model):
     def __str__(self):
         return self.name
 
+    def get_additional_data(self):
+        return {"merchant": str(self.pk)}
 
-class Membership(models.Model):
+
+class Membership(MerchantOwned, models.Model):
     """A user's place in a merchant. A user may belong to several merchants."""
 
     class Role(models.TextChoices):
@@ -114,7 +121,7 @@ class Package(models.Model):
             raise ValidationError({"flows": _("Choose one or more of the flows 1, 2 and 3.")})
 
 
-class Subscription(models.Model):
+class Subscription(MerchantOwned, models.Model):
     """A merchant's package from a start date. The latest one started on a day is in force that day;
     an upgrade or downgrade is a new subscription from its date."""
 

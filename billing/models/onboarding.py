@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 
-from .core import Merchant
+from .core import Merchant, MerchantOwned
 
 
-class OnboardingStep(models.Model):
+class OnboardingStep(MerchantOwned, models.Model):
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="onboarding_steps")
     step = models.CharField(max_length=40)
     done_at = models.DateTimeField()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .core import Merchant
+from .core import Merchant, MerchantOwned
 
 
 class HourPack(models.Model):
@@ -27,7 +27,7 @@ class HourPack(models.Model):
         return f"{self.name} ({self.hours} h)"
 
 
-class HourPurchase(models.Model):
+class HourPurchase(MerchantOwned, models.Model):
     """Hours put on a merchant's service account: the start package, or an hour pack."""
 
     class Kind(models.TextChoices):
@@ -53,7 +53,7 @@ class HourPurchase(models.Model):
         return int(self.hours * 60)
 
 
-class WorkLog(models.Model):
+class WorkLog(MerchantOwned, models.Model):
     """Work done for a merchant, drawn from the service account; minutes rounded up to started half hours."""
 
     class Category(models.TextChoices):
@@ -84,3 +84,4 @@ class WorkLog(models.Model):
     def save(self, *args, **kwargs):
         self.minutes = self.rounded(self.minutes)
         super().save(*args, **kwargs)
+

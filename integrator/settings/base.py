@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "health_check",
     "django_q",
+    "auditlog",
     "integrator",
     "billing",
     "connections",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the logged-in user as the actor of every audit-log entry.
+    "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +127,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 # Behind a reverse proxy: how many proxies stand in front (their X-Forwarded-For is trusted).
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+
+# Audit trail (django-auditlog): changes are stored as JSON; secrets are never registered fields.
+AUDITLOG_STORE_JSON_CHANGES = True
+# The client address behind a proxy is the first X-Forwarded-For entry; our proxy sets it.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -77,4 +77,4 @@ def test_staff_see_every_merchant_with_its_package(staff_client, merchant, other
 def test_billing_admins_see_the_monthly_recurring_revenue(billing_client, merchant, other_merchant):
     response = billing_client.get(reverse("billing:billing_home"))
     # Two merchants on package 200 at 495 kr each.
-    assert response.context["mrr"] == 990
+    assert response.context["totals"]["mrr"] == 990

@@ -30,7 +30,7 @@ def test_each_role_logs_in_and_lands_on_its_home(page, live_server, screenshot, 
     demo.seed()
     _log_in(page, live_server.url, user)
     page.wait_for_url(re.compile(path))
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.get_by_role("heading", level=1).inner_text().startswith(heading)
     screenshot("home")
 
 
