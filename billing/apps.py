@@ -17,3 +17,15 @@ class BillingConfig(AppConfig):
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="billing.ensure_groups")
         post_migrate.connect(ensure_catalogue, sender=self, dispatch_uid="billing.ensure_catalogue")
         audit.register()
+
+        from django.core.cache import cache
+        from django.db.models.signals import post_delete, post_save
+
+        from .forms import PACKAGE_CHOICES_KEY
+        from .models import Package
+
+        def forget_package_choices(**_kwargs):
+            cache.delete(PACKAGE_CHOICES_KEY)
+
+        post_save.connect(forget_package_choices, sender=Package, dispatch_uid="billing.package_choices_saved")
+        post_delete.connect(forget_package_choices, sender=Package, dispatch_uid="billing.package_choices_deleted")

@@ -10,13 +10,10 @@ from auditlog.signals import accessed
 from .models import HourPurchase, Membership, Merchant, OnboardingStep, Package, Subscription, WorkLog
 
 
-def merchant_data(merchant_id) -> dict:
-    return {"merchant": str(merchant_id)}
-
-
 def register() -> None:
     """Register billing's models (called once from BillingConfig.ready)."""
-    auditlog.register(Merchant)
+    # Own fields only: the reverse relations would fill every entry with noise.
+    auditlog.register(Merchant, include_fields=["name", "org_number", "contact_email", "is_active"])
     auditlog.register(Package)
     for model in (Membership, Subscription, HourPurchase, WorkLog, OnboardingStep):
         auditlog.register(model)

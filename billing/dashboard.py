@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+    Case, Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window,
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from .models import Merchant, MonthlyUsage, Subscription
+from .models import MonthlyUsage, Subscription
 from .periods import last_day
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -27,35 +27,40 @@ SORTS = {
 }
 
 
-def billed_merchants(month: date) -> QuerySet[Merchant]:
-    """Every merchant with a subscription for `month`, annotated with the month's billing figures."""
-    in_force = (
-        Subscription.objects.filter(merchant=OuterRef("pk"), start_date__lte=last_day(month))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+def billed_merchants(month: date) -> QuerySet[Subscription]:
+    """One row per merchant billed for `month`: the subscription whose quota and fee apply to it
+    (billing.entitlements.subscription_for_month, in SQL), annotated with the month's figures.
+
+    Built from the subscription side so that package and merchant are plain joins and each row
+    costs two index lookups (is this the month's subscription? the month's usage counter).
+    """
+    active = Q(start_date__lte=last_day(month)) & (Q(end_date__isnull=True) | Q(end_date__gte=month))
+    latest = (
+        Subscription.objects.filter(active, merchant=OuterRef("merchant_id"))
         .order_by("-start_date", "-created_at")
+        .values("pk")[:1]
     )
-
-    def current(field, output_field=None):
-        return Subquery(in_force.values(field)[:1], output_field=output_field)
-
-    usage = MonthlyUsage.objects.filter(merchant=OuterRef("pk"), month=month).values("orders")[:1]
-    rows = Merchant.objects.annotate(
-        package_code=current("package__code"),
-        package_name=current("package__name"),
-        quota=Coalesce(current("quoted_orders_per_month"), current("package__orders_per_month")),
-        monthly_fee=Coalesce(current("quoted_monthly_price", MONEY), current("package__monthly_price", MONEY), ZERO),
-        extra_shops=Coalesce(current("extra_shops"), Value(0)),
-        extra_shop_price=Coalesce(current("package__extra_shop_monthly_price", MONEY), ZERO),
-        set_overage_price=current("package__overage_price_per_order", MONEY),
-        orders=Coalesce(Subquery(usage), Value(0)),
-    ).filter(package_code__isnull=False)
+    usage = MonthlyUsage.objects.filter(merchant=OuterRef("merchant_id"), month=month).values("orders")[:1]
+    rows = (
+        Subscription.objects.filter(active, pk=Subquery(latest))
+        .annotate(
+            name=F("merchant__name"),
+            org_number=F("merchant__org_number"),
+            package_code=F("package__code"),
+            package_name=F("package__name"),
+            quota=Coalesce("quoted_orders_per_month", "package__orders_per_month"),
+            monthly_fee=Coalesce("quoted_monthly_price", "package__monthly_price", ZERO, output_field=MONEY),
+            extra_shop_price=F("package__extra_shop_monthly_price"),
+            overage_price=Coalesce("package__overage_price_per_order", ZERO, output_field=MONEY),
+            orders=Coalesce(Subquery(usage), Value(0)),
+        )
+    )
     return rows.annotate(
         overage=Case(When(quota__isnull=True, then=Value(0)), default=Greatest(F("orders") - F("quota"), Value(0))),
         used_pct=Case(
             When(Q(quota__isnull=True) | Q(quota=0), then=Value(None, output_field=FloatField())),
             default=ExpressionWrapper(F("orders") * 100.0 / F("quota"), output_field=FloatField()),
         ),
-        overage_price=Coalesce("set_overage_price", ZERO),
         extra_shops_fee=ExpressionWrapper(F("extra_shops") * F("extra_shop_price"), output_field=MONEY),
     ).annotate(
         overage_fee=ExpressionWrapper(F("overage") * F("overage_price"), output_field=MONEY),
@@ -72,9 +77,9 @@ class Filters:
     sort: str = "name"  # a key of SORTS, "-" in front for descending
 
 
-def apply(rows: QuerySet[Merchant], filters: Filters) -> QuerySet[Merchant]:
+def apply(rows: QuerySet[Subscription], filters: Filters) -> QuerySet[Subscription]:
     if filters.search:
-        rows = rows.filter(Q(name__icontains=filters.search) | Q(org_number__icontains=filters.search))
+        rows = rows.filter(Q(merchant__name__icontains=filters.search) | Q(merchant__org_number__icontains=filters.search))
     if filters.package:
         rows = rows.filter(package_code=filters.package)
     if filters.over_quota:
@@ -82,14 +87,37 @@ def apply(rows: QuerySet[Merchant], filters: Filters) -> QuerySet[Merchant]:
     descending = filters.sort.startswith("-")
     field = SORTS.get(filters.sort.lstrip("-"), "name")
     order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-    return rows.order_by(order, "name", "pk")
+    return rows.order_by(order, "name", "merchant_id")
 
 
-def totals(rows: QuerySet[Merchant]) -> dict:
+TOTALS = ("merchant_count", "total_orders", "total_overage", "mrr", "overage_revenue", "total_revenue")
+
+
+def page_with_totals(rows: QuerySet[Subscription], offset: int, limit: int) -> tuple[list[Subscription], dict | None]:
+    """One query: a page of rows, each carrying the totals over ALL filtered rows (window functions).
+
+    Returns (rows, totals); totals is None when the page is empty (ask `totals()` then).
+    """
+    page = list(
+        rows.annotate(
+            merchant_count=Window(Count("merchant_id")),
+            total_orders=Window(Sum("orders")),
+            total_overage=Window(Sum("overage")),
+            mrr=Window(Sum(F("monthly_fee") + F("extra_shops_fee"), output_field=MONEY)),
+            overage_revenue=Window(Sum("overage_fee")),
+            total_revenue=Window(Sum("revenue")),
+        )[offset: offset + limit]
+    )
+    if not page:
+        return page, None
+    return page, {name: getattr(page[0], name) or 0 for name in TOTALS}
+
+
+def totals(rows: QuerySet[Subscription]) -> dict:
     """One query: how many merchants, orders, overage orders, MRR (fees + extra shops) and overage revenue."""
     # The keys must differ from the annotations' names, or Django replaces the annotation.
     return rows.order_by().aggregate(
-        merchant_count=Count("pk"),
+        merchant_count=Count("merchant_id"),
         total_orders=Coalesce(Sum("orders"), Value(0)),
         total_overage=Coalesce(Sum("overage"), Value(0)),
         mrr=Coalesce(Sum(F("monthly_fee") + F("extra_shops_fee"), output_field=MONEY), ZERO),

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +104,20 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].choices = [("", _("All packages"))] + list(Package.objects.values_list("code", "name"))
+        self.fields["package"].choices = [("", _("All packages"))] + package_choices()
+
+
+PACKAGE_CHOICES_KEY = "billing:package-choices"
+
+
+def package_choices() -> list[tuple[str, str]]:
+    """(code, name) of every package, cached: the dashboard shows it on every request. A saved or
+    deleted package clears the cache (billing/apps.py)."""
+    choices = cache.get(PACKAGE_CHOICES_KEY)
+    if choices is None:
+        choices = list(Package.objects.values_list("code", "name"))
+        cache.set(PACKAGE_CHOICES_KEY, choices, 300)
+    return choices
 
 
 def month_choices(current: date, count: int = 24) -> list[date]:

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 class MerchantOwned:
     """Mixin for rows that belong to one merchant: their audit entries carry it (billing/audit.py)."""
 
+    def get_additional_data(self):
+        return {"merchant": str(self.merchant_id)}
+
 
 class Merchant(models.Model):
     """The tenant: one customer company. Every merchant-facing object hangs off one of these."""

@@ -39,23 +39,25 @@ def _month_and_filters(request):
 
 @billing_only
 def dashboard_page(request):
-    """Queries: session, user, menu, totals (with the row count), one page of rows."""
+    """Five queries however many merchants: session, user, permissions, menu, and one for a page
+    of rows with the totals over all of them (plus one more only for a page past the end)."""
     month, filters, form = _month_and_filters(request)
     rows = dashboard.apply(dashboard.billed_merchants(month), filters)
-    totals = dashboard.totals(rows)
-    count = totals["merchant_count"]
-    pages = max(1, -(-count // PAGE_SIZE))
     try:
-        page = min(max(1, int(request.GET.get("page", 1))), pages)
+        page = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page = 1
+    page_rows, totals = dashboard.page_with_totals(rows, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    if totals is None:  # no rows, or a page past the end: fall back to the plain totals
+        totals = dashboard.totals(rows)
+    pages = max(1, -(-totals["merchant_count"] // PAGE_SIZE))
     query = {k: v for k, v in request.GET.items() if k not in ("page", "sort")}
     return render(
         request,
         "billing/dashboard.html",
         {
             "form": form, "month": month, "months": month_choices(month_of(timezone.localdate())),
-            "rows": list(rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]), "totals": totals,
+            "rows": page_rows, "totals": totals,
             "page": page, "pages": pages, "sort": filters.sort, "query": urlencode(query),
             "page_query": urlencode({**query, "sort": filters.sort}),
         },

@@ -72,7 +72,7 @@ def test_orders_beyond_the_quota_are_flagged_as_overage_and_still_counted():
 
 
 def _row(merchant, month=NOV):
-    return dashboard.billed_merchants(month).get(pk=merchant.pk)
+    return dashboard.billed_merchants(month).get(merchant=merchant)
 
 
 def test_the_dashboard_figures_follow_the_ledger_and_the_package():
