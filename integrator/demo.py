@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import Membership, Merchant, Package, Subscription
+from billing.models import HourPurchase, Membership, Merchant, Package, Subscription
 from billing.roles import BILLING_ADMINS, INTEGRATION_STAFF
 from connections.models import Connection
 
@@ -49,7 +49,12 @@ def _merchant(name: str, org_number: str, owner, package_code: str, start: date)
     )
     Membership.objects.get_or_create(user=owner, merchant=merchant, defaults={"role": Membership.Role.OWNER})
     if not merchant.subscriptions.exists():
-        Subscription.objects.create(merchant=merchant, package=Package.objects.get(code=package_code), start_date=start)
+        package = Package.objects.get(code=package_code)
+        Subscription.objects.create(merchant=merchant, package=package, start_date=start)
+        HourPurchase.objects.create(
+            merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=package.start_package_hours,
+            price=package.installation_fee, purchased_on=start,
+        )
     return merchant
 
 
