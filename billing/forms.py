@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dashboard import SORTS
 from .models import HourPack, Package, Subscription, WorkLog
+from .subscriptions import Plan
 
 
 class DateInput(forms.DateInput):
@@ -25,6 +26,15 @@ class _QuotedFields(forms.Form):
     quoted_installation_fee = forms.DecimalField(label=_("Quoted installation fee (SEK)"), required=False, min_value=0)
     quoted_orders_per_month = forms.IntegerField(label=_("Quoted orders per month"), required=False, min_value=1)
     start_field = "start_date"
+
+    def plan(self) -> Plan:
+        """The validated plan (call after is_valid())."""
+        data = self.cleaned_data
+        return Plan(
+            package=data["package"], from_date=data[self.start_field], extra_shops=data["extra_shops"],
+            quoted_monthly_price=data["quoted_monthly_price"], quoted_installation_fee=data["quoted_installation_fee"],
+            quoted_orders_per_month=data["quoted_orders_per_month"],
+        )
 
     def clean(self):
         data = super().clean()

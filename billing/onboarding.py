@@ -5,7 +5,7 @@ detector can tell (higher apps register detectors, so billing imports none of th
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import HourPurchase, Membership, Merchant, OnboardingStep, OrderUsage, Package, Subscription, WorkLog
+from .models import HourPurchase, Membership, Merchant, OnboardingStep, OrderUsage, WorkLog
+from .subscriptions import Plan
 
 STEPS = [
     ("credentials", gettext_lazy("Credentials received")),
@@ -92,12 +93,7 @@ class NewCustomer:
     name: str
     org_number: str
     owner_email: str
-    package: Package
-    start_date: date
-    extra_shops: int = 0
-    quoted_monthly_price: Decimal | None = None
-    quoted_installation_fee: Decimal | None = None
-    quoted_orders_per_month: int | None = None
+    plan: Plan  # package and start date (plan.from_date)
 
 
 @transaction.atomic
@@ -107,18 +103,13 @@ def onboard(customer: NewCustomer, staff_user) -> Merchant:
 
     Raises django.core.exceptions.ValidationError when the subscription breaks a rule.
     """
+    plan = customer.plan
     merchant = Merchant.objects.create(name=customer.name, org_number=customer.org_number, contact_email=customer.owner_email)
-    subscription = Subscription(
-        merchant=merchant, package=customer.package, start_date=customer.start_date, extra_shops=customer.extra_shops,
-        quoted_monthly_price=customer.quoted_monthly_price, quoted_installation_fee=customer.quoted_installation_fee,
-        quoted_orders_per_month=customer.quoted_orders_per_month,
-    )
-    subscription.full_clean()
-    subscription.save()
+    plan.subscription(merchant).save()
     HourPurchase.objects.create(
-        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=customer.package.start_package_hours,
-        price=customer.quoted_installation_fee or customer.package.installation_fee or Decimal("0"),
-        purchased_on=customer.start_date, created_by=staff_user,
+        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=plan.package.start_package_hours,
+        price=plan.quoted_installation_fee or plan.package.installation_fee or Decimal("0"),
+        purchased_on=plan.from_date, created_by=staff_user,
     )
     owner, created = get_user_model().objects.get_or_create(
         username=customer.owner_email.lower(), defaults={"email": customer.owner_email.lower()}

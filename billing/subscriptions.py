@@ -47,7 +47,9 @@ def cancel(merchant: Merchant, notice_on: date) -> Subscription:
 
 
 @dataclass(frozen=True)
-class PackageChange:
+class Plan:
+    """What is sold from a date: a package, extra webshops, and the quoted figures of a quoted deal."""
+
     package: Package
     from_date: date
     extra_shops: int = 0
@@ -55,20 +57,25 @@ class PackageChange:
     quoted_installation_fee: Decimal | None = None
     quoted_orders_per_month: int | None = None
 
+    def subscription(self, merchant: Merchant) -> Subscription:
+        """An unsaved Subscription of this plan, validated. Raises ValidationError if a rule refuses it."""
+        new = Subscription(
+            merchant=merchant, package=self.package, start_date=self.from_date, extra_shops=self.extra_shops,
+            quoted_monthly_price=self.quoted_monthly_price, quoted_installation_fee=self.quoted_installation_fee,
+            quoted_orders_per_month=self.quoted_orders_per_month,
+        )
+        new.full_clean()
+        return new
+
 
 @transaction.atomic
-def change_package(merchant: Merchant, change: PackageChange) -> Subscription:
+def change_package(merchant: Merchant, change: Plan) -> Subscription:
     """Upgrade or downgrade from `change.from_date`: the subscription in force the day before ends
     then, one starting that very day is replaced, later planned ones are dropped.
 
     Raises ValidationError for a change the rules refuse (see Subscription.clean).
     """
-    new = Subscription(
-        merchant=merchant, package=change.package, start_date=change.from_date, extra_shops=change.extra_shops,
-        quoted_monthly_price=change.quoted_monthly_price, quoted_installation_fee=change.quoted_installation_fee,
-        quoted_orders_per_month=change.quoted_orders_per_month,
-    )
-    new.full_clean()
+    new = change.subscription(merchant)
     merchant.subscriptions.filter(start_date__gte=change.from_date).delete()
     previous = subscription_in_force(merchant, change.from_date - timedelta(days=1))
     if previous is not None:

@@ -27,15 +27,10 @@ def new_customer(request):
     form = NewCustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        merchant = onboarding.onboard(
-            onboarding.NewCustomer(
-                name=data["name"], org_number=data["org_number"], owner_email=data["owner_email"],
-                package=data["package"], start_date=data["start_date"], extra_shops=data["extra_shops"],
-                quoted_monthly_price=data["quoted_monthly_price"], quoted_installation_fee=data["quoted_installation_fee"],
-                quoted_orders_per_month=data["quoted_orders_per_month"],
-            ),
-            request.user,
+        customer = onboarding.NewCustomer(
+            name=data["name"], org_number=data["org_number"], owner_email=data["owner_email"], plan=form.plan()
         )
+        merchant = onboarding.onboard(customer, request.user)
         messages.success(request, _("%(merchant)s is created and its owner is invited by e-mail.") % {"merchant": merchant.name})
         return redirect("billing:staff_merchant", merchant_id=merchant.pk)
     return render(request, "billing/staff_new_customer.html", {"form": form})
@@ -83,17 +78,12 @@ def _change_package(request, merchant):
     form = PackageChangeForm(request.POST, prefix="change")
     if not form.is_valid():
         return {"change_form": form}
-    data = form.cleaned_data
     try:
-        subscriptions.change_package(merchant, subscriptions.PackageChange(
-            package=data["package"], from_date=data["from_date"], extra_shops=data["extra_shops"],
-            quoted_monthly_price=data["quoted_monthly_price"], quoted_installation_fee=data["quoted_installation_fee"],
-            quoted_orders_per_month=data["quoted_orders_per_month"],
-        ))
+        subscriptions.change_package(merchant, form.plan())
     except ValidationError as error:
         form.add_error(None, error)
         return {"change_form": form}
-    messages.success(request, _("The package changes from %(date)s.") % {"date": data["from_date"]})
+    messages.success(request, _("The package changes from %(date)s.") % {"date": form.cleaned_data["from_date"]})
 
 
 def _cancel(request, merchant):

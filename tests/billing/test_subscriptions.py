@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from billing.entitlements import entitlements_for
-from billing.subscriptions import PackageChange, binding_ends, cancel, cancellation_end, change_package
+from billing.subscriptions import Plan, binding_ends, cancel, cancellation_end, change_package
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_a_binding_period_is_counted_from_the_start():
 
 def test_an_upgrade_from_a_date_ends_the_old_package_the_day_before():
     old = SubscriptionFactory(package=package("100"), start_date=date(2026, 1, 1))
-    new = change_package(old.merchant, PackageChange(package=package("400"), from_date=date(2026, 5, 1), extra_shops=1))
+    new = change_package(old.merchant, Plan(package=package("400"), from_date=date(2026, 5, 1), extra_shops=1))
     old.refresh_from_db()
     assert old.end_date == date(2026, 4, 30) and new.end_date is None
     assert entitlements_for(old.merchant, on=date(2026, 4, 30)).order_quota == 100
@@ -54,14 +54,14 @@ def test_an_upgrade_from_a_date_ends_the_old_package_the_day_before():
 
 def test_a_second_change_from_the_same_date_replaces_the_first():
     old = SubscriptionFactory(package=package("100"), start_date=date(2026, 1, 1))
-    change_package(old.merchant, PackageChange(package=package("400"), from_date=date(2026, 5, 1)))
-    change_package(old.merchant, PackageChange(package=package("200"), from_date=date(2026, 5, 1)))
+    change_package(old.merchant, Plan(package=package("400"), from_date=date(2026, 5, 1)))
+    change_package(old.merchant, Plan(package=package("200"), from_date=date(2026, 5, 1)))
     assert list(old.merchant.subscriptions.order_by("start_date").values_list("package__code", flat=True)) == ["100", "200"]
 
 
 def test_a_downgrade_that_breaks_the_rules_is_refused_and_changes_nothing():
     old = SubscriptionFactory(package=package("400"), start_date=date(2026, 1, 1), extra_shops=2)
     with pytest.raises(ValidationError):
-        change_package(old.merchant, PackageChange(package=package("200"), from_date=date(2026, 5, 1), extra_shops=2))
+        change_package(old.merchant, Plan(package=package("200"), from_date=date(2026, 5, 1), extra_shops=2))
     old.refresh_from_db()
     assert old.end_date is None and old.merchant.subscriptions.count() == 1
