@@ -1,6 +1,12 @@
-"""What moves and what happened. The transfer ledger arrives with the orders issue."""
+"""What moves and what happened: the order transfer ledger (design.md §3) and the worker heartbeat."""
+
+import secrets
+import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from connections.models import Connection
 
 
 class WorkerHeartbeat(models.Model):
@@ -14,3 +20,108 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.host} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+def new_webhook_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """Where Starweb posts a connection's webhooks: /hooks/starweb/<id>/<token>/.
+
+    Starweb does not sign webhooks, so the unguessable token (compared in constant time) is what
+    keeps strangers from making us fetch orders; the body is only a hint, the order is re-fetched.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="webhook_endpoint")
+    token = models.CharField(max_length=64, default=new_webhook_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_received_at = models.DateTimeField(null=True, blank=True)
+
+
+class Transfer(models.Model):
+    """One Starweb order on its way to Specter: exactly one row per (connection, Starweb order).
+
+    Webhook, poller and the manual Export button all get_or_create this row, so the database's
+    unique constraint makes a second transfer of the same order impossible.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        FETCHING = "fetching", _("Fetching from Starweb")
+        SENDING = "sending", _("Sending to Specter")
+        SENT = "sent", _("In Specter")
+        WRITTEN_BACK = "written_back", _("Specter number written back")
+        DONE = "done", _("Done")
+        RETRY_WAIT = "retry_wait", _("Will retry")
+        UNKNOWN_OUTCOME = "unknown_outcome", _("Checking in Specter")
+        NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+        SKIPPED = "skipped", _("Not exported")
+        HELD = "held", _("Held: monthly quota reached")
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", _("Webhook")
+        POLLER = "poller", _("Poller")
+        MANUAL = "manual", _("Manual export")
+
+    id = models.BigAutoField(primary_key=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="transfers")
+    starweb_order_id = models.CharField(_("Starweb order"), max_length=32)
+    order_number = models.CharField(_("order number"), max_length=32, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Lease (design.md §3 rule 2): a worker owns the row until lease_until; every phase write must
+    # present lease_token (a fencing token), so a worker whose lease expired can no longer write.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+    # Set after an uncertain outcome and by a manual retry: look the order up in Specter before
+    # any create (rule 3).
+    must_reconcile = models.BooleanField(default=False)
+    specter_customer_no = models.CharField(max_length=32, blank=True)
+    specter_order_no = models.CharField(_("Specter order number"), max_length=32, blank=True)
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)  # for the merchant: what is wrong, how to fix it
+    starweb_modified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "starweb_order_id"], name="transfer_once_per_order"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="transfer_due"),
+            models.Index(fields=["connection", "-created_at"], name="transfer_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.connection_id}/{self.starweb_order_id} ({self.state})"
+
+
+class TransferAttempt(models.Model):
+    """Every attempt at a phase leaves a row (design.md §3 rule 6): the order's timeline."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("OK")
+        RETRYABLE = "retryable", _("Temporary error")
+        RATE_LIMITED = "rate_limited", _("Rate limited")
+        UNKNOWN = "unknown", _("Outcome unknown")
+        PERMANENT = "permanent", _("Error")
+        LEASE_LOST = "lease_lost", _("Taken over by another worker")
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="timeline")
+    phase = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=500, blank=True)  # redacted; never a secret
+
+    class Meta:
+        ordering = ["started_at", "id"]

@@ -180,6 +180,15 @@ Q_CLUSTER = {
     "label": "Django Q2",
 }
 
+# The order ledger: how long a worker's lease on a transfer lasts (longer than one phase's HTTP
+# calls), the retry backoff (exponential with jitter, capped), and when retries give up.
+TRANSFER_LEASE_SECONDS = env.int("TRANSFER_LEASE_SECONDS", default=120)
+TRANSFER_BACKOFF_BASE_SECONDS = env.int("TRANSFER_BACKOFF_BASE_SECONDS", default=30)
+TRANSFER_BACKOFF_MAX_SECONDS = env.int("TRANSFER_BACKOFF_MAX_SECONDS", default=3600)
+TRANSFER_MAX_ATTEMPTS = env.int("TRANSFER_MAX_ATTEMPTS", default=12)
+# Webhook bodies larger than this are refused (413) before they are read.
+WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
+
 # Every outside HTTP call uses these, far below the task timeout.
 HTTP_CONNECT_TIMEOUT = env.float("HTTP_CONNECT_TIMEOUT", default=5.0)
 HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)
