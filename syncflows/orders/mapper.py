@@ -1,0 +1,236 @@
+"""The order mapper: a parsed Starweb order and the connection's export settings in, Specter's
+customer and order parameters out, or the problems a merchant must fix. Pure: no queries, no HTTP.
+
+The Specter order's total equals Starweb's amountToPay to the öre by construction:
+1. Each Starweb line (item, shipping, payment fee or cash on delivery, discount, gift card) is
+   priced as Starweb does: its amount including VAT, rounded to the öre (starweb.types.line_total).
+2. Each Specter row is given the price ex VAT that makes Specter's own rounding land on exactly
+   that amount (specter.arithmetic.price_for), so the rows sum to amountToPay.
+3. A code discount spread as a percentage over the items (the per-item option) shares the group's
+   discount out in öre, the last item of each VAT rate taking the remainder, so nothing is lost.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from connections.specter.arithmetic import price_for, row_total
+from connections.starweb.types import ORE, StarwebOrder, line_total
+
+LANGUAGES = {"sv": "SE", "en": "EN", "no": "NO", "nb": "NO", "fi": "FI", "da": "DA", "de": "DE", "es": "ES"}
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """The connection's settings that shape an order (domain.md "Connection settings")."""
+
+    ignore_control_email: bool = False
+    ignore_control_org_no: bool = False
+    force_customer_update: bool = True
+    confirmation_from_specter: bool = False
+    confirmation_copy_to_admin: bool = False
+    zero_row_shipping: bool = False
+    zero_row_payment_fee: bool = False
+    zero_row_cod: bool = False
+    include_custom_fields: bool = False
+    discount_per_item_percent: bool = False
+    company_in_address_line1: bool = False
+    gift_card_article: str = ""
+    discount_article: str = ""
+    payment_fee_article: str = ""
+    shipping_article: str = ""
+    cod_article: str = ""
+    delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
+    payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an order cannot go to Specter, for the merchant: a code, what is wrong, how to fix it."""
+
+    code: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Row:
+    article_no: str
+    name: str
+    price_ex_vat: Decimal
+    quantity: Decimal
+    vat_percent: Decimal
+    comment: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return row_total(self.price_ex_vat, self.quantity, self.vat_percent)
+
+
+@dataclass(frozen=True)
+class SpecterOrder:
+    customer: dict[str, str]
+    order: dict[str, str]  # without customerId, which comes from the customer call
+    rows: tuple[Row, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.total for row in self.rows), Decimal("0"))
+
+    def order_params(self, customer_no: str) -> dict[str, str]:
+        """The newOrderSubmit form parameters, rows numbered from 1."""
+        params = {"customerId": customer_no, **self.order}
+        for n, row in enumerate(self.rows, start=1):
+            params.update({
+                f"articleNo_{n}": row.article_no, f"articleName_{n}": row.name[:100],
+                f"priceExclVAT_{n}": _number(row.price_ex_vat), f"noOfItems_{n}": _number(row.quantity),
+                f"vatPercent_{n}": _number(row.vat_percent),
+            })
+            if row.comment:
+                params[f"articleComment_{n}"] = row.comment
+        return params
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
+    """Everything that stops the order, all at once, so the merchant fixes them in one go."""
+    found = []
+    if order.base_currency_code != "SEK" or order.currency_code not in ("", "SEK"):
+        found.append(Problem(
+            "currency", f"The shop's currency is {order.base_currency_code or order.currency_code}, not SEK.",
+            "Specter takes orders in SEK only: set the shop's base currency to SEK in Starweb.",
+        ))
+    for item in order.items:
+        if item.is_gift_card or item.is_code_discount:
+            continue
+        if not item.sku:
+            found.append(Problem("sku_missing", f"The product “{item.description}” has no article number.",
+                                 "Give the product (or its variant) an article number in Starweb, then retry."))
+        elif any(ch.isspace() for ch in item.sku):
+            found.append(Problem("sku_space", f"The article number “{item.sku}” contains a space.",
+                                 "Use a hyphen, an underscore or write it together, in Starweb and in Specter, then retry."))
+    needed = [
+        (any(i.is_gift_card for i in order.items), settings.gift_card_article, "gift card"),
+        (any(i.is_code_discount for i in order.items) and not settings.discount_per_item_percent, settings.discount_article, "discounts"),
+        (_has_shipping_row(order, settings), settings.shipping_article, "shipping"),
+        (_has_fee_row(order, settings) and not order.is_cash_on_delivery, settings.payment_fee_article, "payment fee"),
+        (_has_fee_row(order, settings) and order.is_cash_on_delivery, settings.cod_article, "cash on delivery"),
+    ]
+    for is_needed, article, what in needed:
+        if is_needed and not article:
+            found.append(Problem(f"article_{what.replace(' ', '_')}", f"No article number is set for {what}.",
+                                 f"Enter the article number for {what} under Settings (it must exist in Specter too), then retry."))
+    if order.shipping_method_id and order.shipping_method_id not in settings.delivery_methods:
+        found.append(Problem("delivery_unmapped", f"The delivery method “{order.shipping_method_name}” is not mapped to Specter.",
+                             "Map it under Settings → Delivery methods (its id is Specter's “External key”), then retry."))
+    if order.payment_method_id and order.payment_method_id not in settings.payment_methods:
+        found.append(Problem("payment_unmapped", f"The payment method “{order.payment_method_name}” is not mapped to Specter.",
+                             "Map it under Settings → Payment methods, then retry."))
+    return found
+
+
+def _has_shipping_row(order: StarwebOrder, settings: ExportSettings) -> bool:
+    return bool(order.shipping_method_id) and (order.shipping_cost != 0 or settings.zero_row_shipping)
+
+
+def _has_fee_row(order: StarwebOrder, settings: ExportSettings) -> bool:
+    if order.payment_fee != 0:
+        return True
+    return settings.zero_row_cod if order.is_cash_on_delivery else settings.zero_row_payment_fee
+
+
+def map_order(order: StarwebOrder, settings: ExportSettings) -> SpecterOrder:
+    """Build Specter's parameters. Call only when problems() is empty (it assumes what they check)."""
+    return SpecterOrder(customer=_customer(order, settings), order=_order_fields(order, settings), rows=tuple(_rows(order, settings)))
+
+
+def _rows(order: StarwebOrder, settings: ExportSettings) -> list[Row]:
+    products = [i for i in order.items if i.sku]
+    discounts = [i for i in order.items if i.is_code_discount]
+    rows: list[Row] = []
+    if settings.discount_per_item_percent and discounts:
+        rows += _items_with_shared_discount(products, discounts)
+    else:
+        rows += [_row(i.sku, i.description, i.total, i.quantity, i.vat_rate) for i in products]
+        rows += [_row(settings.discount_article, i.description or "Rabatt", i.total, Decimal(1), i.vat_rate) for i in discounts]
+    if _has_shipping_row(order, settings):
+        rows.append(_row(settings.shipping_article, order.shipping_method_name or "Frakt",
+                         line_total(order.shipping_cost, order.shipping_vat_rate), Decimal(1), order.shipping_vat_rate))
+    if _has_fee_row(order, settings):
+        article = settings.cod_article if order.is_cash_on_delivery else settings.payment_fee_article
+        name = ("Postförskott" if order.is_cash_on_delivery else "Avgift") + (f" {order.payment_method_name}" if order.payment_method_name else "")
+        rows.append(_row(article, name, line_total(order.payment_fee, order.payment_vat_rate), Decimal(1), order.payment_vat_rate))
+    rows += [_row(settings.gift_card_article, i.description, i.total, Decimal(1), i.vat_rate) for i in order.items if i.is_gift_card]
+    return rows
+
+
+def _row(article: str, name: str, total: Decimal, quantity: Decimal, vat: Decimal, comment: str = "") -> Row:
+    """A Specter row whose amount including VAT, by Specter's arithmetic, is exactly `total`."""
+    return Row(article, name, price_for(total, quantity, vat), quantity, vat, comment)
+
+
+def _items_with_shared_discount(products, discounts) -> list[Row]:
+    """The code discount as a percentage on each item of the same VAT rate (the per-item option)."""
+    rows = []
+    for vat in sorted({i.vat_rate for i in products}):
+        group = [i for i in products if i.vat_rate == vat]
+        discount = sum((d.total for d in discounts if d.vat_rate == vat), Decimal("0"))
+        gross = sum((i.total for i in group), Decimal("0"))
+        remaining = gross + discount
+        for n, item in enumerate(group):
+            share = remaining if n == len(group) - 1 else (item.total * (gross + discount) / gross).quantize(ORE, rounding=ROUND_HALF_UP) if gross else item.total
+            remaining -= share
+            percent = (-discount * 100 / gross).quantize(Decimal("0.01")) if gross else Decimal(0)
+            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if discount else ""))
+    # A discount on a VAT rate with no products left (should not happen) still goes on the order.
+    for d in discounts:
+        if d.vat_rate not in {i.vat_rate for i in products}:
+            rows.append(_row("", d.description, d.total, Decimal(1), d.vat_rate))
+    return rows
+
+
+def _customer(order: StarwebOrder, settings: ExportSettings) -> dict[str, str]:
+    invoice, delivery = order.invoice_address, order.delivery_address
+    company = order.is_company
+    street, street2 = invoice.address, invoice.care_of
+    if settings.company_in_address_line1 and invoice.company_name:
+        street, street2 = invoice.company_name, invoice.address
+    params = {
+        "currency": "SEK", "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
+        "customerOrganizationalForm": "C" if company else "P",
+        "orgNo": order.customer_national_id, "vatNo": order.customer_vat_no,
+        "address": street, "addressRow2": street2, "zipCodeEng": invoice.postal_code, "city": invoice.city,
+        "countryCode": invoice.country_code or "SE",
+        "deliveryCompanyName": delivery.company_name or delivery.person_name, "deliveryAttention": delivery.person_name if delivery.company_name else "",
+        "deliveryAddress": delivery.address, "deliveryAddressRow2": delivery.care_of, "deliveryZipCodeEng": delivery.postal_code,
+        "deliveryCity": delivery.city, "deliveryCountryCode": delivery.country_code or invoice.country_code or "SE",
+        "emailAddress": order.customer_email, "phoneNo": invoice.phone, "mobileNo": invoice.mobile,
+        "ignoreControlEmail": "1" if settings.ignore_control_email else "0",
+        "ignoreControlOrgNo": "1" if settings.ignore_control_org_no else "0",
+        "forceCustomerUpdate": "1" if settings.force_customer_update else "0",
+    }
+    if company:
+        params.update(name=invoice.company_name, contactPerson=invoice.person_name, attention=invoice.person_name)
+    else:
+        params.update(firstName=invoice.first_name, surName=invoice.last_name, contactPerson=invoice.person_name)
+    return {key: value for key, value in params.items() if value != ""}
+
+
+def _order_fields(order: StarwebOrder, settings: ExportSettings) -> dict[str, str]:
+    fields = {
+        "externalOrderNo": order.order_id,
+        "currency": "SEK",
+        "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
+        "sendOrderMail": "1" if settings.confirmation_from_specter else "0",
+        "sendOrderMailToUser": "1" if settings.confirmation_copy_to_admin else "0",
+        "userSource": "webuser",
+        "externalDeliveryMethod": settings.delivery_methods.get(order.shipping_method_id, ""),
+        "payTypeIdentifier": settings.payment_methods.get(order.payment_method_id, ""),
+        "payTypeReference": order.payment_reference,
+    }
+    if settings.include_custom_fields and order.custom_fields:
+        fields["internalComment"] = "\n".join(f"{name}: {value}" for name, value in order.custom_fields)
+    return {key: value for key, value in fields.items() if value != ""}
