@@ -1,0 +1,30 @@
+"""Everything we assume about Specter that its public material does not show (specs/specter-api.md
+§9 and §10.4), in one place, so that a fact learnt from Specter changes one line.
+
+Each assumption is used by the client (connections/specter/client.py) and mirrored by the
+simulator; a change here must be made in simulator/specter too.
+"""
+
+# §10.2: our error codes in `0;<code>;...` answers (Specter publishes no catalogue).
+BAD_SMB_ID = "1"
+BAD_KEY = "2"
+MISSING_FIELD = "3"
+UNKNOWN_ARTICLE = "4"
+UNKNOWN_CUSTOMER = "5"
+DUPLICATE_EXTERNAL_ORDER_NO = "6"
+UNKNOWN_ORDER = "7"
+BATCH_OPEN = "99"  # documented: an older batch is still open; its batchNo is quoted in '...'
+
+AUTH_CODES = {BAD_SMB_ID, BAD_KEY}
+
+# §10.4: a newOrderSubmit whose externalOrderNo already has an order fails with code 6 and the
+# EXISTING order number in the id field: `0;6;<orderNo>;duplicate externalOrderNo`. The client then
+# treats the order as already transferred (exactly once even if our own reconcile missed it).
+DUPLICATE_CARRIES_ORDER_NO = True
+
+# §10.4: the reconcile lookup. `getInfo.asp?action=getOrderByExternalOrderNo&externalOrderNo=<no>`,
+# signed with the externalOrderNo as SUBJECT; `1;<orderNo>;found` or `0;7;;not found`.
+FIND_ORDER_ACTION = "getOrderByExternalOrderNo"
+
+# §2.1: Specter reads and writes ISO-8859-1. Characters outside it are sent as "?" (and signed so).
+ENCODING = "latin-1"

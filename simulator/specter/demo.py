@@ -1,0 +1,32 @@
+"""The demo's Specter account: articles matching the demo shop, service articles, a SET article."""
+
+from decimal import Decimal
+
+from .models import Account, Article
+
+ARTICLES = [
+    # article_no, name, price ex VAT, VAT, stock, service, components
+    ("TSHIRT-S", "T-shirt S", "159.20", 25, 40, False, []),
+    ("TSHIRT-M", "T-shirt M", "159.20", 25, 40, False, []),
+    ("TSHIRT-L", "T-shirt L", "159.20", 25, 40, False, []),
+    ("MUGG-01", "Mugg", "79.20", 25, 100, False, []),
+    ("BOK-01", "Kokbok", "188.68", 6, 25, False, []),
+    ("KAFFE-500", "Kaffe 500 g", "71.43", 12, 200, False, []),
+    ("PRESENTSET-01", "Presentset mugg + kaffe", "140.00", 25, 0, False, [["MUGG-01", 1], ["KAFFE-500", 1]]),
+    ("FRAKT", "Frakt", "0", 25, 0, True, []),
+    ("RABATT", "Rabatt", "0", 25, 0, True, []),
+    ("PRESENTKORT", "Presentkort", "0", 0, 0, True, []),
+    ("AVGIFT", "Avgift", "0", 25, 0, True, []),
+    ("POSTFORSKOTT", "Postförskott", "0", 25, 0, True, []),
+]
+
+
+def ensure_demo_account(smb_id: str = "1001", md5key: str = "demo-md5key") -> Account:
+    account, _ = Account.objects.get_or_create(smb_id=smb_id, defaults={"md5key": md5key})
+    for article_no, name, price, vat, stock, service, components in ARTICLES:
+        Article.objects.get_or_create(
+            account=account, article_no=article_no,
+            defaults={"name": name, "price_ex_vat": Decimal(price), "vat_percent": vat, "stock": stock,
+                      "is_service": service, "components": components},
+        )
+    return account

@@ -1,0 +1,67 @@
+"""Simulated Specter's state, per account (smbID). Its own tables: web, workers and tests share it."""
+
+from decimal import Decimal
+
+from django.db import models
+
+
+class Account(models.Model):
+    smb_id = models.CharField(max_length=20, unique=True)
+    md5key = models.CharField(max_length=100)
+    md5key2 = models.CharField(max_length=100, blank=True)
+    api_user_id = models.CharField(max_length=20, blank=True)
+    callbacks = models.JSONField(default=dict, blank=True)
+    next_number = models.PositiveIntegerField(default=10000)
+
+    def __str__(self):
+        return self.smb_id
+
+    def take_number(self) -> str:
+        """The next customer/order/invoice number, unique within the account (row-locked)."""
+        locked = Account.objects.select_for_update().get(pk=self.pk)
+        locked.next_number += 1
+        locked.save(update_fields=["next_number"])
+        return str(locked.next_number)
+
+
+class Customer(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="customers")
+    customer_no = models.CharField(max_length=20)
+    email = models.CharField(max_length=200, blank=True, db_index=True)
+    org_no = models.CharField(max_length=20, blank=True, db_index=True)  # digits only, 10 digits
+    name = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+    updates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Article(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="articles")
+    article_no = models.CharField(max_length=50)
+    name = models.CharField(max_length=200)
+    price_ex_vat = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
+    vat_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("25"))
+    stock = models.IntegerField(default=0)
+    is_service = models.BooleanField(default=False)  # freight, fees, discounts: no stock
+    components = models.JSONField(default=list, blank=True)  # SET article: [[article_no, quantity], ...]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "article_no"], name="sim_specter_article_once")]
+        ordering = ["article_no"]
+
+
+class Order(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
+    order_no = models.CharField(max_length=20)
+    external_order_no = models.CharField(max_length=50, blank=True, db_index=True)
+    customer_no = models.CharField(max_length=20)
+    rows = models.JSONField(default=list)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    data = models.JSONField(default=dict)
+    invoice_no = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
