@@ -1,6 +1,7 @@
 """A model field for credentials: encrypted at rest, masked everywhere until deliberately revealed."""
 
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 from . import crypto
 
@@ -53,6 +54,14 @@ class Secret:
         raise TypeError("A Secret cannot be pickled; pass the id of its row instead.")
 
 
+class SecretAttribute(DeferredAttribute):
+    """Assigning a str to the attribute stores a Secret at once, so `.reveal()` works on a fresh
+    instance too, and a plaintext never sits on a model instance where a repr could show it."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = self.field.to_python(value)
+
+
 class EncryptedTextField(models.TextField):
     """Stores a Secret as a Fernet token. Assign a str (new plaintext) or a Secret; read a Secret.
 
@@ -60,6 +69,7 @@ class EncryptedTextField(models.TextField):
     """
 
     description = "An encrypted credential"
+    descriptor_class = SecretAttribute
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("null", True)

@@ -35,3 +35,22 @@ class Connection(MerchantOwned, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StarwebToken(models.Model):
+    """A connection's Starweb access token, shared by every worker and process, encrypted at rest."""
+
+    connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="starweb_token")
+    access_token = EncryptedTextField()
+    expires_at = models.DateTimeField()
+
+
+class RateWindow(models.Model):
+    """Requests sent to Starweb for a connection in one minute, counted across all workers."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "window_start"], name="rate_window_once")]

@@ -100,3 +100,9 @@ def test_a_bad_key_is_reported_by_the_system_check_without_showing_it(settings):
 def test_an_empty_value_means_not_set():
     saved = ConnectionFactory(specter_md5key="")
     assert Connection.objects.get(pk=saved.pk).specter_md5key is None
+
+
+def test_a_secret_assigned_to_a_new_instance_is_masked_and_revealable_before_saving():
+    conn = Connection(specter_md5key="ny-nyckel")
+    assert isinstance(conn.specter_md5key, Secret) and conn.specter_md5key.reveal() == "ny-nyckel"
+    assert "ny-nyckel" not in repr(conn.__dict__)

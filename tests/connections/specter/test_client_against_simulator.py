@@ -10,6 +10,7 @@ from connections.specter.signature import Credentials
 from simulator.models import CallLog, FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Article, Customer, Order
+from tests.simulator_helpers import wait_until_answered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,6 +131,7 @@ def test_a_lost_answer_to_a_create_is_an_unknown_outcome_and_reconcile_finds_the
     fault("commit_then_timeout", "newOrderSubmit", delay_ms=1500)
     with pytest.raises(UnknownOutcome):
         specter.submit_order(customer_no, order("WS-55"))
+    wait_until_answered("commit_then_timeout")
     settings.HTTP_READ_TIMEOUT = 30
     found = specter.find_order("WS-55")  # the order was committed before the answer was lost
     assert found and Order.objects.filter(external_order_no="WS-55").count() == 1
@@ -141,6 +143,7 @@ def test_a_read_that_times_out_is_retryable(specter, settings):
     fault("read_timeout", delay_ms=1500)
     with pytest.raises(Retryable) as caught:
         specter.find_order("WS-1")
+    wait_until_answered("read_timeout")
     assert not isinstance(caught.value, UnknownOutcome)
 
 
@@ -176,6 +179,7 @@ def test_no_error_or_log_line_shows_the_key_or_the_signature(specter, settings, 
             specter.submit_customer(person())
         except Exception as error:  # noqa: BLE001 - every kind must be checked
             errors.append(error)
+        wait_until_answered(kind)
     assert len(errors) == 5
     signature = __import__("connections.specter.signature", fromlist=["sign"]).sign(specter.credentials, "Anna Svensson")
     text = " ".join(f"{e!s} {e!r}" for e in errors) + caplog.text

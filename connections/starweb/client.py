@@ -1,0 +1,165 @@
+"""A client for Starweb Shop API v2 (specs/starweb-api.md, specs/starweb-openapi-2.12.json).
+
+The token comes from client credentials, is cached per connection in the database (encrypted) so
+every worker shares it, is renewed a minute before it expires, and is renewed and retried exactly
+once when Starweb answers 401 invalid_token. Every request is counted by the throttle first.
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from .. import http
+from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
+from ..models import Connection, StarwebToken
+from . import throttle
+from .types import StarwebOrder
+
+SYSTEM = "starweb"
+ORDER_INCLUDE = "items,addresses,customer"
+
+
+class NotFound(Permanent):
+    """404: the order (or other resource) does not exist in the shop."""
+
+
+class StarwebClient:
+    def __init__(self, connection: Connection, session=None):
+        self.connection = connection
+        self.base_url = connection.starweb_base_url.rstrip("/")
+        self.session = session or http.new_session()
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    def shop(self) -> dict:
+        return self._get("/shop")["data"]
+
+    def order_statuses(self) -> list[dict]:
+        return self._get("/order-statuses")["data"]
+
+    def shipping_methods(self) -> list[dict]:
+        return self._get("/shipping-methods")["data"]
+
+    def payment_methods(self) -> list[dict]:
+        return self._get("/payment-methods")["data"]
+
+    def order(self, order_id) -> StarwebOrder:
+        """The order with its items, addresses and customer. Raises NotFound, ParseError."""
+        return StarwebOrder.parse(self._get(f"/orders/{order_id}", {"include": ORDER_INCLUDE})["data"])
+
+    def orders(self, *, created_after: datetime | None = None, status_ids=(), sort_by_modified=True):
+        """Yield raw orders page by page (meta.pagination), oldest change first."""
+        params = {"include": ORDER_INCLUDE}
+        if created_after:
+            params["ordersCreatedAfter"] = created_after.isoformat(timespec="seconds")
+        if status_ids:
+            params["statusFilter"] = ",".join(str(s) for s in status_ids)
+        if sort_by_modified:
+            params.update(sortBy="modifiedAt", sortOrder="asc")
+        page = 1
+        while True:
+            answer = self._get("/orders", {**params, "page": page})
+            yield from answer["data"]
+            pagination = (answer.get("meta") or {}).get("pagination") or {}
+            if page >= int(pagination.get("total_pages") or 1):
+                return
+            page += 1
+
+    def web_hooks(self) -> list[dict]:
+        return self._get("/web-hooks")["data"]
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    def set_external_id(self, order_id, specter_order_no: str) -> None:
+        """Write Specter's order number back onto the order ("external order number")."""
+        self._send("PATCH", f"/orders/{order_id}", {"externalId": specter_order_no, "externalIdType": "Specter"})
+
+    def set_status(self, order_id, status_id: int, *, send_email: bool, process_payment: bool, tracking_no: str = "") -> None:
+        """Change the order's status. Both flags are required: a status change can mail the customer
+        and capture or cancel a payment, so the caller always decides (specs/starweb-api.md §5.1)."""
+        body = {"statusId": status_id, "onOrderStatusChangeSendEmail": send_email, "onOrderStatusChangeProcessPayment": process_payment}
+        if tracking_no:
+            body["shippingTrackingNo"] = tracking_no
+        self._send("PATCH", f"/orders/{order_id}", body)
+
+    def create_web_hook(self, event: str, url: str, *, name: str, status_id: int | None = None) -> int:
+        body = {"name": name, "event": event, "url": url}
+        if status_id is not None:
+            body["statusId"] = status_id
+        return int(self._send("POST", "/web-hooks", body)["data"]["webHookId"])
+
+    def delete_web_hook(self, hook_id: int) -> None:
+        try:
+            self._send("DELETE", f"/web-hooks/{hook_id}", None)
+        except NotFound:
+            pass  # already gone: what we wanted
+
+    # -- the token ----------------------------------------------------------------------------------
+
+    def _token(self, *, renew: bool = False) -> str:
+        if not renew:
+            cached = StarwebToken.objects.filter(connection=self.connection, expires_at__gt=timezone.now() + timedelta(seconds=60)).first()
+            if cached:
+                return cached.access_token.reveal()
+        secret = self.connection.starweb_client_secret
+        if secret is None:
+            raise AuthenticationFailed("starweb: no client secret is set", system=SYSTEM)
+        throttle.take(self.connection.pk)
+        response = http.send(
+            self.session, "POST", f"{self.base_url}/token", system=SYSTEM, mutating=False,
+            secrets=(secret.reveal(),), data={"grant_type": "client_credentials", "client_id": self.connection.starweb_client_id,
+                                               "client_secret": secret.reveal()},
+        )
+        if response.status_code == 400 and _json(response, {}).get("error") in ("invalid_client", "unauthorized_client", "invalid_grant"):
+            raise AuthenticationFailed("starweb: the client id or secret was refused", system=SYSTEM, status=400)
+        if response.status_code == 404:
+            raise Permanent("starweb: no shop answers at this API address", system=SYSTEM, status=404)
+        http.raise_for_status(response, system=SYSTEM, mutating=False)
+        data = _json(response, None)
+        if not isinstance(data, dict) or not data.get("access_token"):
+            raise Retryable("starweb: the token answer had no token", system=SYSTEM, status=response.status_code)
+        expires = timezone.now() + timedelta(seconds=int(data.get("expires_in") or 3600))
+        StarwebToken.objects.update_or_create(connection=self.connection, defaults={"access_token": data["access_token"], "expires_at": expires})
+        return data["access_token"]
+
+    # -- the wire ------------------------------------------------------------------------------------
+
+    def _get(self, path: str, params: dict | None = None) -> dict:
+        return self._request("GET", path, params=params, body=None, mutating=False)
+
+    def _send(self, method: str, path: str, body) -> dict:
+        return self._request(method, path, params=None, body=body, mutating=True)
+
+    def _request(self, method, path, *, params, body, mutating):
+        response = None
+        for renew in (False, True):
+            token = self._token(renew=renew)
+            throttle.take(self.connection.pk)
+            response = http.send(
+                self.session, method, f"{self.base_url}{path}", system=SYSTEM, mutating=mutating, secrets=(token,),
+                params=params, json=body, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            )
+            if response.status_code != 401:
+                break
+        if response.status_code == 401:
+            raise AuthenticationFailed("starweb: the access token was refused after renewing it", system=SYSTEM, status=401)
+        if response.status_code == 404:
+            raise NotFound(f"starweb: {method} {path} not found", system=SYSTEM, status=404)
+        if response.status_code == 400:
+            detail = str(_json(response, {}).get("error_description", ""))[:200]
+            raise Permanent(f"starweb: {method} {path} refused: {detail}", system=SYSTEM, status=400)
+        http.raise_for_status(response, system=SYSTEM, mutating=mutating)
+        if response.status_code == 204:
+            return {}
+        data = _json(response, None)
+        if not isinstance(data, dict):
+            kind = UnknownOutcome if mutating else Retryable
+            raise kind(f"starweb: {method} {path} answered with something that is not JSON", system=SYSTEM, status=response.status_code)
+        return data
+
+
+def _json(response, default):
+    try:
+        return response.json()
+    except ValueError:
+        return default

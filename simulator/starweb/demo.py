@@ -1,0 +1,46 @@
+"""The demo shop, and placing realistic orders in it (the demo, the tests and the staff page share this)."""
+
+import random
+
+from django.db import transaction
+
+from . import generator, webhooks
+from .models import Method, Order, OrderStatus, Shop
+
+STATUSES = [(1, "created", "Ny", True), (2, "picking", "Plockas", False), (3, "completed", "Skickad", True),
+            (4, "canceled", "Makulerad", True), (7, "", "Betald", False)]
+SHIPPING = [(1, "", "PostNord MyPack", "39.20"), (2, "", "DHL Service Point", "47.20"), (3, "", "Hämta i butik", "0")]
+PAYMENT = [(1, "klarna", "Klarna", "0"), (2, "invoice", "Faktura", "23.20"), (3, "cashOnDelivery", "Postförskott", "39.20"),
+           (4, "swish", "Swish", "0")]
+
+
+def ensure_demo_shop(shop: str = "demobutiken", client_id: str = "demo-client", client_secret: str = "demo-client-secret",
+                     currency: str = "SEK") -> Shop:
+    found, _ = Shop.objects.get_or_create(slug=shop, defaults={"name": "Demobutiken", "client_id": client_id,
+                                                                "client_secret": client_secret, "base_currency": currency})
+    for status_id, code, name, email in STATUSES:
+        OrderStatus.objects.get_or_create(shop=found, status_id=status_id, defaults={"id_code": code, "name": name, "should_send_email": email})
+    for kind, rows in ((Method.SHIPPING, SHIPPING), (Method.PAYMENT, PAYMENT)):
+        for method_id, code, name, fee in rows:
+            Method.objects.get_or_create(shop=found, kind=kind, method_id=method_id, defaults={"id_code": code, "name": name, "fee": fee})
+    return found
+
+
+@transaction.atomic
+def place_order(shop: Shop, *, seed: int | None = None, **overrides) -> Order:
+    """A realistic order with a random shipping and payment method; fires order-created hooks."""
+    rng = random.Random(seed)
+    locked = Shop.objects.select_for_update().get(pk=shop.pk)
+    locked.next_order_id += 1
+    locked.save(update_fields=["next_order_id"])
+    shipping = rng.choice(list(shop.methods.filter(kind=Method.SHIPPING)))
+    payment = rng.choice(list(shop.methods.filter(kind=Method.PAYMENT)))
+    data = generator.order(
+        rng, order_id=locked.next_order_id, currency=shop.base_currency,
+        shipping={"id": shipping.method_id, "name": shipping.name, "fee": shipping.fee},
+        payment={"id": payment.method_id, "idCode": payment.id_code or "custom", "name": payment.name, "fee": payment.fee},
+    )
+    data.update(overrides)
+    created = Order.objects.create(shop=shop, order_id=locked.next_order_id, data=data)
+    webhooks.order_event(shop, created, "order-created")
+    return created
