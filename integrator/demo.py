@@ -72,12 +72,17 @@ def seed() -> Merchant:
     merchant = _merchant(DEMO_MERCHANT, "556677-8899", owner, "200", first_of_month)
     _merchant("Annan Handel AB", "559900-1122", other_owner, "100", first_of_month)
 
+    # The simulated shop and Specter account answer under our own host (simulator/urls.py).
+    from simulator.specter.demo import ensure_demo_account
+    from simulator.starweb.demo import ensure_demo_shop
+
+    ensure_demo_shop("demobutiken", "demo-client", "demo-client-secret")
+    ensure_demo_account("1001", "demo-md5key")
     Connection.objects.get_or_create(
         merchant=merchant,
         name="Demobutiken – Starweb ↔ Specter",
         defaults={
-            # The simulator answers under our own host; see simulator/urls.py.
-            "starweb_base_url": f"{settings.PUBLIC_BASE_URL}/sim/starweb/api/v2",
+            "starweb_base_url": f"{settings.PUBLIC_BASE_URL}/sim/starweb/demobutiken/api/v2",
             "starweb_client_id": "demo-client",
             "starweb_client_secret": "demo-client-secret",
             "specter_smb_id": "1001",

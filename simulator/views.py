@@ -1,0 +1,33 @@
+"""The staff's window on the simulated outside world: both systems' state, and a button that places
+a realistic order in a simulated shop (the demo drives the simulator as the tests do)."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import CallLog
+from .specter.models import Account
+from .starweb.demo import place_order as place
+from .starweb.models import Shop
+
+
+@staff_member_required
+def index(request):
+    shops = [(shop, shop.orders.order_by("-order_id")[:15]) for shop in Shop.objects.order_by("slug")]
+    accounts = [
+        (account, account.orders.order_by("-id")[:15], account.articles.filter(is_service=False), account.customers.count())
+        for account in Account.objects.order_by("smb_id")
+    ]
+    return render(request, "simulator/index.html", {
+        "shops": shops, "accounts": accounts, "calls": CallLog.objects.order_by("-id")[:25],
+    })
+
+
+@staff_member_required
+@require_POST
+def place_order(request, shop):
+    found = get_object_or_404(Shop, slug=shop)
+    order = place(found)
+    messages.success(request, f"Order {order.order_id} placed in {found.name} ({order.data['amountToPay']:.2f} kr).")
+    return redirect("sim_index")
