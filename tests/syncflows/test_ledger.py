@@ -152,52 +152,45 @@ def test_a_successful_attempt_is_recorded_too():
     assert TransferAttempt.objects.get().outcome == "ok"
 
 
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_of_many_concurrent_workers_exactly_one_claims_the_row():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency means something only on PostgreSQL (CI's second leg)")
-    transfer = TransferFactory()
-    barrier, wins = threading.Barrier(8), []
+def _concurrently(count: int, work) -> list:
+    """Run `work()` in `count` threads released together (each on its own database connection)."""
+    from django.db import connection as thread_connection
 
-    def worker():
-        from django.db import connection as thread_connection
+    barrier, results = threading.Barrier(count), []
 
+    def run():
         barrier.wait()
         try:
-            if ledger.claim(transfer.pk):
-                wins.append(1)
+            results.append(work())
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(wins) == 1
+    return results
+
+
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency means something only on PostgreSQL (CI's second leg)")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_of_many_concurrent_workers_exactly_one_claims_the_row():
+    _postgres_only()
+    transfer = TransferFactory()
+    leases = _concurrently(8, lambda: ledger.claim(transfer.pk))
+    assert len([lease for lease in leases if lease]) == 1
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_storm_of_concurrent_webhooks_for_one_order_makes_one_row():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency means something only on PostgreSQL (CI's second leg)")
+    _postgres_only()
     conn = ConnectionFactory()
-    barrier, created = threading.Barrier(10), []
-
-    def receiver():
-        from django.db import connection as thread_connection
-
-        barrier.wait()
-        try:
-            created.append(ledger.ensure_transfer(conn.pk, "777", source="webhook")[1])
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=receiver) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    created = _concurrently(10, lambda: ledger.ensure_transfer(conn.pk, "777", source="webhook")[1])
     assert Transfer.objects.filter(connection=conn).count() == 1 and created.count(True) == 1
