@@ -94,6 +94,15 @@ class SpecterClient:
             params.update({f"{key}_{n}": value for key, value in row.items()})
         self._call("putInfo.asp", "newArticleSubmit", params, mutating=True)
 
+    def submit_delivery(self, order_no: str, rows: dict[str, int] | None = None) -> None:
+        """Report a delivery made by the shop: all of the order, or `rows` {articleNo: quantity}."""
+        params = {"orderId": order_no, "deliveryDate": timezone.localdate().isoformat()}
+        for n, (article_no, quantity) in enumerate((rows or {}).items(), start=1):
+            params.update({f"articleNo_{n}": article_no, f"noOfItems_{n}": str(quantity)})
+        if rows:
+            params["useArticleNoRowMapping"] = "1"
+        self._call("putInfo.asp", "newDeliverySubmit", params, mutating=True)
+
     def submit_invoice(self, order_no: str) -> str:
         """Turn the order into an invoice; returns the invoice number."""
         return self._call("putInfo.asp", "newInvoiceSubmit", {"orderId": order_no, "typeInvoice": "S"}, mutating=True).id
@@ -101,9 +110,23 @@ class SpecterClient:
     # -- the wire ---------------------------------------------------------------------------------
 
     def _call(self, endpoint: str, action: str, params: dict, *, mutating: bool) -> Reply:
+        """Send and parse the envelope; a refusal becomes its typed error."""
+        body = self._raw(endpoint, action, params, mutating=mutating)
+        try:
+            reply = parse(body)
+        except Garbled:
+            kind = UnknownOutcome if mutating else Retryable
+            raise kind(f"specter: {action} answered with something that is not a Specter reply", system=SYSTEM) from None
+        if reply.ok:
+            return reply
+        raise refusal(action, reply)
+
+    def _raw(self, endpoint: str, action: str, params: dict, *, mutating: bool = False) -> bytes:
+        """Send one signed request; return the body of a 2xx answer (transport errors typed)."""
         creds = self.credentials
+        params = dict(params)
         signature = sign(creds, subject_for(action, params))
-        query = {"action": action, "sbmId": creds.smb_id, "useXML": "1"}
+        query = {"action": action, "sbmId": creds.smb_id, "useXML": params.pop("useXML", "1")}
         if creds.api_user_id:
             query["apiUserId"] = creds.api_user_id
         body = encode({**params, "key": signature})
@@ -113,17 +136,11 @@ class SpecterClient:
             headers={"Content-Type": "application/x-www-form-urlencoded"},  # the bytes are Latin-1 (§2.1)
         )
         http.raise_for_status(response, system=SYSTEM, mutating=mutating)
-        try:
-            reply = parse(response.content)
-        except Garbled:
-            kind = UnknownOutcome if mutating else Retryable
-            raise kind(f"specter: {action} answered with something that is not a Specter reply", system=SYSTEM, status=response.status_code) from None
-        if reply.ok:
-            return reply
-        raise _refusal(action, reply)
+        return response.content
 
 
-def _refusal(action: str, reply: Reply) -> Exception:
+def refusal(action: str, reply: Reply) -> Exception:
+    """The typed error for Specter's `0;<code>` answer to `action`."""
     # Specter's own message text is shown to merchants; it cannot hold our secrets (we never send
     # them in a field Specter echoes), but it is cut short.
     text = f"specter: {action} refused ({reply.code}): {reply.message[:200]}"

@@ -15,10 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from simulator.faults import simulate
 
+from . import batches, changes
 from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
-MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit"}
+MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
+            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch"}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
@@ -168,6 +170,8 @@ def _lower_stock(account: Account, article: Article, quantity: Decimal) -> None:
                 _lower_stock(account, component, quantity * Decimal(str(per_set)))
         return
     Article.objects.filter(pk=article.pk).update(stock=F("stock") - int(quantity))
+    article.refresh_from_db(fields=["stock"])
+    changes.stock_changed(article)  # Specter reports its new stock back at once (§6 "Stock effect")
 
 
 def find_order(account: Account, p: dict) -> HttpResponse:
@@ -210,6 +214,20 @@ def new_invoice(account: Account, p: dict) -> HttpResponse:
 
 
 HANDLERS = {
+    **{action: (batches.pull if action.startswith("get") else batches.ack) for action in batches.QUEUES},
     "newcustomersubmit": new_customer, "newordersubmit": new_order, "getorderbyexternalorderno": find_order,
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
+    "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
 }
+
+
+def _deliver(account: Account, p: dict) -> HttpResponse:
+    order = account.orders.filter(order_no=p.get("orderid", "")).first()
+    if order is None:
+        return reply(False, "7", "unknown order")
+    rows, n = {}, 1
+    while f"articleno_{n}" in p:
+        rows[p[f"articleno_{n}"]] = int(Decimal(p.get(f"noofitems_{n}", "0") or "0"))
+        n += 1
+    changes.deliver(account, order.order_no, rows=rows or None)
+    return reply(True, order.order_no, "OK")

@@ -65,3 +65,22 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class BatchEntry(models.Model):
+    """A change waiting for the webshop's pull-with-ack (stock, article info, order status).
+
+    Entries get the client's batchNo when pulled and are removed from the queue when acked; while
+    a pulled batch is not acked, a pull with another batchNo is refused with code 99.
+    """
+
+    STOCK, ARTICLE_INFO, ORDERS = "stock", "articleinfo", "orders"
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="batch_entries")
+    queue = models.CharField(max_length=20)
+    payload = models.JSONField()
+    batch_no = models.CharField(max_length=64, blank=True, db_index=True)
+    acked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,132 @@
+"""Specter's pull-with-ack batches (specs/specter-api.md §3 #4–#9, §4.3–4.4): changes of stock,
+article info and order status, fetched under a batchNo we choose and acknowledged only after our
+own writes are committed (design.md §4). Error 99 means an older batch is still open: it is
+fetched again by its own batchNo, so nothing it holds is lost."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+
+from ..errors import Retryable
+from .client import BatchOpen, SpecterClient, refusal
+from .wire import Garbled, decode, parse
+
+ACTIONS = {
+    "stock": ("getArticleExternalNeedUpdate", "updateArticlesFromBatch"),
+    "articleinfo": ("getArticleInfoExternalNeedUpdate", "updateArticleInfosFromBatch"),
+    "orders": ("getOrdersExternalNeedUpdate", "updateOrdersFromBatch"),
+}
+
+
+@dataclass(frozen=True)
+class StockChange:
+    article_no: str
+    quantity: Decimal | None  # None: Specter said "noItemsAvailable"
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    article_no: str
+    name: str
+    price_ex_vat: Decimal | None
+    vat_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    order_no: str
+    external_order_no: str
+    status_id: str
+    delivery_status: str  # N, P (partly) or D (delivered)
+    payment_status: str
+    deliveries_updated: bool
+    tracking_nos: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Batch:
+    kind: str
+    batch_no: str
+    entries: tuple
+    more: bool = False
+
+
+def pull(client: SpecterClient, kind: str, *, batch_no: str = "") -> Batch:
+    """Fetch the waiting changes of `kind`. On error 99, fetch the open batch instead (once)."""
+    batch_no = batch_no or uuid.uuid4().hex
+    try:
+        return _fetch(client, kind, batch_no)
+    except BatchOpen as open_batch:
+        if not open_batch.batch_no or open_batch.batch_no == batch_no:
+            raise
+        return _fetch(client, kind, open_batch.batch_no)
+
+
+def ack(client: SpecterClient, batch: Batch) -> None:
+    """Acknowledge a batch: call only after what it held is committed on our side."""
+    client._call("getInfo.asp", ACTIONS[batch.kind][1], {"batchNo": batch.batch_no}, mutating=True)
+
+
+def _fetch(client: SpecterClient, kind: str, batch_no: str) -> Batch:
+    action = ACTIONS[kind][0]
+    body = client._raw("getInfo.asp", action, {"batchNo": batch_no, "useXML": "2" if kind != "stock" else "1"})
+    text = decode(body).strip()
+    if text.startswith("0;") or (text.startswith("<") and "<code>" in text):
+        reply = parse(body)  # an error envelope, text or XML
+        if not reply.ok:
+            raise refusal(action, reply)
+    try:
+        return PARSERS[kind](text, batch_no)
+    except (ElementTree.ParseError, Garbled, IndexError, InvalidOperation):
+        raise Retryable(f"specter: the {kind} batch could not be read", system="specter") from None
+
+
+def _decimal(value):
+    try:
+        return Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _stock(text: str, batch_no: str) -> Batch:
+    entries = []
+    for line in filter(None, (part.strip() for part in text.replace("\n", "\r").split("\r"))):
+        _id, article_no, quantity, *_ = line.split(";")
+        entries.append(StockChange(article_no, None if quantity == "noItemsAvailable" else Decimal(quantity.replace(",", "."))))
+    return Batch("stock", batch_no, tuple(entries))
+
+
+def _root(text: str):
+    return ElementTree.fromstring(text.encode("latin-1") if text.lstrip().startswith("<?xml") else text)
+
+
+def _article_info(text: str, batch_no: str) -> Batch:
+    root = _root(text) if text else None
+    entries = tuple(
+        ArticleInfo(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")), _decimal(a.get("vatPercent")))
+        for a in (root.iter("article") if root is not None else [])
+    )
+    limit = int((root.findtext("responseMaxLimit") or "0") if root is not None else 0)
+    return Batch("articleinfo", batch_no, entries, more=bool(limit) and len(entries) >= limit)
+
+
+def _orders(text: str, batch_no: str) -> Batch:
+    root = _root(text) if text else None
+    entries = []
+    for o in (root.iter("order") if root is not None else []):
+        status = o.find("orderstatus")
+        deliveries = o.find("deliveries")
+        entries.append(OrderChange(
+            order_no=o.get("orderNo", ""), external_order_no=o.get("externalOrderNo", ""),
+            status_id=status.get("statusId", "") if status is not None else "",
+            delivery_status=status.get("deliveryStatus", "") if status is not None else "",
+            payment_status=status.get("paymentStatus", "") if status is not None else "",
+            deliveries_updated=deliveries is not None and deliveries.get("updated") == "1",
+            tracking_nos=tuple(d.get("trackingNo") for d in o.iter("delivery") if d.get("trackingNo")),
+        ))
+    more = root is not None and (root.findtext("moreInfoToFetch") or "0").strip() not in ("", "0")
+    return Batch("orders", batch_no, tuple(entries), more=more)
+
+
+PARSERS = {"stock": _stock, "articleinfo": _article_info, "orders": _orders}

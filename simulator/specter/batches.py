@@ -1,0 +1,77 @@
+"""Simulated Specter's pull-with-ack batches: get…ExternalNeedUpdate hands out the waiting changes
+under the client's batchNo (the same batchNo gets the same entries again), update…FromBatch acks
+them, and while a pulled batch is not acked another batchNo is refused with code 99."""
+
+from xml.sax.saxutils import escape, quoteattr
+
+from django.http import HttpResponse
+
+from .models import Account, BatchEntry
+
+QUEUES = {
+    "getarticleexternalneedupdate": BatchEntry.STOCK, "updatearticlesfrombatch": BatchEntry.STOCK,
+    "getarticleinfoexternalneedupdate": BatchEntry.ARTICLE_INFO, "updatearticleinfosfrombatch": BatchEntry.ARTICLE_INFO,
+    "getordersexternalneedupdate": BatchEntry.ORDERS, "updateordersfrombatch": BatchEntry.ORDERS,
+}
+RESPONSE_MAX_LIMIT = 100
+
+
+def _text(body: str) -> HttpResponse:
+    return HttpResponse(body.encode("latin-1", "replace"), content_type="text/plain; charset=latin-1")
+
+
+def pull(account: Account, p: dict) -> HttpResponse:
+    kind, batch_no = QUEUES[p["action"].lower()], p.get("batchno", "")
+    if not batch_no:
+        return _text("0;3;batchNo is required")
+    waiting = BatchEntry.objects.filter(account=account, queue=kind, acked=False)
+    open_batch = waiting.exclude(batch_no="").exclude(batch_no=batch_no).values_list("batch_no", flat=True).first()
+    if open_batch:
+        return _text(f"0;99;An older batch '{open_batch}' is still open, update it first")
+    entries = list(waiting.filter(batch_no=batch_no))
+    if not entries:
+        ids = list(waiting.filter(batch_no="").values_list("pk", flat=True)[:RESPONSE_MAX_LIMIT])
+        BatchEntry.objects.filter(pk__in=ids).update(batch_no=batch_no)
+        entries = list(BatchEntry.objects.filter(pk__in=ids))
+    more = waiting.filter(batch_no="").exists()
+    return RENDER[kind](entries, batch_no, more)
+
+
+def ack(account: Account, p: dict) -> HttpResponse:
+    count = BatchEntry.objects.filter(account=account, queue=QUEUES[p["action"].lower()], batch_no=p.get("batchno", ""), acked=False).update(acked=True)
+    return _text(f"1;{count};OK")
+
+
+def _stock(entries, batch_no, more) -> HttpResponse:
+    # §4.4 text mode: specterArticleId;articleNo;quantity;batchNo lines separated by CR.
+    return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};{e.payload['stock']};{batch_no}\r" for e in entries))
+
+
+def _article_info(entries, batch_no, more) -> HttpResponse:
+    articles = "".join(
+        f"<article priceExclVat={quoteattr(e.payload['priceExclVat'])} vatPercent={quoteattr(e.payload['vatPercent'])}>"
+        f"<articleNo>{escape(e.payload['articleNo'])}</articleNo><name>{escape(e.payload['name'])}</name></article>"
+        for e in entries
+    )
+    return _xml(f"<articles>{articles}</articles><responseMaxLimit>{RESPONSE_MAX_LIMIT}</responseMaxLimit>")
+
+
+def _orders(entries, batch_no, more) -> HttpResponse:
+    orders = []
+    for e in entries:
+        o = e.payload
+        delivery = f"<delivery trackingNo={quoteattr(o['trackingNo'])}/>" if o.get("trackingNo") else ""
+        orders.append(
+            f"<order orderNo={quoteattr(o['orderNo'])} externalOrderNo={quoteattr(o['externalOrderNo'])}>"
+            f"<orderstatus deliveryStatus={quoteattr(o['deliveryStatus'])} statusId=\"{o['statusId']}\" paymentStatus={quoteattr(o['paymentStatus'])}/>"
+            f"<deliveries updated=\"{1 if o['deliveriesUpdated'] else 0}\">{delivery}</deliveries></order>"
+        )
+    return _xml(f"<orders>{''.join(orders)}</orders><moreInfoToFetch>{1 if more else 0}</moreInfoToFetch>")
+
+
+def _xml(inner: str) -> HttpResponse:
+    body = f'<?xml version="1.0" encoding="ISO-8859-1"?><response><APIresponse><result>1</result></APIresponse>{inner}</response>'
+    return HttpResponse(body.encode("latin-1", "replace"), content_type="text/xml; charset=ISO-8859-1")
+
+
+RENDER = {BatchEntry.STOCK: _stock, BatchEntry.ARTICLE_INFO: _article_info, BatchEntry.ORDERS: _orders}

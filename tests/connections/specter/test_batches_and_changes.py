@@ -1,0 +1,109 @@
+"""Specter's pull-with-ack batches and callbacks, against the simulated Specter over real HTTP."""
+
+import threading
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from connections.specter import batches
+from connections.specter.client import SpecterClient
+from connections.specter.signature import Credentials
+from simulator.specter import changes
+from simulator.specter.demo import ensure_demo_account
+from tests.connections.specter.test_client_against_simulator import order, person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def account(db):
+    return ensure_demo_account("1001", "demo-md5key")
+
+
+@pytest.fixture
+def specter(live_server, account) -> SpecterClient:
+    return SpecterClient(Credentials("1001", "demo-md5key"), base_url=live_server.url + "/sim/specter/")
+
+
+@pytest.fixture
+def callback_server():
+    """A local HTTP server standing in for our callback endpoint; yields (url, received paths)."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"1;Done")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+
+
+def test_an_order_reports_the_stock_it_took(specter, account):
+    specter.submit_order(specter.submit_customer(person()), order("WS-12", rows=(("PRESENTSET-01", "140", "1", "25"),)))
+    changed = {e.article_no: e.quantity for e in batches.pull(specter, "stock").entries}
+    assert changed == {"MUGG-01": Decimal(99), "KAFFE-500": Decimal(199)}
+
+
+def test_a_stock_change_is_pulled_once_and_gone_after_the_ack(specter, account):
+    changes.set_stock(account, "MUGG-01", 17)
+    batch = batches.pull(specter, "stock")
+    assert [(e.article_no, e.quantity) for e in batch.entries] == [("MUGG-01", Decimal(17))]
+    batches.ack(specter, batch)
+    assert batches.pull(specter, "stock").entries == ()
+
+
+def test_an_unacked_batch_blocks_a_new_one_and_is_fetched_again_not_lost(specter, account):
+    changes.set_stock(account, "BOK-01", 3)
+    first = batches.pull(specter, "stock")
+    changes.set_stock(account, "KAFFE-500", 9)
+    again = batches.pull(specter, "stock")  # a new batchNo: Specter answers 99, the client takes the open one
+    assert again.batch_no == first.batch_no and again.entries == first.entries
+    batches.ack(specter, again)
+    assert [e.article_no for e in batches.pull(specter, "stock").entries] == ["KAFFE-500"]
+
+
+def test_a_price_change_comes_as_article_info(specter, account):
+    changes.set_price(account, "TSHIRT-M", Decimal("169.60"), name="T-shirt M (ny)")
+    [info] = batches.pull(specter, "articleinfo").entries
+    assert (info.article_no, info.name, info.price_ex_vat, info.vat_percent) == ("TSHIRT-M", "T-shirt M (ny)", Decimal("169.60"), Decimal("25.00"))
+
+
+def test_deliveries_invoices_payment_and_cancellation_come_as_order_changes(specter, account):
+    customer = specter.submit_customer(person())
+    order_no = specter.submit_order(customer, order("WS-9", rows=(("TSHIRT-M", "159.2", "2", "25"), ("MUGG-01", "79.2", "1", "25"))))
+    changes.deliver(account, order_no, "TRACK-1", rows={"TSHIRT-M": 2})
+    changes.deliver(account, order_no, "TRACK-2")
+    changes.invoice(account, order_no)
+    changes.mark_paid(account, order_no)
+    entries = batches.pull(specter, "orders").entries
+    assert [(e.delivery_status, e.status_id, e.tracking_nos) for e in entries[:2]] == [("P", "2", ("TRACK-1",)), ("D", "3", ("TRACK-2",))]
+    assert [e.status_id for e in entries[2:]] == ["4", "6"] and all(e.external_order_no == "WS-9" for e in entries)
+
+
+def test_a_delivery_reported_by_the_shop_reaches_specter(specter, account):
+    order_no = specter.submit_order(specter.submit_customer(person()), order("WS-10"))
+    specter.submit_delivery(order_no)
+    assert account.orders.get(order_no=order_no).data["deliveryStatus"] == "D"
+
+
+def test_changes_ping_the_registered_callbacks(specter, account, callback_server):
+    url, received = callback_server
+    specter.check_account({"actionStockChange": f"{url}/cb/stock", "actionNewInvoice": f"{url}/cb/invoice?orderId=$orderId&invoiceId=$invoiceId",
+                           "actionRemoveOrder": f"{url}/cb/removed?orderNo=$orderNo"})
+    order_no = specter.submit_order(specter.submit_customer(person()), order("WS-11"))
+    account.refresh_from_db()
+    changes.set_stock(account, "MUGG-01", 5)
+    invoice = changes.invoice(account, order_no).invoice_no
+    changes.cancel(account, order_no)
+    # The order lowered the T-shirt stock (freight has none), then the stock change, the invoice, the cancellation.
+    assert received == ["/cb/stock"] * 2 + [f"/cb/invoice?orderId={order_no}&invoiceId={invoice}", f"/cb/removed?orderNo={order_no}"]
