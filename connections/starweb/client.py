@@ -56,17 +56,46 @@ class StarwebClient:
             params["statusFilter"] = ",".join(str(s) for s in status_ids)
         if sort_by_modified:
             params.update(sortBy="modifiedAt", sortOrder="asc")
+        return self.pages("/orders", params)
+
+    def web_hooks(self) -> list[dict]:
+        return self._get("/web-hooks")["data"]
+
+    def pages(self, path: str, params: dict | None = None):
+        """Yield the rows of a paginated list, page by page (meta.pagination), never all at once."""
         page = 1
         while True:
-            answer = self._get("/orders", {**params, "page": page})
+            answer = self._get(path, {**(params or {}), "page": page})
             yield from answer["data"]
             pagination = (answer.get("meta") or {}).get("pagination") or {}
             if page >= int(pagination.get("total_pages") or 1):
                 return
             page += 1
 
-    def web_hooks(self) -> list[dict]:
-        return self._get("/web-hooks")["data"]
+    def products(self):
+        """Every product with its variants, page by page."""
+        return self.pages("/products", {"include": "variants"})
+
+    def product(self, product_id) -> dict:
+        return self._get(f"/products/{product_id}")["data"]
+
+    def customers(self):
+        return self.pages("/customers")
+
+    def customer(self, customer_id) -> dict:
+        return self._get(f"/customers/{customer_id}")["data"]
+
+    def pricelists(self) -> list[dict]:
+        return self._get("/pricelists")["data"]
+
+    def stock_locations(self) -> list[dict]:
+        return self._get("/stock-locations")["data"]
+
+    def stocks(self, product_id, variant_id) -> list[dict]:
+        return self._get(f"/products/{product_id}/variants/{variant_id}/stocks")["data"]
+
+    def prices(self, product_id, variant_id) -> list[dict]:
+        return self._get(f"/products/{product_id}/variants/{variant_id}/prices")["data"]
 
     # -- writes -----------------------------------------------------------------------------------
 
@@ -87,6 +116,29 @@ class StarwebClient:
         if status_id is not None:
             body["statusId"] = status_id
         return int(self._send("POST", "/web-hooks", body)["data"]["webHookId"])
+
+    def create_product(self, body: dict) -> dict:
+        return self._send("POST", "/products", body)["data"]
+
+    def update_product(self, product_id, body: dict) -> dict:
+        return self._send("PATCH", f"/products/{product_id}", body)["data"]
+
+    def create_variant(self, product_id, body: dict) -> dict:
+        """Add a variant; `attributeValueLinks` (required by the API) defaults to none."""
+        return self._send("POST", f"/products/{product_id}/variants", {"attributeValueLinks": [], **body})["data"]
+
+    def update_variant(self, product_id, variant_id, body: dict) -> dict:
+        return self._send("PATCH", f"/products/{product_id}/variants/{variant_id}", body)["data"]
+
+    def set_stock(self, product_id, variant_id, stock_location_id: int, quantity: int) -> None:
+        """Set one location's stock. stockStatusId is left out so the shop's own stock rules apply."""
+        self._send("PATCH", f"/products/{product_id}/variants/{variant_id}/stocks/{stock_location_id}", {"stockQuantity": quantity})
+
+    def set_price(self, product_id, variant_id, pricelist_id: int, price_ex_vat, special_price_ex_vat=None) -> None:
+        body = {"pricelistId": int(pricelist_id), "priceExVat": float(price_ex_vat)}  # the API requires pricelistId here too
+        if special_price_ex_vat is not None:
+            body["specialPriceExVat"] = float(special_price_ex_vat)
+        self._send("PATCH", f"/products/{product_id}/variants/{variant_id}/prices/{pricelist_id}", body)
 
     def delete_web_hook(self, hook_id: int) -> None:
         try:

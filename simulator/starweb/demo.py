@@ -5,7 +5,7 @@ import random
 from django.db import transaction
 
 from . import generator, webhooks
-from .models import Method, Order, OrderStatus, Shop
+from .models import Method, Order, OrderStatus, PriceList, Product, Shop
 
 STATUSES = [(1, "created", "Ny", True), (2, "picking", "Plockas", False), (3, "completed", "Skickad", True),
             (4, "canceled", "Makulerad", True), (7, "", "Betald", False)]
@@ -23,7 +23,26 @@ def ensure_demo_shop(shop: str = "demobutiken", client_id: str = "demo-client", 
     for kind, rows in ((Method.SHIPPING, SHIPPING), (Method.PAYMENT, PAYMENT)):
         for method_id, code, name, fee in rows:
             Method.objects.get_or_create(shop=found, kind=kind, method_id=method_id, defaults={"id_code": code, "name": name, "fee": fee})
+    PriceList.objects.get_or_create(shop=found, pricelist_id=1, defaults={"name": "Standard", "is_master": True})
+    PriceList.objects.get_or_create(shop=found, pricelist_id=2, defaults={"name": "Återförsäljare"})
+    if not found.products.exists():
+        for product_id, (vat, variants) in enumerate(PRODUCTS, start=101):
+            Product.objects.create(shop=found, product_id=product_id, data={
+                "defaultVatRate": str(vat), "type": "basic", "visibility": "visible",
+                "variants": [{"variantId": product_id * 10 + n, "sku": sku, "isActive": True, "stocks": {"1": stock},
+                              "prices": {"1": {"priceExVat": price}}} for n, (sku, price, stock) in enumerate(variants)],
+            })
     return found
+
+
+# VAT, [(sku, price ex VAT, stock)]: the same article numbers as the simulated Specter account.
+PRODUCTS = [
+    (25, [("TSHIRT-S", 159.2, 40), ("TSHIRT-M", 159.2, 40), ("TSHIRT-L", 159.2, 40)]),
+    (25, [("MUGG-01", 79.2, 100)]),
+    (6, [("BOK-01", 188.68, 25)]),
+    (12, [("KAFFE-500", 71.43, 200)]),
+    (25, [("PRESENTSET-01", 140.0, 0)]),
+]
 
 
 @transaction.atomic

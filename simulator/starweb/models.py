@@ -76,3 +76,37 @@ class Delivery(models.Model):
     delivered = models.BooleanField(default=False)
     last_status = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Product(models.Model):
+    """A product with its variants, stock per location and prices per price list, as one document:
+    data = {..ProductModel fields.., "variants": [{..variant.., "stocks": {loc: qty}, "prices": {pl: {...}}}]}."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
+    product_id = models.PositiveIntegerField()
+    data = models.JSONField()
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product_id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "product_id"], name="sim_starweb_product_once")]
+
+
+class PriceList(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="pricelists")
+    pricelist_id = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, default="SEK")
+    is_master = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pricelist_id"]
+
+
+class Customer(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="customers")
+    customer_id = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["customer_id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, catalogue
 
 urlpatterns = [
     path("<slug:shop>/api/v2/token", api.token),
@@ -12,4 +12,16 @@ urlpatterns = [
     path("<slug:shop>/api/v2/orders/<int:order_id>", api.order),
     path("<slug:shop>/api/v2/web-hooks", api.web_hooks),
     path("<slug:shop>/api/v2/web-hooks/<int:hook_id>", api.web_hook_delete),
+    path("<slug:shop>/api/v2/products", catalogue.products),
+    path("<slug:shop>/api/v2/products/<int:product_id>", catalogue.product),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants", catalogue.variants),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>", catalogue.variant_patch),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks", catalogue.stock),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks/<int:location_id>", catalogue.stock),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices", catalogue.prices),
+    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>", catalogue.prices),
+    path("<slug:shop>/api/v2/pricelists", catalogue.pricelists),
+    path("<slug:shop>/api/v2/stock-locations", catalogue.stock_locations),
+    path("<slug:shop>/api/v2/customers", catalogue.customers),
+    path("<slug:shop>/api/v2/customers/<int:customer_id>", catalogue.customer),
 ]
