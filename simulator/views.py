@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import CallLog
+from .specter import changes
 from .specter.models import Account
 from .starweb.demo import place_order as place
 from .starweb.models import Shop
@@ -30,4 +31,24 @@ def place_order(request, shop):
     found = get_object_or_404(Shop, slug=shop)
     order = place(found)
     messages.success(request, f"Order {order.order_id} placed in {found.name} ({order.data['amountToPay']:.2f} kr).")
+    return redirect("sim_index")
+
+
+@staff_member_required
+@require_POST
+def specter_action(request, smb_id, action):
+    """The page's buttons: deliver (with a tracking number), invoice, paid, cancel, and set stock."""
+    account = get_object_or_404(Account, smb_id=smb_id)
+    if action == "stock":
+        changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
+        messages.success(request, f"Stock of {request.POST['articleNo']} set.")
+        return redirect("sim_index")
+    order_no = request.POST.get("orderNo", "")
+    act = {"deliver": lambda: changes.deliver(account, order_no, request.POST.get("trackingNo", "")),
+           "invoice": lambda: changes.invoice(account, order_no), "paid": lambda: changes.mark_paid(account, order_no),
+           "cancel": lambda: changes.cancel(account, order_no)}.get(action)
+    if act is None:
+        return redirect("sim_index")
+    act()
+    messages.success(request, f"Specter order {order_no}: {action} done.")
     return redirect("sim_index")

@@ -100,3 +100,14 @@ def test_a_billing_admin_reads_the_month_sorts_filters_and_exports_csv(page, liv
     assert "Ordrar över kvoten" in page.locator("#invoice-lines").inner_text()
     page.wait_for_function("document.getElementById('usage-chart').width > 0")
     screenshot("invoice")
+
+
+def test_staff_place_an_order_in_the_simulated_shop_and_see_it(page, live_server, screenshot):
+    demo.seed()
+    _log_in(page, live_server.url, demo.STAFF)
+    page.get_by_role("link", name="Simulator").click()
+    page.locator("#place-order-demobutiken").click()
+    page.get_by_text(re.compile(r"Order \d+ placed in Demobutiken")).wait_for()
+    rows = page.locator("#starweb-orders-demobutiken tbody tr")
+    assert rows.count() == 1 and "@example.se" in rows.first.inner_text()
+    screenshot("simulator")

@@ -184,3 +184,22 @@ def test_no_error_or_log_line_shows_the_key_or_the_signature(specter, settings, 
     signature = __import__("connections.specter.signature", fromlist=["sign"]).sign(specter.credentials, "Anna Svensson")
     text = " ".join(f"{e!s} {e!r}" for e in errors) + caplog.text
     assert KEY not in text and signature not in text
+
+
+def test_articles_are_created_in_batches_and_updated_only_when_asked(specter):
+    specter.submit_articles([{"articleNo": "NY-1", "name": "Ny", "priceExclVAT": "10", "vatPercent": "25",
+                              "createArticleStock": "1", "noItemsInStock": "4"},
+                             {"articleNo": "NY-2", "name": "Ny två", "priceExclVAT": "20", "vatPercent": "12"}], update=False)
+    assert Article.objects.get(article_no="NY-1").stock == 4 and Article.objects.get(article_no="NY-2").vat_percent == 12
+    specter.submit_articles([{"articleNo": "NY-1", "name": "Ändrad", "priceExclVAT": "11"}], update=False)
+    assert Article.objects.get(article_no="NY-1").name == "Ny"
+    specter.submit_articles([{"articleNo": "NY-1", "name": "Ändrad", "priceExclVAT": "11"}], update=True)
+    assert Article.objects.get(article_no="NY-1").name == "Ändrad"
+    with pytest.raises(ValueError):
+        specter.submit_articles([{"articleNo": f"A{n}"} for n in range(101)], update=True)
+
+
+def test_an_order_becomes_an_invoice(specter):
+    order_no = specter.submit_order(specter.submit_customer(person()), order("WS-21"))
+    invoice_no = specter.submit_invoice(order_no)
+    assert Order.objects.get(order_no=order_no).invoice_no == invoice_no

@@ -18,12 +18,14 @@ def test_products_come_with_their_variants_and_match_the_spec(starweb):
     assert {"TSHIRT-S", "TSHIRT-M", "TSHIRT-L", "MUGG-01", "PRESENTSET-01"} <= skus
     assert errors(raw(starweb, "/products", include="variants"), "ProductModelCollection") == []
     assert errors(raw(starweb, "/products/101"), "ProductModelItem") == []
+    assert [v["sku"] for v in starweb.product(101)["variants"]["data"]] == ["TSHIRT-S", "TSHIRT-M", "TSHIRT-L"]
 
 
 def test_stock_is_set_per_location_and_read_back(starweb):
     starweb.set_stock(102, 1020, 1, 7)
     assert starweb.stocks(102, 1020) == [{"stockLocationId": 1, "stockQuantity": 7}]
     assert errors(raw(starweb, "/products/102/variants/1020/stocks"), "ProductVariantStockModelCollection") == []
+    assert [loc["stockLocationId"] for loc in starweb.stock_locations()] == [1]
     assert errors(raw(starweb, "/stock-locations"), "StockLocationModelCollection") == []
 
 

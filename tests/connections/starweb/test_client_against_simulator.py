@@ -169,3 +169,28 @@ def test_the_throttle_stops_a_connection_at_its_limit_until_the_next_minute(star
     with pytest.raises(RateLimited) as caught:
         throttle.take(connection_id, limit=3)
     assert 0 < caught.value.wait <= 60
+
+
+def test_latency_only_slows_a_call(starweb):
+    starweb.shop()
+    fault("latency", "GET /shop", delay_ms=200)
+    assert starweb.shop()["baseCurrency"] == "SEK"
+    assert CallLog.objects.filter(operation="GET /shop", fault="latency").count() == 1
+
+
+def test_no_error_or_log_line_shows_the_access_token_or_client_secret(starweb, settings, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    starweb.shop()
+    token = StarwebToken.objects.get().access_token.reveal()
+    settings.HTTP_READ_TIMEOUT = 0.3
+    caught = []
+    for kind in ("server_error", "rate_limit", "read_timeout", "connection_reset", "malformed_body"):
+        fault(kind, "GET /shop", delay_ms=1000)
+        with pytest.raises(Exception) as error:
+            starweb.shop()
+        caught.append(error.value)
+        wait_until_answered(kind)
+    text = " ".join(f"{e!s} {e!r}" for e in caught) + caplog.text
+    assert token not in text and "demo-client-secret" not in text

@@ -1,0 +1,74 @@
+"""JSON endpoints that drive the simulated systems (tests, the demo and scripts drive them alike).
+Installed only with the simulator; no credentials, as Starweb's and Specter's own admin UIs are not ours."""
+
+import json
+from decimal import Decimal
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .models import FaultRule
+from .specter import changes
+from .specter.models import Account
+from .starweb.demo import place_order
+from .starweb.models import Shop
+
+
+def _body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+@csrf_exempt
+@require_POST
+def starweb_place_order(request, shop):
+    """Place a realistic order; body may give `seed` and fields to override (e.g. "baseCurrencyCode")."""
+    body = _body(request)
+    order = place_order(get_object_or_404(Shop, slug=shop), seed=body.pop("seed", None), **body)
+    return JsonResponse({"orderId": order.order_id, "amountToPay": order.data["amountToPay"]}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def fault(request, system, account):
+    """Inject a fault: {"kind": ..., "operation": "", "remaining": 1, "status": 503, "retry_after": 1, "delay_ms": 0}."""
+    body = _body(request)
+    if body.get("kind") not in FaultRule.Kind.values or system not in ("starweb", "specter"):
+        return JsonResponse({"error": f"kind must be one of {sorted(FaultRule.Kind.values)}"}, status=400)
+    fields = {k: body[k] for k in ("operation", "remaining", "status", "retry_after", "delay_ms") if k in body}
+    rule = FaultRule.objects.create(system=system, account=account, kind=body["kind"], **fields)
+    return JsonResponse({"id": rule.pk}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def specter_action(request, smb_id, action):
+    """Change simulated Specter: stock, price, deliver, invoice, paid, cancel (see simulator/specter/changes.py)."""
+    account = get_object_or_404(Account, smb_id=smb_id)
+    body = _body(request)
+    try:
+        if action == "stock":
+            article = changes.set_stock(account, body["articleNo"], int(body["stock"]))
+            return JsonResponse({"articleNo": article.article_no, "stock": article.stock})
+        if action == "price":
+            article = changes.set_price(account, body["articleNo"], Decimal(str(body["priceExVat"])), body.get("name"))
+            return JsonResponse({"articleNo": article.article_no, "priceExVat": str(article.price_ex_vat)})
+        order_no = body["orderNo"]
+        if action == "deliver":
+            order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"))
+        elif action in ("invoice", "paid", "cancel"):
+            order = {"invoice": changes.invoice, "paid": changes.mark_paid, "cancel": changes.cancel}[action](account, order_no)
+        else:
+            return JsonResponse({"error": "unknown action"}, status=404)
+    except KeyError as missing:
+        return JsonResponse({"error": f"{missing} is required"}, status=400)
+    except account.articles.model.DoesNotExist:
+        return JsonResponse({"error": "no such article"}, status=404)
+    except account.orders.model.DoesNotExist:
+        return JsonResponse({"error": "no such order"}, status=404)
+    return JsonResponse({"orderNo": order.order_no, "statusId": order.data.get("statusId"), "invoiceNo": order.invoice_no})

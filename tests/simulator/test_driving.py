@@ -1,0 +1,79 @@
+"""Driving the simulators: the admin JSON endpoints, the management commands, the page's buttons."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from integrator import demo
+from simulator.models import FaultRule
+from simulator.specter.models import Account, Article, BatchEntry, Customer, Order as SpecterOrder
+from simulator.starweb.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    demo.seed()
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def _specter_order():
+    found = Account.objects.get(smb_id="1001")
+    customer = Customer.objects.create(account=found, customer_no="1", email="a@b.se", name="A")
+    return SpecterOrder.objects.create(account=found, order_no="20001", external_order_no="1001", customer_no=customer.customer_no,
+                                       rows=[{"articleNo": "MUGG-01", "quantity": "2"}], total=198)
+
+
+def test_the_admin_endpoint_places_an_order_with_overrides(client, world):
+    response = _post(client, reverse("sim_admin_place_order", args=["demobutiken"]), {"seed": 3, "baseCurrencyCode": "EUR"})
+    assert response.status_code == 201
+    assert Order.objects.get(order_id=response.json()["orderId"]).data["baseCurrencyCode"] == "EUR"
+
+
+def test_faults_are_injected_through_the_admin_endpoint(client, world):
+    response = _post(client, reverse("sim_admin_fault", args=["specter", "1001"]), {"kind": "server_error", "status": 503, "remaining": 2})
+    assert response.status_code == 201 and FaultRule.objects.get().remaining == 2
+    assert _post(client, reverse("sim_admin_fault", args=["specter", "1001"]), {"kind": "nonsense"}).status_code == 400
+
+
+@pytest.mark.parametrize("action, status", [("deliver", 3), ("invoice", 4), ("paid", 6), ("cancel", 5)])
+def test_specter_orders_change_through_the_admin_endpoint(client, world, action, status):
+    _specter_order()
+    response = _post(client, reverse("sim_admin_specter", args=["1001", action]), {"orderNo": "20001", "trackingNo": "T1"})
+    assert response.status_code == 200 and response.json()["statusId"] == status
+    assert BatchEntry.objects.filter(queue="orders").count() == 1
+
+
+def test_stock_and_price_change_through_the_admin_endpoint(client, world):
+    assert _post(client, reverse("sim_admin_specter", args=["1001", "stock"]), {"articleNo": "MUGG-01", "stock": 3}).json()["stock"] == 3
+    assert _post(client, reverse("sim_admin_specter", args=["1001", "price"]), {"articleNo": "MUGG-01", "priceExVat": "85"}).status_code == 200
+    assert _post(client, reverse("sim_admin_specter", args=["1001", "stock"]), {"articleNo": "NOPE", "stock": 3}).status_code == 404
+    assert _post(client, reverse("sim_admin_specter", args=["1001", "deliver"]), {}).status_code == 400
+
+
+def test_the_management_commands_place_orders_and_change_specter(world):
+    out = StringIO()
+    call_command("sim_starweb", "place-order", "--count", "3", "--seed", "1", stdout=out)
+    assert Order.objects.count() == 3 and out.getvalue().count("SEK") == 3
+    call_command("sim_specter", "stock", "MUGG-01", "12", stdout=out)
+    assert Article.objects.get(article_no="MUGG-01").stock == 12
+    _specter_order()
+    call_command("sim_specter", "deliver", "20001", "--tracking-no", "T9", stdout=out)
+    assert SpecterOrder.objects.get(order_no="20001").data["deliveryStatus"] == "D"
+
+
+def test_the_staff_page_buttons_deliver_and_set_stock(staff_client, world):
+    _specter_order()
+    staff_client.post(reverse("sim_specter_action", args=["1001", "deliver"]), {"orderNo": "20001", "trackingNo": "T2"})
+    staff_client.post(reverse("sim_specter_action", args=["1001", "stock"]), {"articleNo": "BOK-01", "stock": "4"})
+    assert SpecterOrder.objects.get(order_no="20001").data["statusId"] == 3
+    assert Article.objects.get(article_no="BOK-01").stock == 4
+    page = staff_client.get(reverse("sim_index")).content.decode()
+    assert "Deliver" in page and "Set stock" in page
