@@ -1,7 +1,5 @@
-"""A connection: one Starweb webshop against one Specter account, with its credentials.
-
-Settings of domain.md "Connection settings" are added as typed fields by the orders issue.
-"""
+"""A connection: one Starweb webshop against one Specter account, with its credentials and every
+setting of domain.md "Connection settings" as a typed field."""
 
 import uuid
 
@@ -12,6 +10,11 @@ from billing.models import Merchant
 from billing.models.core import MerchantOwned
 
 from .fields import EncryptedTextField
+from .settings import ExportSettings
+
+
+def _article(label):
+    return models.CharField(label, max_length=50, blank=True, help_text=_("Must exist in Specter too, without spaces."))
 
 
 class Connection(MerchantOwned, models.Model):
@@ -25,6 +28,67 @@ class Connection(MerchantOwned, models.Model):
     # Specter: the smbID and md5key that Specter issues.
     specter_smb_id = models.CharField(_("Specter smbID"), max_length=50, blank=True)
     specter_md5key = EncryptedTextField(_("Specter md5key"))
+
+    # -- Customer creation (matching happens in Specter) ------------------------------------------
+    ignore_control_email = models.BooleanField(_("ignore the e-mail check when a customer is created"), default=False)
+    ignore_control_org_no = models.BooleanField(_("ignore org.nr/personnummer when a customer is created"), default=False)
+    force_customer_update = models.BooleanField(_("update an existing customer in Specter"), default=True)
+
+    # -- Order export ---------------------------------------------------------------------------------
+    class Document(models.TextChoices):
+        ORDER = "order", _("Order")
+        INVOICE = "invoice", _("Invoice")
+
+    confirmation_from_specter = models.BooleanField(_("send the order confirmation from Specter"), default=False)
+    confirmation_copy_to_admin = models.BooleanField(_("send a copy of the confirmation to the Specter administrator"), default=False)
+    zero_row_shipping = models.BooleanField(_("zero-amount row for free shipping"), default=False)
+    zero_row_payment_fee = models.BooleanField(_("zero-amount row for a zero payment fee"), default=False)
+    zero_row_cod = models.BooleanField(_("zero-amount row for cash on delivery"), default=False)
+    include_custom_fields = models.BooleanField(_("include custom customer fields from the checkout"), default=False)
+    discount_per_item_percent = models.BooleanField(_("discount as a percentage on each order item"), default=False)
+    company_in_address_line1 = models.BooleanField(_("company name in address line 1"), default=False)
+    document_type = models.CharField(_("create in Specter as"), max_length=10, choices=Document.choices, default=Document.ORDER)
+
+    # -- Article numbers ------------------------------------------------------------------------------
+    gift_card_article = _article(_("article number for gift cards"))
+    discount_article = _article(_("article number for discounts"))
+    payment_fee_article = _article(_("article number for payment fees"))
+    shipping_article = _article(_("article number for shipping"))
+    cod_article = _article(_("article number for cash on delivery"))
+
+    # -- Events ---------------------------------------------------------------------------------------
+    class OrderExport(models.TextChoices):
+        INACTIVE = "inactive", _("Inactive")
+        REGISTERED = "registered", _("When the order is registered")
+        MANUAL = "manual", _("Manual export")
+
+    class Update(models.TextChoices):
+        DIRECT = "direct", _("Update directly")
+        INACTIVE = "inactive", _("Inactive")
+
+    class ProductExport(models.TextChoices):
+        CHANGED = "changed", _("When the product changes")
+        INACTIVE = "inactive", _("Inactive")
+
+    export_order = models.CharField(_("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.INACTIVE)
+    export_order_update = models.CharField(_("orders changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)
+    export_product = models.CharField(_("export products"), max_length=10, choices=ProductExport.choices, default=ProductExport.INACTIVE)
+    export_product_update = models.CharField(_("products changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)
+    # Starweb order status ids that trigger a transfer; empty means every status.
+    trigger_status_ids = models.JSONField(_("order statuses that trigger a transfer"), default=list, blank=True)
+    # Package 200+: the Starweb status set when the order reached Specter (None: leave it).
+    status_on_transfer_id = models.PositiveIntegerField(_("set this Starweb status on transfer"), null=True, blank=True)
+
+    # -- Method mappings ------------------------------------------------------------------------------
+    # Starweb shipping method id -> Specter delivery method's "External key".
+    delivery_methods = models.JSONField(_("delivery method mapping"), default=dict, blank=True)
+    # Starweb payment method id -> Specter payTypeIdentifier.
+    payment_methods = models.JSONField(_("payment method mapping"), default=dict, blank=True)
+
+    # -- Health ---------------------------------------------------------------------------------------
+    credentials_failed_at = models.DateTimeField(_("credentials refused since"), null=True, blank=True)
+    credentials_failed_system = models.CharField(max_length=10, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -35,6 +99,41 @@ class Connection(MerchantOwned, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
+            if any(ch.isspace() for ch in getattr(self, name)):
+                errors[name] = _("An article number cannot contain spaces.")
+        if not isinstance(self.trigger_status_ids, list) or not all(isinstance(i, int) for i in self.trigger_status_ids):
+            errors["trigger_status_ids"] = _("A list of Starweb status ids.")
+        for name in ("delivery_methods", "payment_methods"):
+            value = getattr(self, name)
+            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                errors[name] = _("A mapping from Starweb method id to Specter code.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def export_settings(self) -> ExportSettings:
+        """What the order mapper needs, typed (design.md §9.3)."""
+        return ExportSettings(
+            ignore_control_email=self.ignore_control_email, ignore_control_org_no=self.ignore_control_org_no,
+            force_customer_update=self.force_customer_update,
+            confirmation_from_specter=self.confirmation_from_specter, confirmation_copy_to_admin=self.confirmation_copy_to_admin,
+            zero_row_shipping=self.zero_row_shipping, zero_row_payment_fee=self.zero_row_payment_fee, zero_row_cod=self.zero_row_cod,
+            include_custom_fields=self.include_custom_fields, discount_per_item_percent=self.discount_per_item_percent,
+            company_in_address_line1=self.company_in_address_line1,
+            gift_card_article=self.gift_card_article, discount_article=self.discount_article,
+            payment_fee_article=self.payment_fee_article, shipping_article=self.shipping_article, cod_article=self.cod_article,
+            delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
+            payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
+        )
+
+    def triggers_on(self, status_id) -> bool:
+        return not self.trigger_status_ids or status_id in self.trigger_status_ids
 
 
 class StarwebToken(models.Model):

@@ -16,6 +16,8 @@ from django.utils import timezone
 from billing.models import HourPurchase, Membership, Merchant, Package, Subscription
 from billing.roles import BILLING_ADMINS, INTEGRATION_STAFF
 from connections.models import Connection
+from syncflows.models import WebhookEndpoint
+from syncflows.webhooks import SUBSCRIBED_EVENTS
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,32 @@ BILLING = DemoUser("fakturering@integrator.local", "demo-faktura-2026", "billing
 DEMO_USERS = [OWNER, STAFF, BILLING, OTHER_OWNER]
 
 DEMO_MERCHANT = "Demobutiken AB"
+
+# Order settings that fit the demo shop's methods and the simulated Specter account's service
+# articles (simulator/starweb/demo.py, simulator/specter/demo.py). Tests wire their shops the same way.
+DEMO_ORDER_SETTINGS = {
+    "export_order": Connection.OrderExport.REGISTERED,
+    "gift_card_article": "PRESENTKORT", "discount_article": "RABATT", "payment_fee_article": "AVGIFT",
+    "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT",
+    "delivery_methods": {"1": "PN", "2": "DHL", "3": "BUTIK"},
+    "payment_methods": {"1": "KLARNA", "2": "FAKTURA", "3": "PF", "4": "SWISH"},
+    "status_on_transfer_id": 2,  # "Plockas": the shop sees the order is in Specter (package 200+)
+}
+
+
+def wire_webhooks(connection: Connection, shop_slug: str, base_url: str) -> str:
+    """Register our webhook URL for the connection in a simulated shop (what activation does
+    through Starweb's API for a real shop). Returns the URL."""
+    from django.urls import reverse
+
+    from simulator.starweb.models import Shop, WebHook
+
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
+    url = base_url.rstrip("/") + reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token])
+    shop = Shop.objects.get(slug=shop_slug)
+    for event in SUBSCRIBED_EVENTS:
+        WebHook.objects.get_or_create(shop=shop, event=event, url=url, defaults={"name": f"integrator {event}"})
+    return url
 
 
 def _user(demo: DemoUser, **flags):
@@ -78,7 +106,7 @@ def seed() -> Merchant:
 
     ensure_demo_shop("demobutiken", "demo-client", "demo-client-secret")
     ensure_demo_account("1001", "demo-md5key")
-    Connection.objects.get_or_create(
+    connection, _created = Connection.objects.get_or_create(
         merchant=merchant,
         name="Demobutiken – Starweb ↔ Specter",
         defaults={
@@ -87,8 +115,10 @@ def seed() -> Merchant:
             "starweb_client_secret": "demo-client-secret",
             "specter_smb_id": "1001",
             "specter_md5key": "demo-md5key",
+            **DEMO_ORDER_SETTINGS,
         },
     )
+    wire_webhooks(connection, "demobutiken", settings.PUBLIC_BASE_URL)
     return merchant
 
 

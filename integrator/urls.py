@@ -22,6 +22,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("backoffice/", admin.site.urls),
     path("", include("billing.urls")),
+    path("", include("syncflows.urls")),
 ]
 
 if settings.SIMULATOR_ENABLED:

@@ -28,6 +28,7 @@ Outcome = TransferAttempt.Outcome
 # States a worker may (re)claim: waiting ones, and mid-phase ones whose worker died (lease expired).
 CLAIMABLE = [State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.FETCHING, State.SENDING, State.SENT, State.WRITTEN_BACK]
 FINAL = [State.DONE, State.SKIPPED]
+PENDING_GRACE = timedelta(seconds=20)
 
 
 class LeaseLost(Exception):
@@ -77,11 +78,22 @@ def _fenced(lease: Lease, now: datetime):
     return Transfer.objects.filter(pk=lease.transfer_id, lease_token=lease.token, lease_until__gt=now)
 
 
-def advance(lease: Lease, state: str, **fields) -> None:
-    """Commit a phase: set `state` (and fields) if we still hold the lease. Raises LeaseLost otherwise."""
+def advance(lease: Lease, state: str, *, timeline: list | None = None, **fields) -> None:
+    """Commit a phase: set `state` (and fields) if we still hold the lease, with the phase's
+    buffered timeline rows in the same transaction. Raises LeaseLost otherwise (rows still kept)."""
     now = timezone.now()
-    if _fenced(lease, now).update(state=state, updated_at=now, **fields) != 1:
+    with transaction.atomic(savepoint=False):  # inside a caller's transaction, no savepoint round trips
+        won = _fenced(lease, now).update(state=state, updated_at=now, **fields) == 1
+        flush(timeline)
+    if not won:
         raise LeaseLost(lease.transfer_id)
+
+
+def flush(timeline: list | None) -> None:
+    """Write buffered timeline rows (see attempt(buffer=…)) and empty the buffer."""
+    if timeline:
+        TransferAttempt.objects.bulk_create(timeline)
+        timeline.clear()
 
 
 @contextmanager
@@ -96,9 +108,9 @@ def fenced_transaction(lease: Lease):
         yield locked
 
 
-def release(lease: Lease, state: str, **fields) -> None:
+def release(lease: Lease, state: str, *, timeline: list | None = None, **fields) -> None:
     """End the run: write the final state of this run and give the lease up. Raises LeaseLost."""
-    advance(lease, state, lease_until=None, lease_token=None, **fields)
+    advance(lease, state, timeline=timeline, lease_until=None, lease_token=None, **fields)
 
 
 def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
@@ -109,7 +121,8 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
-def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: str = "", reason_code: str = "") -> str:
+def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: str = "", reason_code: str = "",
+         timeline: list | None = None) -> str:
     """Record the consequence of a typed error and end the run; returns the state written.
 
     - RateLimited: wait as told; does not use an attempt.
@@ -120,22 +133,24 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
     now = timezone.now()
     if isinstance(error, RateLimited):
         wait = timedelta(seconds=error.wait) if error.wait is not None else backoff(1)
-        release(lease, State.RETRY_WAIT, next_attempt_at=now + wait)
+        release(lease, State.RETRY_WAIT, timeline=timeline, next_attempt_at=now + wait)
         return State.RETRY_WAIT
     if isinstance(error, Permanent):
-        release(lease, State.NEEDS_ATTENTION, reason=reason or str(error), reason_code=reason_code or type(error).__name__, next_attempt_at=None)
+        release(lease, State.NEEDS_ATTENTION, timeline=timeline, reason=reason or str(error), reason_code=reason_code or type(error).__name__, next_attempt_at=None)
         return State.NEEDS_ATTENTION
     attempts = transfer.attempts + 1
     uncertain = isinstance(error, UnknownOutcome)
     if attempts >= settings.TRANSFER_MAX_ATTEMPTS:
-        release(lease, State.NEEDS_ATTENTION, attempts=attempts, must_reconcile=transfer.must_reconcile or uncertain,
+        release(lease, State.NEEDS_ATTENTION, timeline=timeline, attempts=attempts, must_reconcile=transfer.must_reconcile or uncertain,
                 reason=reason or str(error), reason_code=reason_code or "gave_up", next_attempt_at=None)
         return State.NEEDS_ATTENTION
     wait = backoff(attempts)
     if isinstance(error, Retryable) and error.wait is not None:
         wait = max(wait, timedelta(seconds=error.wait))
     state = State.UNKNOWN_OUTCOME if uncertain else State.RETRY_WAIT
-    release(lease, state, attempts=attempts, next_attempt_at=now + wait, must_reconcile=transfer.must_reconcile or uncertain)
+    # Why it waits, for the merchant's timeline (the last error, redacted at the client boundary).
+    release(lease, state, timeline=timeline, attempts=attempts, next_attempt_at=now + wait, must_reconcile=transfer.must_reconcile or uncertain,
+            reason=reason or str(error), reason_code=reason_code or ("uncertain" if uncertain else "temporary"))
     return state
 
 
@@ -152,11 +167,15 @@ def retry_now(transfer_id: int) -> bool:
 
 
 def due(now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Ids the sweeper should enqueue: waiting rows that are due, and rows whose lease expired."""
+    """Ids the sweeper should enqueue: waiting rows that are due, and rows whose lease expired.
+
+    A new pending row already has its task queued (webhook, poller and Export enqueue directly), so
+    it is only swept once it has waited PENDING_GRACE without being claimed: a lost enqueue.
+    """
     now = now or timezone.now()
-    waiting = Q(state__in=[State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME]) & (
+    waiting = Q(state__in=[State.RETRY_WAIT, State.UNKNOWN_OUTCOME]) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
+    ) | Q(state=State.PENDING, updated_at__lt=now - PENDING_GRACE)
     abandoned = Q(state__in=CLAIMABLE, lease_until__lt=now)
     live_lease = Q(lease_until__gte=now)
     return list(
@@ -165,10 +184,12 @@ def due(now: datetime | None = None, limit: int = 500) -> list[int]:
 
 
 @contextmanager
-def attempt(transfer_id: int, phase: str):
+def attempt(transfer_id: int, phase: str, buffer: list | None = None):
     """Time a phase and leave a timeline row whatever happens.
 
     Inside, set `record.http_status` / `record.summary` as known; a typed error sets the outcome.
+    With `buffer`, the row is appended there instead of inserted, to be written by the next
+    advance/release/fail in the phase's own transaction (one statement, not one per attempt).
     """
     record = _AttemptRecord()
     started, clock = timezone.now(), time.monotonic()
@@ -194,10 +215,14 @@ def attempt(transfer_id: int, phase: str):
         record.outcome, record.summary = Outcome.PERMANENT, f"internal error: {type(error).__name__}"
         raise
     finally:
-        TransferAttempt.objects.create(
+        row = TransferAttempt(
             transfer_id=transfer_id, phase=phase, outcome=record.outcome, http_status=record.http_status,
             started_at=started, duration_ms=int((time.monotonic() - clock) * 1000), summary=record.summary[:500],
         )
+        if buffer is None:
+            row.save()
+        else:
+            buffer.append(row)
 
 
 class _AttemptRecord:

@@ -83,6 +83,7 @@ class Transfer(models.Model):
     must_reconcile = models.BooleanField(default=False)
     specter_customer_no = models.CharField(max_length=32, blank=True)
     specter_order_no = models.CharField(_("Specter order number"), max_length=32, blank=True)
+    specter_invoice_no = models.CharField(_("Specter invoice number"), max_length=32, blank=True)
     reason_code = models.CharField(max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)  # for the merchant: what is wrong, how to fix it
     starweb_modified_at = models.DateTimeField(null=True, blank=True)
@@ -125,3 +126,22 @@ class TransferAttempt(models.Model):
 
     class Meta:
         ordering = ["started_at", "id"]
+
+
+class PollCursor(models.Model):
+    """Where the poller got to for a connection: the newest order creation time it has seen."""
+
+    connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="poll_cursor")
+    seen_until = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+
+class Alert(models.Model):
+    """The last e-mail sent for one cause on one connection, so no alert repeats within a day."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    cause = models.CharField(max_length=60)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "cause"], name="alert_once_per_cause")]

@@ -6,6 +6,9 @@ from django_q.models import Schedule
 # name -> (function, minutes between runs). Frequent schedules never catch up (Q_CLUSTER catch_up=False).
 SCHEDULES = {
     "worker heartbeat": ("syncflows.tasks.heartbeat", 1),
+    "order sweeper": ("syncflows.tasks.sweep", 1),
+    "order poller": ("syncflows.tasks.poll_all", 2),
+    "needs-attention digest": ("syncflows.tasks.daily_digest", 24 * 60),
 }
 
 

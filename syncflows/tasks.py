@@ -5,7 +5,11 @@ import socket
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from connections.models import Connection
+
+from . import alerts, ledger
 from .models import WorkerHeartbeat
+from .orders import engine, intake
 
 
 def heartbeat() -> None:
@@ -17,3 +21,33 @@ def beat_on_spawn(**_signal_kwargs) -> None:
     """A new worker process queues one heartbeat through the real broker, so /health/ turns green
     seconds after start instead of after the scheduler's first pass (about 30 s)."""
     async_task("syncflows.tasks.heartbeat")
+
+
+def process_transfer(transfer_id: int) -> str | None:
+    """One run of one order; a no-op when the row is final, not due, or held by another worker."""
+    return engine.run(transfer_id)
+
+
+def sweep() -> int:
+    """Re-enqueue due retries, lost enqueues and abandoned leases; release held orders that may go."""
+    ids = ledger.due()
+    for transfer_id in ids:
+        intake.enqueue(transfer_id)
+    return len(ids) + intake.release_held()
+
+
+def poll_all() -> int:
+    """Queue a poll of every connection that exports orders automatically."""
+    ids = list(Connection.objects.filter(export_order=Connection.OrderExport.REGISTERED).values_list("pk", flat=True))
+    for connection_id in ids:
+        async_task("syncflows.tasks.poll_connection", str(connection_id))
+    return len(ids)
+
+
+def poll_connection(connection_id: str) -> int:
+    connection = Connection.objects.filter(pk=connection_id, export_order=Connection.OrderExport.REGISTERED).first()
+    return intake.poll(connection) if connection else 0
+
+
+def daily_digest() -> int:
+    return alerts.daily_digest()

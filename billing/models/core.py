@@ -134,6 +134,9 @@ class Subscription(MerchantOwned, models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     extra_shops = models.PositiveSmallIntegerField(_("extra webshops"), default=0)
+    # Hard cap: orders over the month's quota wait (held) instead of transferring as overage, and go
+    # when the quota allows again (an upgrade or a new month). Never dropped either way.
+    hold_over_quota = models.BooleanField(_("hold orders over the quota"), default=False)
     # Premium (and any quoted deal): the agreed figures replace the catalogue's.
     quoted_monthly_price = models.DecimalField(
         _("quoted monthly price"), max_digits=10, decimal_places=2, null=True, blank=True

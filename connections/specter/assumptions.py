@@ -28,3 +28,8 @@ FIND_ORDER_ACTION = "getOrderByExternalOrderNo"
 
 # §2.1: Specter reads and writes ISO-8859-1. Characters outside it are sent as "?" (and signed so).
 ENCODING = "latin-1"
+
+# Unknown: what a second newInvoiceSubmit for an order that is already invoiced does. We assume it
+# answers with the existing invoice number (the simulator does), so the order engine may repeat the
+# invoice step after a crash; it calls it only for orders whose invoice number it has not stored.
+INVOICE_SUBMIT_IS_IDEMPOTENT = True

@@ -19,6 +19,11 @@ SYSTEM = "starweb"
 ORDER_INCLUDE = "items,addresses,customer"
 
 
+# This process's copy of each connection's token (the database row is shared by all processes):
+# saves a query per request. A refused token is renewed past it, so a stale copy costs one 401.
+_tokens: dict = {}
+
+
 class NotFound(Permanent):
     """404: the order (or other resource) does not exist in the shop."""
 
@@ -150,9 +155,13 @@ class StarwebClient:
 
     def _token(self, *, renew: bool = False) -> str:
         if not renew:
+            memo = _tokens.get(self.connection.pk)
+            if memo and memo[1] > timezone.now() + timedelta(seconds=60):
+                return memo[0]
             cached = StarwebToken.objects.filter(connection=self.connection, expires_at__gt=timezone.now() + timedelta(seconds=60)).first()
             if cached:
-                return cached.access_token.reveal()
+                _tokens[self.connection.pk] = (cached.access_token.reveal(), cached.expires_at)
+                return _tokens[self.connection.pk][0]
         secret = self.connection.starweb_client_secret
         if secret is None:
             raise AuthenticationFailed("starweb: no client secret is set", system=SYSTEM)
@@ -172,6 +181,7 @@ class StarwebClient:
             raise Retryable("starweb: the token answer had no token", system=SYSTEM, status=response.status_code)
         expires = timezone.now() + timedelta(seconds=int(data.get("expires_in") or 3600))
         StarwebToken.objects.update_or_create(connection=self.connection, defaults={"access_token": data["access_token"], "expires_at": expires})
+        _tokens[self.connection.pk] = (data["access_token"], expires)
         return data["access_token"]
 
     # -- the wire ------------------------------------------------------------------------------------

@@ -46,14 +46,19 @@ PRODUCTS = [
 
 
 @transaction.atomic
-def place_order(shop: Shop, *, seed: int | None = None, **overrides) -> Order:
-    """A realistic order with a random shipping and payment method; fires order-created hooks."""
+def place_order(shop: Shop, *, seed: int | None = None, shipping_id: int | None = None, payment_id: int | None = None,
+                **overrides) -> Order:
+    """A realistic order with a random (or the given) shipping and payment method; fires order-created hooks."""
     rng = random.Random(seed)
     locked = Shop.objects.select_for_update().get(pk=shop.pk)
     locked.next_order_id += 1
     locked.save(update_fields=["next_order_id"])
     shipping = rng.choice(list(shop.methods.filter(kind=Method.SHIPPING)))
     payment = rng.choice(list(shop.methods.filter(kind=Method.PAYMENT)))
+    if shipping_id is not None:
+        shipping = shop.methods.get(kind=Method.SHIPPING, method_id=shipping_id)
+    if payment_id is not None:
+        payment = shop.methods.get(kind=Method.PAYMENT, method_id=payment_id)
     data = generator.order(
         rng, order_id=locked.next_order_id, currency=shop.base_currency,
         shipping={"id": shipping.method_id, "name": shipping.name, "fee": shipping.fee},

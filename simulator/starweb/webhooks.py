@@ -5,6 +5,7 @@ import uuid
 
 import requests
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Delivery, WebHook
@@ -29,7 +30,8 @@ def order_event(shop, order, event: str) -> None:
     }
     hooks = WebHook.objects.filter(shop=shop, event=event)
     if event == "order-status-changed":
-        hooks = hooks.filter(status_id__in=[None, data.get("statusId")])
+        # A hook without a status fires on every change (NULL never matches an IN list, hence the Q).
+        hooks = hooks.filter(Q(status_id__isnull=True) | Q(status_id=data.get("statusId")))
     ids = [Delivery.objects.create(webhook=hook, payload=payload).pk for hook in hooks]
     if ids:
         transaction.on_commit(lambda: deliver(ids))

@@ -10,37 +10,14 @@ The Specter order's total equals Starweb's amountToPay to the öre by constructi
    discount out in öre, the last item of each VAT rate taking the remainder, so nothing is lost.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from connections.settings import ExportSettings  # noqa: F401  (re-exported: the mapper's input)
 from connections.specter.arithmetic import price_for, row_total
 from connections.starweb.types import ORE, StarwebOrder, line_total
 
 LANGUAGES = {"sv": "SE", "en": "EN", "no": "NO", "nb": "NO", "fi": "FI", "da": "DA", "de": "DE", "es": "ES"}
-
-
-@dataclass(frozen=True)
-class ExportSettings:
-    """The connection's settings that shape an order (domain.md "Connection settings")."""
-
-    ignore_control_email: bool = False
-    ignore_control_org_no: bool = False
-    force_customer_update: bool = True
-    confirmation_from_specter: bool = False
-    confirmation_copy_to_admin: bool = False
-    zero_row_shipping: bool = False
-    zero_row_payment_fee: bool = False
-    zero_row_cod: bool = False
-    include_custom_fields: bool = False
-    discount_per_item_percent: bool = False
-    company_in_address_line1: bool = False
-    gift_card_article: str = ""
-    discount_article: str = ""
-    payment_fee_article: str = ""
-    shipping_article: str = ""
-    cod_article: str = ""
-    delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
-    payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier
 
 
 @dataclass(frozen=True)

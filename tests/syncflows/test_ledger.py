@@ -114,7 +114,7 @@ def test_a_manual_retry_re_enters_at_reconcile_and_never_touches_a_done_order():
 
 
 def test_the_sweeper_finds_due_waiting_rows_and_abandoned_leases_only():
-    now = timezone.now()
+    now = timezone.now() + ledger.PENDING_GRACE + timedelta(seconds=1)  # the pending row's enqueue was lost
     due_pending = TransferFactory()
     due_retry = TransferFactory(state=State.RETRY_WAIT, next_attempt_at=now - timedelta(seconds=1))
     TransferFactory(state=State.RETRY_WAIT, next_attempt_at=now + timedelta(minutes=1))  # not yet
@@ -122,6 +122,11 @@ def test_the_sweeper_finds_due_waiting_rows_and_abandoned_leases_only():
     TransferFactory(state=State.SENDING, lease_until=now + timedelta(minutes=1))  # a live worker
     TransferFactory(state=State.DONE)
     assert set(ledger.due(now)) == {due_pending.pk, due_retry.pk, abandoned.pk}
+
+
+def test_the_sweeper_leaves_a_fresh_pending_row_to_the_task_already_queued_for_it():
+    fresh = TransferFactory()
+    assert fresh.pk not in ledger.due()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,28 @@
+"""The typed view of a connection's settings that shapes an order (domain.md "Connection settings").
+
+The mapper takes this, never the model, so it stays pure and testable without a database.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    ignore_control_email: bool = False
+    ignore_control_org_no: bool = False
+    force_customer_update: bool = True
+    confirmation_from_specter: bool = False
+    confirmation_copy_to_admin: bool = False
+    zero_row_shipping: bool = False
+    zero_row_payment_fee: bool = False
+    zero_row_cod: bool = False
+    include_custom_fields: bool = False
+    discount_per_item_percent: bool = False
+    company_in_address_line1: bool = False
+    gift_card_article: str = ""
+    discount_article: str = ""
+    payment_fee_article: str = ""
+    shipping_article: str = ""
+    cod_article: str = ""
+    delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
+    payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier

@@ -1,0 +1,101 @@
+"""E-mails to a merchant's owners when something needs them (issue 4 §7).
+
+- At once: an order needs attention (per cause), or a connection's credentials stopped working.
+- Daily: a digest of the orders needing attention, grouped by reason.
+No alert repeats for the same cause on the same connection within a day: the right to send is
+claimed in the database (Alert row) first, so two workers cannot both send it.
+A failing mail server never stops an order: the error is logged and the order goes on.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from billing.models import Membership
+from connections.models import Connection
+
+from .models import Alert, Transfer
+
+log = logging.getLogger(__name__)
+QUIET = timedelta(days=1)
+
+
+def needs_attention(transfer: Transfer, code: str, text: str) -> bool:
+    connection = transfer.connection
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Order %(order)s needs your attention") % {"order": transfer.order_number or transfer.starweb_order_id}
+        body = _("An order could not be sent from %(shop)s to Specter:\n\n%(reason)s\n\n"
+                 "Other orders keep flowing. Orders with the same problem today are not mailed again; "
+                 "tomorrow's digest lists them all.\n\n%(link)s") % {
+            "shop": connection.name, "reason": text, "link": _link(connection)}
+    return _send_once(connection, f"order:{code}", subject, body)
+
+
+def credentials_refused(connection: Connection, system: str) -> bool:
+    if connection.credentials_failed_at is None:
+        Connection.objects.filter(pk=connection.pk, credentials_failed_at__isnull=True).update(
+            credentials_failed_at=timezone.now(), credentials_failed_system=system)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("The %(system)s credentials of %(shop)s stopped working") % {"system": system.capitalize(), "shop": connection.name}
+        body = _("%(system)s refused the credentials of %(shop)s. Orders wait (nothing is lost) and go as soon "
+                 "as the credentials work again: check them under Settings.\n\n%(link)s") % {
+            "system": system.capitalize(), "shop": connection.name, "link": _link(connection)}
+    return _send_once(connection, f"credentials:{system}", subject, body)
+
+
+def daily_digest() -> int:
+    """One e-mail per connection with orders needing attention, grouped by reason. Returns how many."""
+    sent = 0
+    waiting = (Transfer.objects.filter(state=Transfer.State.NEEDS_ATTENTION).values("connection_id", "reason_code")
+               .annotate(orders=Count("id")).order_by("connection_id", "reason_code"))
+    by_connection: dict = {}
+    for row in waiting:
+        by_connection.setdefault(row["connection_id"], []).append(row)
+    for connection in Connection.objects.filter(pk__in=by_connection):
+        rows = by_connection[connection.pk]
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("%(count)s orders from %(shop)s need your attention") % {"count": sum(r["orders"] for r in rows), "shop": connection.name}
+            lines = [f"- {_reason_title(r['reason_code'])}: {r['orders']}" for r in rows]
+            body = "\n".join([_("Orders waiting for you, by reason:"), *lines, "", _link(connection)])
+        sent += _send_once(connection, "digest", subject, body)
+    return sent
+
+
+def _send_once(connection: Connection, cause: str, subject: str, body: str) -> bool:
+    now = timezone.now()
+    claimed = Alert.objects.filter(connection=connection, cause=cause, sent_at__lt=now - QUIET).update(sent_at=now)
+    if not claimed:
+        try:
+            with transaction.atomic():
+                Alert.objects.create(connection=connection, cause=cause, sent_at=now)
+        except IntegrityError:
+            return False  # sent within the day
+    recipients = list(Membership.objects.filter(merchant_id=connection.merchant_id, role=Membership.Role.OWNER)
+                      .exclude(user__email="").values_list("user__email", flat=True))
+    if not recipients:
+        return False
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # the mail server's trouble must not become the order's
+        log.exception("alert e-mail %s for connection %s could not be sent", cause, connection.pk)
+        return False
+    return True
+
+
+def _reason_title(code: str) -> str:
+    return {
+        "currency": _("shop currency is not SEK"), "sku_missing": _("product without article number"),
+        "sku_space": _("article number with a space"), "delivery_unmapped": _("delivery method not mapped"),
+        "payment_unmapped": _("payment method not mapped"), "unknown_article": _("article missing in Specter"),
+        "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
+    }.get(code, _("other: %(code)s") % {"code": code} if not code.startswith("article_") else _("article number not set in Settings"))
+
+
+def _link(connection: Connection) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/"

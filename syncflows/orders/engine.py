@@ -1,0 +1,224 @@
+"""The order engine: one run of one transfer through the ledger's phases (design.md §3).
+
+    claim → fetch from Starweb → decide (skip / needs attention / hold) → sending
+          → reconcile (only after a possible earlier create) → customer → order
+          → sent + billing usage, one transaction → [invoice] → write-back → [status] → done
+
+Every step that talks HTTP runs outside any transaction; every phase write is fenced by the lease.
+A typed error ends the run with its consequence (ledger.fail); the next run resumes from the last
+committed phase: an order with a Specter number never goes to Specter again, and one that may have
+gone (state `sending` or `must_reconcile`) is looked up by its webshop order number first.
+
+Database statements on the happy path: claim, load, sending, sent (+ usage: 2), done, and the
+month's subscription — the timeline rows ride along with the phase writes (bulk).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.entitlements import entitlements_of, subscription_for_month
+from billing.models import MonthlyUsage
+from billing.periods import month_of
+from billing.usage import record_transfer
+from connections.clients import specter_for, starweb_for
+from connections.errors import AuthenticationFailed, IntegrationError, Permanent, Retryable
+from connections.models import Connection
+from connections.specter.client import DuplicateOrder, UnknownArticle
+from connections.starweb.client import NotFound
+
+from .. import alerts, ledger
+from ..models import Transfer
+from .mapper import map_order, problems
+
+State = Transfer.State
+
+
+@dataclass
+class Clients:
+    """Injected clients (the benchmark shares HTTP sessions); None: built from the connection."""
+
+    starweb: object = None
+    specter: object = None
+
+
+def run(transfer_id: int, clients: Clients | None = None) -> str | None:
+    """Work the transfer as far as it goes now. Returns the state it was left in, or None when the
+    row was not ours to work on (final, not due, or another worker holds it)."""
+    lease = ledger.claim(transfer_id)
+    if lease is None:
+        return None
+    transfer = Transfer.objects.select_related("connection__merchant").get(pk=transfer_id)
+    run = _Run(lease, transfer, clients or Clients())
+    try:
+        return run.work()
+    except ledger.LeaseLost:
+        return None
+    except AuthenticationFailed as error:
+        alerts.credentials_refused(transfer.connection, error.system)
+        # The merchant fixes credentials, not orders: keep retrying with backoff, never drop.
+        return ledger.fail(lease, run.transfer, Retryable(str(error), system=error.system, status=error.status),
+                           reason=_credentials_reason(error), reason_code="credentials", timeline=run.timeline)
+    except Permanent as error:
+        code, text = _explain(error)
+        state = ledger.fail(lease, run.transfer, error, reason=text, reason_code=code, timeline=run.timeline)
+        alerts.needs_attention(run.transfer, code, text)
+        return state
+    except IntegrationError as error:
+        state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
+        if state == State.NEEDS_ATTENTION:
+            alerts.needs_attention(run.transfer, "gave_up", str(error))
+        return state
+    except Exception:
+        # A bug, not an answer: back off like a temporary error so a fix drains it; the timeline
+        # names the exception type. Re-raised so the worker logs it.
+        ledger.fail(lease, run.transfer, Retryable("internal error"), reason_code="internal", timeline=run.timeline)
+        raise
+
+
+class _Run:
+    def __init__(self, lease, transfer: Transfer, clients: Clients):
+        self.lease, self.transfer, self.timeline = lease, transfer, []
+        self.connection: Connection = transfer.connection
+        self.starweb = clients.starweb or starweb_for(self.connection)
+        self._specter = clients.specter
+        self.subscription = None
+
+    @property
+    def specter(self):
+        if self._specter is None:
+            self._specter = specter_for(self.connection)
+        return self._specter
+
+    def attempt(self, phase: str):
+        return ledger.attempt(self.transfer.pk, phase, self.timeline)
+
+    def work(self) -> str:
+        transfer = self.transfer
+        if not transfer.specter_order_no:
+            decided = self.send()
+            if decided:
+                return decided
+        else:
+            self.subscription = subscription_for_month(self.connection.merchant_id, month_of(transfer.sent_at or timezone.now()))
+        return self.finish()
+
+    # -- 1. fetch and decide, 2. send ------------------------------------------------------------------
+
+    def send(self) -> str | None:
+        """Bring the order into Specter and count it; returns a state if the run ends here."""
+        transfer, connection = self.transfer, self.connection
+        with self.attempt("fetch") as record:
+            order = self.starweb.order(transfer.starweb_order_id)
+            record.summary = f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}"
+        skip = self.skip_reason(order)
+        if skip:
+            ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, reason_code=skip[0], reason=skip[1], order_number=order.order_id)
+            return State.SKIPPED
+        found = problems(order, connection.export_settings)
+        if found:
+            text = "\n".join(f"{p.message} {p.fix}" for p in found)
+            ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, reason_code=found[0].code,
+                           reason=text, order_number=order.order_id, next_attempt_at=None)
+            alerts.needs_attention(transfer, found[0].code, text)
+            return State.NEEDS_ATTENTION
+        now = timezone.now()
+        self.subscription = subscription_for_month(connection.merchant_id, month_of(now))
+        if self.over_hard_cap(now):
+            ledger.release(self.lease, State.HELD, timeline=self.timeline, reason_code="quota", order_number=order.order_id,
+                           reason="The month's order quota is reached and the subscription holds orders over it. "
+                                  "It goes as soon as the quota allows: upgrade the package, or wait for the new month.")
+            return State.HELD
+        mapped = map_order(order, connection.export_settings)
+        reconcile = transfer.must_reconcile or transfer.state in (State.SENDING, State.UNKNOWN_OUTCOME)
+        # From here a create may reach Specter: any later run must look before it creates (rule 3).
+        ledger.advance(self.lease, State.SENDING, order_number=order.order_id, starweb_modified_at=order.modified_at,
+                       must_reconcile=True)
+        order_no, customer_no = None, ""
+        if reconcile:
+            with self.attempt("reconcile") as record:
+                order_no = self.specter.find_order(order.order_id)
+                record.summary = f"already in Specter as {order_no}" if order_no else "not in Specter"
+        if not order_no:
+            with self.attempt("customer") as record:
+                customer_no = self.specter.submit_customer(mapped.customer)
+                record.summary = f"customer {customer_no}"
+            with self.attempt("order") as record:
+                try:
+                    order_no = self.specter.submit_order(customer_no, mapped.order_params(customer_no))
+                    record.summary = f"order {order_no}, {len(mapped.rows)} rows, {mapped.total} SEK"
+                except DuplicateOrder as duplicate:  # Specter's own guard: it is there already
+                    order_no = duplicate.existing_order_no
+                    record.summary = f"already in Specter as {order_no}"
+        self.mark_sent(order_no, customer_no)
+        return None
+
+    def skip_reason(self, order) -> tuple[str, str] | None:
+        c, manual = self.connection, self.transfer.source == Transfer.Source.MANUAL
+        if manual:
+            return None  # the merchant asked for this order explicitly
+        if c.export_order == Connection.OrderExport.INACTIVE:
+            return "export_inactive", "Order export is inactive in the settings; press Export to send this order anyway."
+        if c.export_order == Connection.OrderExport.MANUAL:
+            return "export_manual", "Orders are exported manually in the settings: press Export to send this order."
+        if not c.triggers_on(order.status_id):
+            return "status", "The order's status is not one that triggers a transfer; it goes when it gets one."
+        return None
+
+    def over_hard_cap(self, now) -> bool:
+        sub = self.subscription
+        if not (sub and sub.hold_over_quota and sub.orders_per_month is not None):
+            return False
+        used = MonthlyUsage.objects.filter(merchant_id=self.connection.merchant_id, month=month_of(now)).values_list("orders", flat=True).first()
+        return (used or 0) >= sub.orders_per_month
+
+    def mark_sent(self, order_no: str, customer_no: str) -> None:
+        """`sent` and the billing count in one transaction (rule 4), fenced by the lease."""
+        now = timezone.now()
+        transfer = self.transfer
+        with transaction.atomic():
+            ledger.advance(self.lease, State.SENT, timeline=self.timeline, specter_order_no=order_no,
+                           specter_customer_no=customer_no or transfer.specter_customer_no, sent_at=now,
+                           must_reconcile=False, reason="", reason_code="")
+            record_transfer(merchant_id=self.connection.merchant_id, connection_id=self.connection.pk,
+                            order_id=transfer.starweb_order_id, order_number=transfer.order_number, at=now,
+                            subscription=self.subscription)
+        transfer.specter_order_no, transfer.sent_at = order_no, now
+
+    # -- 3. invoice, write-back, status, done ---------------------------------------------------------
+
+    def finish(self) -> str:
+        transfer, connection = self.transfer, self.connection
+        fields = {}
+        if connection.document_type == Connection.Document.INVOICE and not transfer.specter_invoice_no:
+            with self.attempt("invoice") as record:
+                fields["specter_invoice_no"] = self.specter.submit_invoice(transfer.specter_order_no)
+                record.summary = f"invoice {fields['specter_invoice_no']}"
+        with self.attempt("write_back") as record:
+            self.starweb.set_external_id(transfer.starweb_order_id, transfer.specter_order_no)
+            record.summary = f"external order number {transfer.specter_order_no}"
+        if connection.status_on_transfer_id and self.subscription and entitlements_of(self.subscription).order_status:
+            with self.attempt("status") as record:
+                self.starweb.set_status(transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False)
+                record.summary = f"status {connection.status_on_transfer_id}"
+        ledger.release(self.lease, State.DONE, timeline=self.timeline, done_at=timezone.now(), next_attempt_at=None,
+                       reason="", reason_code="", **fields)
+        if connection.credentials_failed_at:
+            Connection.objects.filter(pk=connection.pk).update(credentials_failed_at=None, credentials_failed_system="")
+        return State.DONE
+
+
+def _credentials_reason(error: AuthenticationFailed) -> str:
+    return (f"The {error.system.capitalize() or 'API'} credentials were refused. Check them under Settings → Credentials; "
+            "the order is retried automatically.")
+
+
+def _explain(error: Permanent) -> tuple[str, str]:
+    """A permanent refusal in words a merchant understands, with how to fix it."""
+    if isinstance(error, UnknownArticle):
+        return "unknown_article", (f"Specter does not know an article number on this order ({error}). "
+                                   "Create the article in Specter (or correct the number in Starweb), then retry.")
+    if isinstance(error, NotFound):
+        return "order_gone", "The order no longer exists in Starweb. Nothing was sent to Specter."
+    return "refused", f"{error} Correct it and press Retry."

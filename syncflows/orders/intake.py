@@ -1,0 +1,118 @@
+"""How orders enter the ledger: webhooks, the poller and the merchant's Export button all come
+here, and all go through ensure_transfer, so an order has one row however often it is announced.
+
+A task is enqueued only when this call created (or reopened) the row; in a storm of duplicate
+webhooks, exactly one enqueues and the rest answer 202 with nothing to do. The sweeper re-enqueues
+anything whose enqueue was lost.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from billing.entitlements import subscription_for_month
+from billing.models import MonthlyUsage
+from billing.periods import month_of
+from connections.clients import starweb_for
+from connections.models import Connection
+
+from .. import ledger
+from ..models import PollCursor, Transfer
+
+State, Source = Transfer.State, Transfer.Source
+PROCESS = "syncflows.tasks.process_transfer"
+POLL_OVERLAP = timedelta(minutes=15)
+
+
+def enqueue(transfer_id: int) -> None:
+    """Queue one run; with the ORM broker inside a transaction, it commits with the row."""
+    async_task(PROCESS, transfer_id)
+
+
+def announce(connection_id, starweb_order_id, *, source: str, order_number: str = "") -> Transfer:
+    """An order exists (webhook or poller): make sure it has its row, and queue it if it is new or
+    was skipped only for its status (which may have changed). Returns the row."""
+    transfer, created = ledger.ensure_transfer(connection_id, starweb_order_id, source=source, order_number=order_number)
+    if created or _reopen(transfer, Q(reason_code="status")):
+        transaction.on_commit(lambda: enqueue(transfer.pk)) if _in_transaction() else enqueue(transfer.pk)
+    return transfer
+
+
+def export_manually(connection: Connection, starweb_order_id) -> Transfer:
+    """The merchant's Export button: send this order now, whatever the event settings say. A done
+    order stays done; a failed, held or skipped one goes again, re-entering at reconcile."""
+    transfer, created = ledger.ensure_transfer(connection.pk, starweb_order_id, source=Source.MANUAL)
+    if created or _reopen(transfer, Q()) or ledger.retry_now(transfer.pk):
+        Transfer.objects.filter(pk=transfer.pk).update(source=Source.MANUAL)
+        enqueue(transfer.pk)
+    transfer.refresh_from_db()
+    return transfer
+
+
+def _reopen(transfer: Transfer, which: Q) -> bool:
+    if transfer.state != State.SKIPPED:
+        return False
+    return bool(Transfer.objects.filter(which, pk=transfer.pk, state=State.SKIPPED)
+                .update(state=State.PENDING, reason="", reason_code="", next_attempt_at=None, updated_at=timezone.now()))
+
+
+def _in_transaction() -> bool:
+    return transaction.get_connection().in_atomic_block
+
+
+def release_held(now=None) -> int:
+    """Held orders go when their merchant's quota allows again (upgrade, new month, hold lifted),
+    oldest first and no more than the room. Returns how many were released."""
+    now = now or timezone.now()
+    month = month_of(now)
+    released = 0
+    merchants = Transfer.objects.filter(state=State.HELD).values_list("connection__merchant_id", flat=True).distinct()
+    for merchant_id in merchants:
+        sub = subscription_for_month(merchant_id, month)
+        held = Transfer.objects.filter(state=State.HELD, connection__merchant_id=merchant_id).order_by("created_at", "id")
+        if sub and sub.hold_over_quota and sub.orders_per_month is not None:
+            used = MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).first() or 0
+            held = held[:max(0, sub.orders_per_month - used)]
+        for transfer_id in list(held.values_list("id", flat=True)):
+            if Transfer.objects.filter(pk=transfer_id, state=State.HELD).update(state=State.PENDING, reason="", reason_code="", updated_at=now):
+                enqueue(transfer_id)
+                released += 1
+    return released
+
+
+def poll(connection: Connection, *, now=None, starweb=None) -> int:
+    """Catch what webhooks missed: every order created since the last poll (minus an overlap, as
+    clocks and Starweb's indexing are not exact), in a trigger status. Returns how many were new."""
+    now = now or timezone.now()
+    cursor, _ = PollCursor.objects.get_or_create(connection=connection, defaults={"seen_until": connection.created_at})
+    since = (cursor.seen_until or connection.created_at) - POLL_OVERLAP
+    newest, new = cursor.seen_until, 0
+    client = starweb or starweb_for(connection)
+    for raw in client.orders(created_after=since, status_ids=connection.trigger_status_ids):
+        order_id = raw.get("orderId")
+        if order_id is None:
+            continue
+        transfer, created = ledger.ensure_transfer(connection.pk, order_id, source=Source.POLLER, order_number=str(order_id))
+        if created:
+            enqueue(transfer.pk)
+            new += 1
+        created_at = _parse_time(raw.get("createdAt"))
+        if created_at and (newest is None or created_at > newest):
+            newest = created_at
+    PollCursor.objects.filter(pk=cursor.pk).update(seen_until=newest, polled_at=now)
+    return new
+
+
+def _parse_time(value):
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if parsed and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
