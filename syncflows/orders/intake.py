@@ -8,7 +8,6 @@ anything whose enqueue was lost.
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -28,7 +27,8 @@ POLL_OVERLAP = timedelta(minutes=15)
 
 
 def enqueue(transfer_id: int) -> None:
-    """Queue one run; with the ORM broker inside a transaction, it commits with the row."""
+    """Queue one run. The ORM broker writes to our database, so inside a transaction the task
+    commits or rolls back with the row (design.md §5); the sweeper covers any other loss."""
     async_task(PROCESS, transfer_id)
 
 
@@ -37,7 +37,7 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
     was skipped only for its status (which may have changed). Returns the row."""
     transfer, created = ledger.ensure_transfer(connection_id, starweb_order_id, source=source, order_number=order_number)
     if created or _reopen(transfer, Q(reason_code="status")):
-        transaction.on_commit(lambda: enqueue(transfer.pk)) if _in_transaction() else enqueue(transfer.pk)
+        enqueue(transfer.pk)
     return transfer
 
 
@@ -57,10 +57,6 @@ def _reopen(transfer: Transfer, which: Q) -> bool:
         return False
     return bool(Transfer.objects.filter(which, pk=transfer.pk, state=State.SKIPPED)
                 .update(state=State.PENDING, reason="", reason_code="", next_attempt_at=None, updated_at=timezone.now()))
-
-
-def _in_transaction() -> bool:
-    return transaction.get_connection().in_atomic_block
 
 
 def release_held(now=None) -> int:

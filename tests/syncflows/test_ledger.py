@@ -2,17 +2,16 @@
 wait, and a timeline row for every attempt. (The engine that uses them talks HTTP; see its tests.)"""
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from connections.errors import AuthenticationFailed, Permanent, RateLimited, Retryable, UnknownOutcome
 from syncflows import ledger
 from syncflows.models import Transfer, TransferAttempt
 from tests.connections.factories import ConnectionFactory
+from tests.syncflows.wiring import concurrently, postgres_only
 from tests.syncflows.factories import TransferFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,45 +156,19 @@ def test_a_successful_attempt_is_recorded_too():
     assert TransferAttempt.objects.get().outcome == "ok"
 
 
-def _concurrently(count: int, work) -> list:
-    """Run `work()` in `count` threads released together (each on its own database connection)."""
-    from django.db import connection as thread_connection
-
-    barrier, results = threading.Barrier(count), []
-
-    def run():
-        barrier.wait()
-        try:
-            results.append(work())
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency means something only on PostgreSQL (CI's second leg)")
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_of_many_concurrent_workers_exactly_one_claims_the_row():
-    _postgres_only()
+    postgres_only()
     transfer = TransferFactory()
-    leases = _concurrently(8, lambda: ledger.claim(transfer.pk))
+    leases = concurrently(8, lambda: ledger.claim(transfer.pk))
     assert len([lease for lease in leases if lease]) == 1
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_storm_of_concurrent_webhooks_for_one_order_makes_one_row():
-    _postgres_only()
+    postgres_only()
     conn = ConnectionFactory()
-    created = _concurrently(10, lambda: ledger.ensure_transfer(conn.pk, "777", source="webhook")[1])
+    created = concurrently(10, lambda: ledger.ensure_transfer(conn.pk, "777", source="webhook")[1])
     assert Transfer.objects.filter(connection=conn).count() == 1 and created.count(True) == 1

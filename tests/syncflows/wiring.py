@@ -1,4 +1,7 @@
-"""A connection wired to the simulators on the live server, as the demo is (integrator/demo.py)."""
+"""A connection wired to the simulators on the live server, as the demo is (integrator/demo.py),
+and the helpers that run the queue and threads in tests."""
+
+import threading
 
 from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.specter.demo import ensure_demo_account
@@ -53,3 +56,61 @@ def queued() -> list:
     from django_q.models import OrmQ
 
     return [(item.task["func"], item.task.get("args")) for item in OrmQ.objects.order_by("id")]
+
+
+def concurrently(count: int, work) -> list:
+    """Run `work()` in `count` threads released together (each on its own database connection)."""
+    return all_at_once([work] * count)
+
+
+def all_at_once(works) -> list:
+    """Run each callable in its own thread, all released together by a barrier; their results."""
+    from django.db import connection as thread_connection
+
+    barrier, results = threading.Barrier(len(works)), []
+
+    def run(work):
+        barrier.wait()
+        try:
+            results.append(work())
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def postgres_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("row-level concurrency means something only on PostgreSQL (CI's second leg)")
+
+
+def settle(rounds: int = 30) -> None:
+    """Let time pass for the ledger until every order is final or needs a person: make waiting
+    rows due and expired leases expire, then sweep and drain, as the worker's schedules would."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from syncflows import tasks
+    from syncflows.models import Transfer
+
+    S = Transfer.State
+    for _ in range(rounds):
+        open_rows = Transfer.objects.exclude(state__in=[S.DONE, S.SKIPPED, S.NEEDS_ATTENTION, S.HELD])
+        if not open_rows.exists():
+            return
+        past = timezone.now() - timedelta(seconds=1)
+        open_rows.update(next_attempt_at=past, updated_at=past - timedelta(minutes=1))
+        open_rows.filter(lease_until__isnull=False).update(lease_until=past)
+        tasks.sweep()
+        drain()
+    raise AssertionError("orders never settled: " + repr(list(Transfer.objects.values_list("state", "reason"))))
