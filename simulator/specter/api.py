@@ -129,6 +129,9 @@ def _rows(p: dict) -> list[dict]:
 
 
 def new_order(account: Account, p: dict) -> HttpResponse:
+    # Orders of one account are created one at a time (as an ERP's numbering and unique
+    # externalOrderNo would force), so two concurrent creates of one order cannot both pass the check.
+    Account.objects.select_for_update().get(pk=account.pk)
     if not account.customers.filter(customer_no=p.get("customerid", "")).exists():
         return reply(False, "5", "unknown customer")
     external = p.get("externalorderno", "")

@@ -135,6 +135,7 @@ class _Run:
         # From here a create may reach Specter: any later run must look before it creates (rule 3).
         ledger.advance(self.lease, State.SENDING, order_number=order.order_id, starweb_modified_at=order.modified_at,
                        must_reconcile=True)
+        transfer.state, transfer.must_reconcile = State.SENDING, True  # what fail() will build on
         order_no, customer_no = None, ""
         if reconcile:
             with self.attempt("reconcile") as record:
