@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Merchant, Subscription
@@ -68,17 +69,49 @@ def subscription_in_force(merchant: Merchant, on: date | None = None) -> Subscri
     )
 
 
-def subscription_for_month(merchant: Merchant | str, month: date) -> Subscription | None:
-    """The subscription whose quota and fee apply to a billing month: the one in force on the
-    month's last day, or, if the merchant left during the month, the last one in force in it."""
+def subscriptions_for_month(merchant, month: date):
+    """The subscriptions that could govern a billing month, the governing one first. `merchant` may
+    be an id or an OuterRef, so other queries can read the month's terms in the same statement."""
     merchant_id = getattr(merchant, "pk", merchant)
     return (
         Subscription.objects.filter(merchant_id=merchant_id, start_date__lte=last_day(month))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
-        .select_related("package")
         .order_by("-start_date", "-created_at")
-        .first()
     )
+
+
+def subscription_for_month(merchant: Merchant | str, month: date) -> Subscription | None:
+    """The subscription whose quota and fee apply to a billing month: the one in force on the
+    month's last day, or, if the merchant left during the month, the last one in force in it."""
+    return subscriptions_for_month(merchant, month).select_related("package").first()
+
+
+@dataclass(frozen=True)
+class MonthTerms:
+    """What moving an order needs of the month's subscription: read as annotations of another
+    query (month_terms), so the order engine spends no statement of its own on it."""
+
+    subscribed: bool
+    quota: int | None  # None: a quoted deal without a quota; 0 when not subscribed
+    hold_over_quota: bool
+    order_status: bool
+
+
+def month_terms(merchant_ref, month: date) -> dict:
+    """Annotations (prefixed `terms_`) that carry the month's MonthTerms on any row with a merchant."""
+    governing = subscriptions_for_month(merchant_ref, month)
+    return {
+        "terms_id": Subquery(governing.values("pk")[:1]),
+        "terms_quota": Subquery(governing.annotate(q=Coalesce("quoted_orders_per_month", "package__orders_per_month")).values("q")[:1]),
+        "terms_hold": Subquery(governing.values("hold_over_quota")[:1]),
+        "terms_order_status": Subquery(governing.values("package__order_status")[:1]),
+    }
+
+
+def month_terms_of(row) -> MonthTerms:
+    if row.terms_id is None:
+        return MonthTerms(subscribed=False, quota=0, hold_over_quota=False, order_status=False)
+    return MonthTerms(subscribed=True, quota=row.terms_quota, hold_over_quota=bool(row.terms_hold), order_status=bool(row.terms_order_status))
 
 
 def entitlements_for(merchant: Merchant, on: date | None = None) -> Entitlements:

@@ -36,11 +36,11 @@ _LOOK_UP = object()
 
 
 def record_transfer(*, merchant_id, connection_id, order_id: str, order_number: str = "", at: datetime | None = None,
-                    subscription=_LOOK_UP) -> Recorded | None:
+                    quota=_LOOK_UP) -> Recorded | None:
     """Count one transferred order. Must run inside the caller's transaction.
 
     Returns what was recorded, or None when this (connection, order) was already counted.
-    `subscription` may be passed by a caller that already holds the month's (None for none).
+    `quota` (the month's, None for none) may be passed by a caller that already read it.
 
     1. The billing month is the transfer's date in Europe/Stockholm.
     2. Insert the OrderUsage row with ON CONFLICT DO NOTHING: no row back means it was counted
@@ -59,9 +59,9 @@ def record_transfer(*, merchant_id, connection_id, order_id: str, order_number: 
     if usage.pk is None:
         return None
     count = _increment(merchant_id, month)
-    if subscription is _LOOK_UP:
+    if quota is _LOOK_UP:
         subscription = subscription_for_month(merchant_id, month)
-    quota = subscription.orders_per_month if subscription else 0
+        quota = subscription.orders_per_month if subscription else 0
     recorded = Recorded(usage=usage, month=month, month_count=count, quota=quota)
     if recorded.overage:
         OrderUsage.objects.filter(pk=usage.pk).update(overage=True)

@@ -9,16 +9,17 @@ A typed error ends the run with its consequence (ledger.fail); the next run resu
 committed phase: an order with a Specter number never goes to Specter again, and one that may have
 gone (state `sending` or `must_reconcile`) is looked up by its webshop order number first.
 
-Database statements on the happy path: claim, load, sending, sent (+ usage: 2), done, and the
-month's subscription — the timeline rows ride along with the phase writes (bulk).
+Database statements on the happy path (9): claim; load (with the month's subscription terms);
+sending; sent + timeline + usage (2); done + timeline. Timeline rows ride along with phase writes.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
-from billing.entitlements import entitlements_of, subscription_for_month
+from billing.entitlements import MonthTerms, month_terms, month_terms_of
 from billing.models import MonthlyUsage
 from billing.periods import month_of
 from billing.usage import record_transfer
@@ -49,8 +50,9 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     lease = ledger.claim(transfer_id)
     if lease is None:
         return None
-    transfer = Transfer.objects.select_related("connection__merchant").get(pk=transfer_id)
-    run = _Run(lease, transfer, clients or Clients())
+    month = month_of(timezone.now())
+    transfer = Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month)).get(pk=transfer_id)
+    run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
     try:
         return run.work()
     except ledger.LeaseLost:
@@ -78,12 +80,12 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
 
 
 class _Run:
-    def __init__(self, lease, transfer: Transfer, clients: Clients):
+    def __init__(self, lease, transfer: Transfer, clients: Clients, terms: MonthTerms):
         self.lease, self.transfer, self.timeline = lease, transfer, []
         self.connection: Connection = transfer.connection
         self.starweb = clients.starweb or starweb_for(self.connection)
         self._specter = clients.specter
-        self.subscription = None
+        self.terms = terms  # this month's subscription terms, read with the row
 
     @property
     def specter(self):
@@ -95,13 +97,10 @@ class _Run:
         return ledger.attempt(self.transfer.pk, phase, self.timeline)
 
     def work(self) -> str:
-        transfer = self.transfer
-        if not transfer.specter_order_no:
+        if not self.transfer.specter_order_no:
             decided = self.send()
             if decided:
                 return decided
-        else:
-            self.subscription = subscription_for_month(self.connection.merchant_id, month_of(transfer.sent_at or timezone.now()))
         return self.finish()
 
     # -- 1. fetch and decide, 2. send ------------------------------------------------------------------
@@ -123,9 +122,7 @@ class _Run:
                            reason=text, order_number=order.order_id, next_attempt_at=None)
             alerts.needs_attention(transfer, found[0].code, text)
             return State.NEEDS_ATTENTION
-        now = timezone.now()
-        self.subscription = subscription_for_month(connection.merchant_id, month_of(now))
-        if self.over_hard_cap(now):
+        if self.over_hard_cap(timezone.now()):
             ledger.release(self.lease, State.HELD, timeline=self.timeline, reason_code="quota", order_number=order.order_id,
                            reason="The month's order quota is reached and the subscription holds orders over it. "
                                   "It goes as soon as the quota allows: upgrade the package, or wait for the new month.")
@@ -168,11 +165,11 @@ class _Run:
         return None
 
     def over_hard_cap(self, now) -> bool:
-        sub = self.subscription
-        if not (sub and sub.hold_over_quota and sub.orders_per_month is not None):
+        terms = self.terms
+        if not (terms.hold_over_quota and terms.quota is not None):
             return False
         used = MonthlyUsage.objects.filter(merchant_id=self.connection.merchant_id, month=month_of(now)).values_list("orders", flat=True).first()
-        return (used or 0) >= sub.orders_per_month
+        return (used or 0) >= terms.quota
 
     def mark_sent(self, order_no: str, customer_no: str) -> None:
         """`sent` and the billing count in one transaction (rule 4), fenced by the lease."""
@@ -184,7 +181,7 @@ class _Run:
                            must_reconcile=False, reason="", reason_code="")
             record_transfer(merchant_id=self.connection.merchant_id, connection_id=self.connection.pk,
                             order_id=transfer.starweb_order_id, order_number=transfer.order_number, at=now,
-                            subscription=self.subscription)
+                            quota=self.terms.quota)
         transfer.specter_order_no, transfer.sent_at = order_no, now
 
     # -- 3. invoice, write-back, status, done ---------------------------------------------------------
@@ -199,7 +196,7 @@ class _Run:
         with self.attempt("write_back") as record:
             self.starweb.set_external_id(transfer.starweb_order_id, transfer.specter_order_no)
             record.summary = f"external order number {transfer.specter_order_no}"
-        if connection.status_on_transfer_id and self.subscription and entitlements_of(self.subscription).order_status:
+        if connection.status_on_transfer_id and self.terms.order_status:
             with self.attempt("status") as record:
                 self.starweb.set_status(transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False)
                 record.summary = f"status {connection.status_on_transfer_id}"

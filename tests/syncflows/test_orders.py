@@ -206,3 +206,19 @@ def test_the_daily_digest_groups_waiting_orders_by_reason(live_server, settings)
     assert alerts.daily_digest() == 1
     assert "2" in mail.outbox[0].subject and ": 2" in mail.outbox[0].body
     assert alerts.daily_digest() == 0  # not again within the day
+
+
+def test_the_engine_moves_an_order_in_at_most_ten_database_statements(live_server, settings):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from syncflows.management.commands.bench_orders import statements
+    from syncflows.orders import engine
+
+    connection = wired_connection(live_server, settings, webhooks=False)
+    orders = [place_order(ensure_demo_shop(), seed=90 + n) for n in range(3)]
+    transfers = [Transfer.objects.create(connection=connection, starweb_order_id=str(o.order_id), source="manual") for o in orders]
+    engine.run(transfers[0].pk)  # the first fetches the token and reserves requests
+    with CaptureQueriesContext(db) as captured:
+        assert [engine.run(t.pk) for t in transfers[1:]] == [State.DONE, State.DONE]
+    assert statements(captured) / 2 <= 10

@@ -1,0 +1,203 @@
+"""Benchmark of the order engine against the simulators over real HTTP (issue 4 §9).
+
+    python manage.py bench_orders --orders 100 --latency-ms 50
+
+1. Starts this project's web app (with the simulators) on a free local port, and wires K bench
+   shops, each to its own simulated Specter account (Starweb allows 1000 requests a minute per
+   shop, so a high order rate needs several shops, as it would in production). Every simulated
+   call waits `--latency-ms` first.
+2. Throughput: N orders through the engine (claim, phases, timeline, usage, write-back), then N
+   orders through a bare loop making the same HTTP calls with the same clients and nothing else.
+   Both in one thread; database statements of the engine are counted on its connection.
+3. Latency: starts a real `qcluster`, registers the webhooks, places orders at `--rate` a second
+   and measures from placing (the webhook goes out at once) to the order existing in Specter.
+4. Removes its latency faults. Last line exactly: `ratio=… queries_per_order=… p95_ms=…`.
+"""
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from billing.models import Merchant, Package, Subscription
+from connections.clients import specter_for, starweb_for
+from connections.models import Connection
+from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from simulator.models import FaultRule
+from simulator.specter.demo import ensure_demo_account
+from simulator.specter.models import Order as SpecterOrder
+from simulator.starweb.demo import ensure_demo_shop, place_order
+from simulator.starweb.models import WebHook
+from syncflows.models import Transfer, WorkerHeartbeat
+from syncflows.orders import engine
+from syncflows.orders.mapper import map_order
+
+from billing.management.commands.bench_billing import percentile
+
+
+def statements(captured) -> int:
+    """Statements that do work: SQLite's BEGIN/COMMIT show in the log, PostgreSQL's do not."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(1 for query in captured.captured_queries if not query["sql"].upper().startswith(control))
+
+
+class _Server(ThreadedWSGIServer):
+    request_queue_size = 256  # a burst of webhooks and simulated calls must not be refused
+
+    def get_request(self):
+        # Python's server writes headers and body separately; without TCP_NODELAY, Nagle and the
+        # client's delayed ACK add ~40 ms to every answer, which would measure the server, not us.
+        sock, address = super().get_request()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock, address
+
+
+class _ServerThread(LiveServerThread):
+    server_class = _Server
+
+
+class Command(BaseCommand):
+    help = "Measure the order engine against a bare loop, and webhook-to-Specter latency with a worker running."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--orders", type=int, default=100, help="orders for each throughput loop")
+        parser.add_argument("--latency-ms", type=int, default=50, help="added to every simulated call")
+        parser.add_argument("--rate", type=float, default=20.0, help="orders a second in the latency run")
+        parser.add_argument("--latency-orders", type=int, default=200, help="orders in the latency run (0 skips it)")
+        parser.add_argument("--shops", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=8, help="qcluster workers in the latency run")
+
+    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, **options):
+        server = _ServerThread("127.0.0.1", StaticFilesHandler)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        base = f"http://127.0.0.1:{server.port}"
+        settings.SPECTER_API_URL = f"{base}/sim/specter/"
+        wired = [self._wire(n, base) for n in range(1, shops + 1)]
+        faults = [FaultRule.objects.create(system=system, account=account, kind=FaultRule.Kind.LATENCY, delay_ms=latency_ms)
+                  for conn, shop in wired for system, account in (("starweb", shop.slug), ("specter", conn.specter_smb_id))]
+        try:
+            self._report(wired, orders, latency_ms, rate, latency_orders, workers, base)
+        finally:
+            FaultRule.objects.filter(pk__in=[f.pk for f in faults]).delete()
+            server.terminate()
+
+    def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, base):
+        session = requests.Session()
+        clients = {conn.pk: engine.Clients(starweb_for(conn, session), specter_for(conn, session)) for conn, _ in wired}
+        for conn, _ in wired:
+            clients[conn.pk].starweb.shop()  # token and connection pool warm for both loops
+
+        placed = [self._place(wired[n % len(wired)]) for n in range(orders)]
+        transfers = [Transfer.objects.create(connection=conn, starweb_order_id=str(o.order_id), source="manual") for conn, o in placed]
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            states = [engine.run(t.pk, clients[t.connection_id]) for t in transfers]
+            engine_s = time.perf_counter() - started
+        done = states.count(Transfer.State.DONE)
+
+        placed = [self._place(wired[n % len(wired)]) for n in range(orders)]
+        started = time.perf_counter()
+        for conn, order in placed:
+            self._bare(clients[conn.pk], conn, order.order_id)
+        bare_s = time.perf_counter() - started
+
+        engine_rate, bare_rate = orders / engine_s, orders / bare_s
+        ratio = engine_rate / bare_rate
+        per_order = statements(queries) / orders
+        out = self.stdout.write
+        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; {len(wired)} shops")
+        out(f"engine: {orders} orders in {engine_s:.2f} s = {engine_rate:.1f} orders/s ({done} done)")
+        out(f"bare:   {orders} orders in {bare_s:.2f} s = {bare_rate:.1f} orders/s")
+        out(f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; database statements per order: {per_order:.1f} "
+            "(transaction control not counted)")
+        p50 = p95 = float("nan")
+        if latency_orders:
+            latencies = self._latency(wired, latency_orders, rate, workers, base)
+            p50, p95 = statistics.median(latencies), percentile(latencies, 95)
+            out(f"webhook to Specter with a worker ({workers} workers), {len(latencies)} orders at {rate:g}/s: "
+                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms")
+        out(f"ratio={ratio:.2f} queries_per_order={per_order:.1f} p95_ms={p95:.0f}")
+
+    def _wire(self, n: int, base: str):
+        shop = ensure_demo_shop(f"bench-{n}", f"bench-client-{n}", f"bench-secret-{n}")
+        account = ensure_demo_account(str(9000 + n), f"bench-md5key-{n}")
+        merchant, created = Merchant.objects.get_or_create(name=f"Bench {n} AB", defaults={"org_number": f"55{n:04d}-0000"})
+        if created:
+            Subscription.objects.create(merchant=merchant, package=Package.objects.get(code="800"), start_date=timezone.localdate().replace(day=1))
+        conn, _ = Connection.objects.update_or_create(merchant=merchant, name=f"bench-{n}", defaults={
+            "starweb_base_url": f"{base}/sim/starweb/{shop.slug}/api/v2", "starweb_client_id": shop.client_id,
+            "starweb_client_secret": shop.client_secret, "specter_smb_id": account.smb_id, "specter_md5key": account.md5key,
+            **DEMO_ORDER_SETTINGS,
+        })
+        WebHook.objects.filter(shop=shop).delete()  # throughput loops run without webhooks
+        return conn, shop
+
+    def _place(self, wired):
+        conn, shop = wired
+        return conn, place_order(shop)
+
+    def _bare(self, clients, conn, order_id) -> None:
+        """The same HTTP calls as the engine's happy path, with nothing around them."""
+        order = clients.starweb.order(order_id)
+        mapped = map_order(order, conn.export_settings)
+        customer_no = clients.specter.submit_customer(mapped.customer)
+        order_no = clients.specter.submit_order(customer_no, mapped.order_params(customer_no))
+        clients.starweb.set_external_id(order_id, order_no)
+        if conn.status_on_transfer_id:
+            clients.starweb.set_status(order_id, conn.status_on_transfer_id, send_email=False, process_payment=False)
+
+    def _latency(self, wired, count, rate, workers, base) -> list[float]:
+        for conn, shop in wired:
+            wire_webhooks(conn, shop.slug, base)
+        env = {**os.environ, "Q_WORKERS": str(workers), "SPECTER_API_URL": f"{base}/sim/specter/"}
+        since = timezone.now()
+        worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], env=env, cwd=settings.BASE_DIR,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not WorkerHeartbeat.objects.filter(beat_at__gte=since).exists():
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    raise RuntimeError("the worker did not start")
+                time.sleep(0.2)
+            sent = {}
+            started = time.perf_counter()
+            for n in range(count):
+                time.sleep(max(0.0, started + n / rate - time.perf_counter()))
+                conn, order = self._place(wired[n % len(wired)])
+                sent[(conn.specter_smb_id, str(order.order_id))] = timezone.now()
+            deadline = time.monotonic() + 120
+            found = {}
+            while len(found) < len(sent) and time.monotonic() < deadline:
+                for row in SpecterOrder.objects.filter(created_at__gte=since).values("account__smb_id", "external_order_no", "created_at"):
+                    found[(row["account__smb_id"], row["external_order_no"])] = row["created_at"]
+                time.sleep(0.5)
+            missing = len([key for key in sent if key not in found])
+            if missing:
+                self.stderr.write(f"{missing} orders did not reach Specter within 120 s")
+            return [max(timedelta(0), found[key] - at).total_seconds() * 1000 for key, at in sent.items() if key in found]
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+            for conn, shop in wired:
+                WebHook.objects.filter(shop=shop).delete()
