@@ -1,15 +1,19 @@
 """django-q2 tasks: thin, idempotent, ids only as arguments (design.md §5)."""
 
+import logging
 import socket
 
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from connections.errors import IntegrationError
 from connections.models import Connection
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
 from .orders import engine, intake
+
+log = logging.getLogger(__name__)
 
 
 def heartbeat() -> None:
@@ -45,8 +49,16 @@ def poll_all() -> int:
 
 
 def poll_connection(connection_id: str) -> int:
+    """Poll one shop. An outside failure is one line in the log, not a traceback: the next poll
+    (2 minutes on, over an overlapping window) covers the same orders."""
     connection = Connection.objects.filter(pk=connection_id, export_order=Connection.OrderExport.REGISTERED).first()
-    return intake.poll(connection) if connection else 0
+    if connection is None:
+        return 0
+    try:
+        return intake.poll(connection)
+    except IntegrationError as error:
+        log.warning("poll of connection %s failed: %s", connection_id, error)
+        return 0
 
 
 def daily_digest() -> int:

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from connections.models import Connection
 from simulator.models import FaultRule
 from syncflows.models import Transfer
 
@@ -22,3 +23,4 @@ def test_bench_orders_prints_its_figures_and_removes_its_faults():
     assert float(match.group(2)) <= 10
     assert Transfer.objects.filter(state=Transfer.State.DONE).count() == 4
     assert not FaultRule.objects.exists()
+    assert not Connection.objects.filter(name__startswith="bench-", export_order=Connection.OrderExport.REGISTERED).exists()

@@ -49,10 +49,12 @@ from syncflows.orders.mapper import map_order
 from billing.management.commands.bench_billing import percentile
 
 
-def statements(captured) -> int:
-    """Statements that do work: SQLite's BEGIN/COMMIT show in the log, PostgreSQL's do not."""
+def statements(queries) -> int:
+    """Statements that do work (CaptureQueriesContext or its list): SQLite's BEGIN/COMMIT show in
+    the log, PostgreSQL's do not."""
     control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-    return sum(1 for query in captured.captured_queries if not query["sql"].upper().startswith(control))
+    queries = getattr(queries, "captured_queries", queries)
+    return sum(1 for query in queries if not query["sql"].upper().startswith(control))
 
 
 class _Server(ThreadedWSGIServer):
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             self._report(wired, orders, latency_ms, rate, latency_orders, workers, base)
         finally:
             FaultRule.objects.filter(pk__in=[f.pk for f in faults]).delete()
+            # Its server is gone: keep the poller away from the bench shops until the next run.
+            Connection.objects.filter(pk__in=[conn.pk for conn, _ in wired]).update(export_order=Connection.OrderExport.INACTIVE)
             server.terminate()
 
     def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, base):
