@@ -90,3 +90,12 @@ def history(merchant: Merchant, month: date, months: int = 12) -> list[dict]:
         )
         rows.append({"month": each, "orders": counts.get(each, 0), "quota": current.orders_per_month if current else None})
     return rows
+
+
+def chart_data(months: list[dict]) -> dict:
+    """The 12-month history as the usage chart (static/js/usage-chart.js) reads it."""
+    return {
+        "labels": [m["month"].strftime("%Y-%m") for m in months],
+        "orders": [m["orders"] for m in months],
+        "quota": [m["quota"] for m in months],
+    }

@@ -85,6 +85,22 @@ class Connection(MerchantOwned, models.Model):
     # Starweb payment method id -> Specter payTypeIdentifier.
     payment_methods = models.JSONField(_("payment method mapping"), default=dict, blank=True)
 
+    # -- Lifecycle (the merchant's portal) --------------------------------------------------------------
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being set up")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        INACTIVE = "inactive", _("Deactivated")
+
+    class Flow(models.IntegerChoices):
+        ECOM = 1, _("#1 Ecom: Starweb rules")
+        ERP = 2, _("#2 ERP: Specter rules")
+        COMBO = 3, _("#3 Combo")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    flow = models.PositiveSmallIntegerField(_("flow"), choices=Flow.choices, null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+
     # -- Health ---------------------------------------------------------------------------------------
     credentials_failed_at = models.DateTimeField(_("credentials refused since"), null=True, blank=True)
     credentials_failed_system = models.CharField(max_length=10, blank=True)

@@ -38,6 +38,7 @@ DEMO_MERCHANT = "Demobutiken AB"
 # Order settings that fit the demo shop's methods and the simulated Specter account's service
 # articles (simulator/starweb/demo.py, simulator/specter/demo.py). Tests wire their shops the same way.
 DEMO_ORDER_SETTINGS = {
+    "status": Connection.Status.ACTIVE, "flow": Connection.Flow.ECOM,
     "export_order": Connection.OrderExport.REGISTERED,
     "gift_card_article": "PRESENTKORT", "discount_article": "RABATT", "payment_fee_article": "AVGIFT",
     "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("", include("billing.urls")),
     path("", include("syncflows.urls")),
+    path("", include("portal.urls")),
 ]
 
 if settings.SIMULATOR_ENABLED:

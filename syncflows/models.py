@@ -84,6 +84,9 @@ class Transfer(models.Model):
     specter_customer_no = models.CharField(max_length=32, blank=True)
     specter_order_no = models.CharField(_("Specter order number"), max_length=32, blank=True)
     specter_invoice_no = models.CharField(_("Specter invoice number"), max_length=32, blank=True)
+    # Starweb's modifiedAt seen after we were done: the order was changed in the shop after it
+    # reached Specter, which does not follow (domain.md: "at least flag it").
+    shop_changed_at = models.DateTimeField(_("changed in the shop after transfer"), null=True, blank=True)
     reason_code = models.CharField(max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)  # for the merchant: what is wrong, how to fix it
     starweb_modified_at = models.DateTimeField(null=True, blank=True)

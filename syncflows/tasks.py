@@ -42,7 +42,8 @@ def sweep() -> int:
 
 def poll_all() -> int:
     """Queue a poll of every connection that exports orders automatically."""
-    ids = list(Connection.objects.filter(export_order=Connection.OrderExport.REGISTERED).values_list("pk", flat=True))
+    ids = list(Connection.objects.filter(status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED)
+               .values_list("pk", flat=True))
     for connection_id in ids:
         async_task("syncflows.tasks.poll_connection", str(connection_id))
     return len(ids)
@@ -51,7 +52,8 @@ def poll_all() -> int:
 def poll_connection(connection_id: str) -> int:
     """Poll one shop. An outside failure is one line in the log, not a traceback: the next poll
     (2 minutes on, over an overlapping window) covers the same orders."""
-    connection = Connection.objects.filter(pk=connection_id, export_order=Connection.OrderExport.REGISTERED).first()
+    connection = Connection.objects.filter(pk=connection_id, status=Connection.Status.ACTIVE,
+                                           export_order=Connection.OrderExport.REGISTERED).first()
     if connection is None:
         return 0
     try:
@@ -59,6 +61,14 @@ def poll_connection(connection_id: str) -> int:
     except IntegrationError as error:
         log.warning("poll of connection %s failed: %s", connection_id, error)
         return 0
+
+
+def check_changed(transfer_id: int) -> bool:
+    try:
+        return intake.check_changed(transfer_id)
+    except IntegrationError as error:
+        log.warning("change check of transfer %s failed: %s", transfer_id, error)
+        return False
 
 
 def daily_digest() -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import dashboard
 from ..forms import DashboardFilterForm, HourPackForm, PackageForm, month_choices
-from ..invoice import history, preview
+from ..invoice import chart_data, history, preview
 from ..models import HourPack, Merchant, Package
 from ..periods import month_of, parse_month
 from ..roles import BILLING_PERMISSION
@@ -101,11 +101,7 @@ def invoice_page(request, merchant_id):
         "billing/invoice.html",
         {
             "merchant": merchant, "month": month, "invoice": preview(merchant, month), "history": months,
-            "chart": {
-                "labels": [m["month"].strftime("%Y-%m") for m in months],
-                "orders": [m["orders"] for m in months],
-                "quota": [m["quota"] for m in months],
-            },
+            "chart": chart_data(months),
         },
     )
 

@@ -206,3 +206,12 @@ class StarwebOrder:
             items=tuple(OrderItem.parse(item, n) for n, item in enumerate(items)),
             custom_fields=tuple(custom),
         )
+
+
+def name_of(row: dict, fallback_key: str = "") -> str:
+    """A Starweb resource's display name: `name`, or the first of its `languages` (a list, or
+    {"data": [...]} when included), or its id as a last resort."""
+    languages = row.get("languages")
+    languages = languages.get("data") if isinstance(languages, dict) else languages
+    from_languages = next((str(lang.get("name")) for lang in languages or [] if isinstance(lang, dict) and lang.get("name")), "")
+    return str(row.get("name") or from_languages or (f"#{row.get(fallback_key)}" if fallback_key else ""))

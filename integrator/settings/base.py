@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "billing",
     "connections",
     "syncflows",
+    "portal",
 ]
 
 MIDDLEWARE = [

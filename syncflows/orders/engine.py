@@ -14,6 +14,7 @@ sending; sent + timeline + usage (2); done + timeline. Timeline rows ride along 
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import OuterRef
@@ -34,6 +35,7 @@ from ..models import Transfer
 from .mapper import map_order, problems
 
 State = Transfer.State
+PAUSED_RECHECK = timedelta(minutes=10)
 
 
 @dataclass
@@ -97,6 +99,11 @@ class _Run:
         return ledger.attempt(self.transfer.pk, phase, self.timeline)
 
     def work(self) -> str:
+        if self.connection.status == Connection.Status.PAUSED:
+            # Paused by the merchant: keep the order, look again later; resume makes it due at once.
+            ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, reason_code="paused",
+                           reason="The connection is paused. The order goes when it is resumed.")
+            return State.RETRY_WAIT
         if not self.transfer.specter_order_no:
             decided = self.send()
             if decided:

@@ -23,6 +23,8 @@ from ..models import PollCursor, Transfer
 
 State, Source = Transfer.State, Transfer.Source
 PROCESS = "syncflows.tasks.process_transfer"
+CHECK_CHANGED = "syncflows.tasks.check_changed"
+CHANGE_SLACK = timedelta(seconds=5)
 POLL_OVERLAP = timedelta(minutes=15)
 
 
@@ -38,7 +40,26 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
     transfer, created = ledger.ensure_transfer(connection_id, starweb_order_id, source=source, order_number=order_number)
     if created or _reopen(transfer, Q(reason_code="status")):
         enqueue(transfer.pk)
+    elif transfer.state == State.DONE and transfer.shop_changed_at is None:
+        async_task(CHECK_CHANGED, transfer.pk)  # a change announced after we were done: flag it
     return transfer
+
+
+def check_changed(transfer_id: int, *, starweb=None) -> bool:
+    """Flag a done order that was changed in the shop after it reached Specter. Returns the flag."""
+    transfer = Transfer.objects.select_related("connection").filter(pk=transfer_id, state=State.DONE).first()
+    if transfer is None:
+        return False
+    order = (starweb or starweb_for(transfer.connection)).order(transfer.starweb_order_id)
+    return _flag_if_changed(transfer, order.modified_at)
+
+
+def _flag_if_changed(transfer: Transfer, modified_at) -> bool:
+    # Our own write-back changes the order before `done_at`; a change after it is someone else's.
+    if modified_at and transfer.done_at and modified_at > transfer.done_at + CHANGE_SLACK:
+        Transfer.objects.filter(pk=transfer.pk, shop_changed_at__isnull=True).update(shop_changed_at=modified_at)
+        return True
+    return False
 
 
 def export_manually(connection: Connection, starweb_order_id) -> Transfer:
@@ -95,6 +116,8 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
         if created:
             enqueue(transfer.pk)
             new += 1
+        elif transfer.state == State.DONE and transfer.shop_changed_at is None:
+            _flag_if_changed(transfer, _parse_time(raw.get("modifiedAt")))
         created_at = _parse_time(raw.get("createdAt"))
         if created_at and (newest is None or created_at > newest):
             newest = created_at

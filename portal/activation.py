@@ -1,0 +1,67 @@
+"""A connection's lifecycle: activate (register the shop's webhooks, verify Specter), pause,
+resume, deactivate (remove our webhooks; what is in flight finishes, nothing is lost)."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from connections.clients import specter_for, starweb_for
+from connections.models import Connection
+from syncflows.models import Transfer, WebhookEndpoint
+from syncflows.tasks import sweep
+from syncflows.webhooks import SUBSCRIBED_EVENTS
+
+Status = Connection.Status
+
+
+def webhook_url(connection: Connection) -> str:
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
+    return settings.PUBLIC_BASE_URL + reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token])
+
+
+def register_webhooks(connection: Connection, starweb=None) -> list[int]:
+    """Make sure the shop posts our subscribed events to us; returns the hook ids created."""
+    client = starweb or starweb_for(connection)
+    url = webhook_url(connection)
+    present = {(hook.get("event"), hook.get("url")) for hook in client.web_hooks()}
+    return [client.create_web_hook(event, url, name=f"integrator {event}")
+            for event in SUBSCRIBED_EVENTS if (event, url) not in present]
+
+
+def remove_webhooks(connection: Connection, starweb=None) -> int:
+    """Delete every hook in the shop that posts to this connection's URL; returns how many."""
+    client = starweb or starweb_for(connection)
+    url = webhook_url(connection)
+    ours = [hook for hook in client.web_hooks() if hook.get("url") == url]
+    for hook in ours:
+        client.delete_web_hook(hook["webHookId"])
+    return len(ours)
+
+
+def activate(connection: Connection) -> None:
+    """Verify both sides once more, register the webhooks and go live. Raises the clients' typed errors."""
+    specter_for(connection).check_account()
+    register_webhooks(connection)
+    Connection.objects.filter(pk=connection.pk).update(status=Status.ACTIVE, activated_at=timezone.now(),
+                                                        credentials_failed_at=None, credentials_failed_system="")
+    connection.refresh_from_db()
+
+
+def pause(connection: Connection) -> None:
+    """Orders keep arriving and are kept; none is sent until resumed."""
+    Connection.objects.filter(pk=connection.pk, status=Status.ACTIVE).update(status=Status.PAUSED)
+
+
+def resume(connection: Connection) -> int:
+    """Back to active; the orders that waited are due at once. Returns how many were waiting."""
+    Connection.objects.filter(pk=connection.pk, status=Status.PAUSED).update(status=Status.ACTIVE)
+    waiting = Transfer.objects.filter(connection=connection, reason_code="paused").update(next_attempt_at=timezone.now())
+    sweep()
+    return waiting
+
+
+def deactivate(connection: Connection) -> None:
+    """Stop new orders coming: remove our webhooks (the poller stops too). Orders already in the
+    ledger finish or stay where a person can see them; activating again picks up from there."""
+    remove_webhooks(connection)
+    Connection.objects.filter(pk=connection.pk).update(status=Status.INACTIVE)

@@ -1,0 +1,19 @@
+"""Settings changes reach the audit trail through django-auditlog (Connection is registered
+without its secret fields); a replaced secret leaves an entry that says so, never its value."""
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+
+SECRET_FIELDS = {"md5key": "specter_md5key", "client_secret": "starweb_client_secret"}
+
+
+def record_secrets(request, connection, form) -> None:
+    replaced = [model_field for form_field, model_field in SECRET_FIELDS.items() if form.cleaned_data.get(form_field)]
+    if not replaced:
+        return
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
+        action=LogEntry.Action.UPDATE, changes={name: ["•••", "••• (replaced)"] for name in replaced},
+        changes_text="", actor=request.user if request.user.is_authenticated else None,
+        additional_data={"merchant": str(connection.merchant_id)},
+    )

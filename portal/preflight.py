@@ -1,0 +1,94 @@
+"""Before a connection goes live: what would stop orders, each with where to fix it, and the latest
+real order exactly as Specter would receive it (a dry run: nothing is sent)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from connections.errors import IntegrationError
+from connections.models import Connection
+from connections.starweb.types import ParseError, StarwebOrder, name_of
+from syncflows.orders.mapper import map_order, problems
+
+EXAMPLES = 10
+
+
+@dataclass
+class Finding:
+    ok: bool
+    title: str
+    detail: str = ""
+    fix_step: str = ""  # the wizard step (and settings section) where it is fixed
+    examples: list[str] = field(default_factory=list)
+
+
+def check(connection: Connection, starweb) -> list[Finding]:
+    """Every check, all at once. Reads the whole assortment page by page (never all in memory)."""
+    shop = starweb.shop()
+    currency = str(shop.get("baseCurrency") or "")
+    findings = [Finding(currency == "SEK", _("The shop's base currency is SEK"), "" if currency == "SEK" else
+                        _("It is %(currency)s: change it in Starweb.") % {"currency": currency}, "starweb")]
+    findings += _skus(starweb)
+    shipping = {str(m["shippingMethodId"]): name_of(m, "shippingMethodId") for m in starweb.shipping_methods()}
+    payment = {str(m["paymentMethodId"]): name_of(m, "paymentMethodId") for m in starweb.payment_methods()}
+    unmapped_ship = [name for key, name in shipping.items() if key not in connection.delivery_methods]
+    unmapped_pay = [name for key, name in payment.items() if key not in connection.payment_methods]
+    findings.append(Finding(not unmapped_ship, _("Every delivery method is mapped to Specter"),
+                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_ship)} if unmapped_ship else "", "methods"))
+    findings.append(Finding(not unmapped_pay, _("Every payment method is mapped to Specter"),
+                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_pay)} if unmapped_pay else "", "methods"))
+    missing = [label for name, label in ARTICLES if not getattr(connection, name)]
+    findings.append(Finding(not missing, _("Article numbers for shipping, fees, discounts and gift cards are set"),
+                            _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export"))
+    return findings
+
+
+ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("discount_article", "rabatt"),
+            ("gift_card_article", "presentkort"), ("cod_article", "postförskott")]
+
+
+def _skus(starweb) -> list[Finding]:
+    seen, missing, spaced, duplicated, count = set(), [], [], [], 0
+    for product in starweb.products():
+        variants = (product.get("variants") or {}).get("data") or []
+        name = name_of(product, "productId")
+        for variant in variants:
+            count += 1
+            sku = str(variant.get("sku") or "")
+            if not sku:
+                missing.append(f"{name} ({variant.get('variantId')})")
+            elif any(ch.isspace() for ch in sku):
+                spaced.append(sku)
+            elif sku in seen:
+                duplicated.append(sku)
+            seen.add(sku)
+    return [
+        Finding(not missing, _("Every product and variant has an article number (%(count)s checked)") % {"count": count},
+                _("%(n)s without one") % {"n": len(missing)} if missing else "", "", missing[:EXAMPLES]),
+        Finding(not spaced, _("No article number contains a space"),
+                _("%(n)s with a space: use a hyphen or write it together, in Starweb and Specter") % {"n": len(spaced)} if spaced else "",
+                "", spaced[:EXAMPLES]),
+        Finding(not duplicated, _("Every article number is unique"),
+                _("%(n)s used twice") % {"n": len(duplicated)} if duplicated else "", "", duplicated[:EXAMPLES]),
+    ]
+
+
+def preview(connection: Connection, starweb) -> dict:
+    """The shop's latest order as Specter would receive it, or why it cannot be shown."""
+    try:
+        latest = next(iter(starweb.pages("/orders", {"include": "items,addresses,customer", "sortBy": "modifiedAt", "sortOrder": "desc"})), None)
+    except IntegrationError as error:
+        return {"error": str(error)}
+    if latest is None:
+        return {"error": _("The shop has no order yet. Place a test order to see one here.")}
+    try:
+        order = StarwebOrder.parse(latest)
+    except ParseError as error:
+        return {"error": str(error)}
+    settings = connection.export_settings
+    found = problems(order, settings)
+    if found:
+        return {"order": order, "problems": found}
+    mapped = map_order(order, settings)
+    return {"order": order, "customer": mapped.customer, "fields": mapped.order, "rows": mapped.rows, "total": mapped.total,
+            "matches": mapped.total == order.amount_to_pay}

@@ -1,0 +1,63 @@
+"""The activation wizard's steps, in order; the settings page shows the same sections."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from billing.entitlements import entitlements_for
+from connections.clients import starweb_for
+
+from . import forms
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    intro: str
+
+
+STEPS = [
+    Step("specter", _("Specter"), _("Your Specter smbID and md5key (Specter: Inställningar → Webbshop). We check them with Specter at once.")),
+    Step("starweb", _("Starweb"), _("Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the shop at once.")),
+    Step("flow", _("Flow"), _("Which system rules what. You can change it later.")),
+    Step("customers", _("Customers"), _("How Specter matches a customer: first by e-mail, then by org.nr/personnummer, unless you turn a check off.")),
+    Step("export", _("Orders"), _("How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards (create them in Specter too).")),
+    Step("events", _("Events"), _("When orders go to Specter, and which statuses start a transfer.")),
+    Step("methods", _("Delivery and payment"), _("Each of the shop's methods with its Specter code: the delivery method's External key, and the payment type.")),
+    Step("check", _("Check and activate"), _("What would stop orders, and your latest order as Specter would receive it.")),
+]
+SLUGS = [step.slug for step in STEPS]
+
+
+def step(slug: str) -> Step:
+    return STEPS[SLUGS.index(slug)]
+
+
+def next_slug(slug: str) -> str:
+    return SLUGS[min(SLUGS.index(slug) + 1, len(SLUGS) - 1)]
+
+
+def form_for(slug: str, connection, data=None):
+    """The form of a section, with what it needs from the shop or the package. Raises the Starweb
+    client's typed errors when the shop cannot be read (the view says so)."""
+    if slug == "specter":
+        return forms.SpecterForm(data, instance=connection)
+    if slug == "starweb":
+        return forms.StarwebForm(data, instance=connection)
+    if slug == "flow":
+        return forms.FlowForm(data, instance=connection, entitlements=entitlements_for(connection.merchant))
+    if slug == "customers":
+        return forms.CustomersForm(data, instance=connection)
+    if slug == "export":
+        return forms.ExportForm(data, instance=connection)
+    if slug == "events":
+        return forms.EventsForm(data, instance=connection, statuses=starweb_for(connection).order_statuses(),
+                                entitlements=entitlements_for(connection.merchant))
+    if slug == "methods":
+        client = starweb_for(connection)
+        return forms.MethodsForm(data, connection=connection, shipping=client.shipping_methods(), payment=client.payment_methods())
+    raise ValueError(slug)
+
+
+SECTIONS = [s for s in SLUGS if s != "check"]

@@ -1,0 +1,98 @@
+"""A connection's dashboard, its settings (every section of the wizard, editable), its audit trail,
+and pause / resume / deactivate."""
+
+import calendar
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing.audit import trail
+from billing.entitlements import entitlements_for
+from billing.invoice import chart_data, history
+from billing.models import MonthlyUsage
+from billing.periods import month_of
+from connections.errors import IntegrationError
+from connections.models import Connection
+from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
+from syncflows.models import Transfer, TransferAttempt
+
+from .. import activation
+from ..audit import record_secrets
+from ..steps import SECTIONS, STEPS, form_for
+
+
+@merchant_view
+def dashboard(request, connection_id):
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    merchant, today = request.merchant, timezone.localdate()
+    month = month_of(today)
+    orders = MonthlyUsage.objects.filter(merchant=merchant, month=month).values_list("orders", flat=True).first() or 0
+    days = calendar.monthrange(today.year, today.month)[1]
+    quota = entitlements_for(merchant).order_quota
+    transfers = Transfer.objects.filter(connection=connection)
+    last_done = transfers.filter(state=Transfer.State.DONE).order_by("-done_at").values_list("done_at", flat=True).first()
+    last_error = (TransferAttempt.objects.filter(transfer__connection=connection).exclude(outcome=TransferAttempt.Outcome.OK)
+                  .order_by("-started_at").first())
+    months = history(merchant, month)
+    return render(request, "portal/dashboard.html", {
+        "merchant": merchant, "connection": connection, "last_done": last_done, "last_error": last_error,
+        "month_orders": orders, "quota": quota, "forecast": round(orders * days / today.day),
+        "used_pct": round(orders * 100 / quota) if quota else None,
+        "attention": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10],
+        "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
+        "chart": chart_data(months),
+    })
+
+
+@owner_view
+def settings_page(request, connection_id, slug=None):
+    """Every section on one page; each section's form posts on its own (`slug`)."""
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    if slug is not None and slug not in SECTIONS:
+        raise Http404
+    sections, unreachable = [], False
+    for section in STEPS:
+        if section.slug not in SECTIONS:
+            continue
+        bound = request.POST if request.method == "POST" and section.slug == slug else None
+        try:
+            form = form_for(section.slug, connection, bound)
+        except IntegrationError:
+            unreachable, form = True, None
+        if bound is not None and form is not None and form.is_valid():
+            form.save()
+            record_secrets(request, connection, form)
+            messages.success(request, _("Saved: %(section)s.") % {"section": section.title})
+            return redirect(reverse("portal:settings", kwargs={"merchant_id": request.merchant.pk, "connection_id": connection.pk})
+                            + f"#{section.slug}")
+        sections.append({"step": section, "form": form})
+    return render(request, "portal/settings.html", {
+        "merchant": request.merchant, "connection": connection, "sections": sections, "unreachable": unreachable,
+        "trail": [e for e in trail(request.merchant.pk, limit=200) if e.object_pk == str(connection.pk)][:50],
+    })
+
+
+@owner_view
+@require_POST
+def lifecycle(request, connection_id, action):
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    try:
+        if action == "pause":
+            activation.pause(connection)
+            messages.info(request, _("Paused. Orders are kept and go when you resume."))
+        elif action == "resume":
+            activation.resume(connection)
+            messages.success(request, _("Resumed. Orders that waited are on their way."))
+        elif action == "deactivate":
+            activation.deactivate(connection)
+            messages.info(request, _("Deactivated. The shop no longer sends us orders; orders already here are kept."))
+        else:
+            raise Http404
+    except IntegrationError as error:
+        messages.error(request, _("Starweb could not be reached: %(error)s. Nothing was changed.") % {"error": error})
+    return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)

@@ -1,0 +1,89 @@
+"""The orders of a connection: a filtered list, one order's timeline, retry one or many, export one."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _, ngettext
+from django.views.decorators.http import require_POST
+
+from connections.models import Connection
+from integrator.tenancy import for_merchant_or_404, merchant_view
+from syncflows import ledger
+from syncflows.models import Transfer
+from syncflows.orders import intake
+
+from ..forms import TransferFilterForm
+
+PAGE = 50
+
+
+@merchant_view
+def transfer_list(request, connection_id):
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    form = TransferFilterForm(request.GET or None)
+    rows = Transfer.objects.filter(connection=connection).order_by("-created_at", "-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            rows = rows.filter(state=data["state"])
+        if data["order"]:
+            rows = rows.filter(order_number__icontains=data["order"]) | rows.filter(starweb_order_id=data["order"])
+        if data["since"]:
+            rows = rows.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            rows = rows.filter(created_at__date__lte=data["until"])
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/transfers.html", {
+        "merchant": request.merchant, "connection": connection, "form": form, "page": page,
+        "query": request.GET.copy().urlencode() if "page" not in request.GET else _without_page(request.GET),
+        "manual": connection.export_order == Connection.OrderExport.MANUAL,
+    })
+
+
+def _without_page(query):
+    copy = query.copy()
+    copy.pop("page", None)
+    return copy.urlencode()
+
+
+@merchant_view
+def transfer_detail(request, connection_id, transfer_id):
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    transfer = for_merchant_or_404(request.merchant, Transfer.objects.filter(connection=connection), via="connection__merchant", public_id=transfer_id)
+    return render(request, "portal/transfer.html", {
+        "merchant": request.merchant, "connection": connection, "transfer": transfer, "timeline": transfer.timeline.all(),
+    })
+
+
+@merchant_view
+@require_POST
+def retry(request, connection_id):
+    """Retry one or many (ticked) orders: each re-enters at reconcile, never at create."""
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    chosen = Transfer.objects.filter(connection=connection, public_id__in=request.POST.getlist("transfer")[:500])
+    retried = 0
+    for transfer in chosen:
+        if ledger.retry_now(transfer.pk):
+            intake.enqueue(transfer.pk)
+            retried += 1
+    messages.success(request, ngettext("%(n)s order is on its way again.", "%(n)s orders are on their way again.", retried) % {"n": retried})
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
+        return redirect(back)
+    return redirect("portal:transfers", merchant_id=request.merchant.pk, connection_id=connection.pk)
+
+
+@merchant_view
+@require_POST
+def export(request, connection_id):
+    """The Export button: send one order by its Starweb order number."""
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    number = request.POST.get("order", "").strip()
+    if not number.isdigit():
+        messages.error(request, _("Enter the order number as the shop shows it (digits only)."))
+    else:
+        transfer = intake.export_manually(connection, number)
+        messages.success(request, _("Order %(order)s is on its way to Specter.") % {"order": number}
+                         if transfer.state != Transfer.State.DONE else _("Order %(order)s is already in Specter.") % {"order": number})
+    return redirect("portal:transfers", merchant_id=request.merchant.pk, connection_id=connection.pk)

@@ -1,0 +1,116 @@
+"""The activation wizard against the simulators over real HTTP: each step verifies what it can,
+says what is wrong and how to fix it, and activation registers the shop's webhooks."""
+
+import pytest
+from django.urls import reverse
+
+from connections.models import Connection
+from simulator.specter.demo import ensure_demo_account
+from simulator.starweb.demo import ensure_demo_shop, place_order
+from simulator.starweb.models import WebHook
+from tests.billing.factories import package
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def simulators(live_server, settings):
+    settings.SPECTER_API_URL = live_server.url + "/sim/specter/"
+    ensure_demo_account()
+    return ensure_demo_shop()
+
+
+def step_url(connection, slug):
+    return reverse("portal:setup", args=[connection.merchant_id, connection.pk, slug])
+
+
+def new_connection(client, merchant):
+    response = client.post(reverse("portal:new_connection", args=[merchant.pk]), {"name": "Demobutiken"})
+    connection = Connection.objects.get(merchant=merchant)
+    assert response.status_code == 302 and response["Location"] == step_url(connection, "specter")
+    return connection
+
+
+def walk_to_activation(client, connection, live_server):
+    """Every step with good answers; returns the check page's response."""
+    answers = {
+        "specter": {"specter_smb_id": "1001", "md5key": "demo-md5key"},
+        "starweb": {"starweb_base_url": f"{live_server.url}/sim/starweb/demobutiken/api/v2", "starweb_client_id": "demo-client",
+                    "client_secret": "demo-client-secret"},
+        "flow": {"flow": "1"},
+        "customers": {"force_customer_update": "on"},
+        "export": {"document_type": "order", "gift_card_article": "PRESENTKORT", "discount_article": "RABATT",
+                   "payment_fee_article": "AVGIFT", "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT"},
+        "events": {"export_order": "registered", "export_order_update": "inactive", "export_product": "inactive",
+                   "export_product_update": "inactive", "trigger_status_ids": ["1"], "status_on_transfer_id": "2"},
+        "methods": {"ship_1": "PN", "ship_2": "DHL", "ship_3": "BUTIK", "pay_1": "KLARNA", "pay_2": "FAKTURA", "pay_3": "PF", "pay_4": "SWISH"},
+    }
+    slugs = list(answers)
+    for n, slug in enumerate(slugs):
+        response = client.post(step_url(connection, slug), answers[slug])
+        following = slugs[n + 1] if n + 1 < len(slugs) else "check"
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+        assert response["Location"] == step_url(connection, following)
+    return client.get(step_url(connection, "check"))
+
+
+def test_an_owner_sets_up_a_connection_step_by_step_and_activates_it(owner_client, merchant, simulators, live_server):
+    place_order(simulators, seed=5)
+    connection = new_connection(owner_client, merchant)
+    check = walk_to_activation(owner_client, connection, live_server)
+    body = check.content.decode()
+    assert check.status_code == 200 and "finding-problem" not in body, body[:4000]
+    assert 'id="preview-total"' in body and "Equals the order" in body or "Motsvarar" in body
+    response = owner_client.post(reverse("portal:activate", args=[merchant.pk, connection.pk]))
+    assert response.status_code == 302
+    connection.refresh_from_db()
+    assert connection.status == Connection.Status.ACTIVE and connection.activated_at
+    assert connection.trigger_status_ids == [1] and connection.delivery_methods["2"] == "DHL"
+    hooks = WebHook.objects.filter(shop=simulators)
+    assert {h.event for h in hooks} == {"order-created", "order-status-changed"}
+    assert all(str(connection.webhook_endpoint.pk) in h.url for h in hooks)
+    owner_client.post(reverse("portal:activate", args=[merchant.pk, connection.pk]))
+    assert WebHook.objects.filter(shop=simulators).count() == 2  # activating again adds none
+
+
+def test_refused_specter_credentials_say_where_to_find_the_right_ones(owner_client, merchant, simulators):
+    connection = new_connection(owner_client, merchant)
+    response = owner_client.post(step_url(connection, "specter"), {"specter_smb_id": "1001", "md5key": "wrong"})
+    assert response.status_code == 200 and "Webbshop" in response.content.decode()
+    connection.refresh_from_db()
+    assert connection.specter_md5key is None  # nothing saved
+
+
+def test_a_shop_whose_currency_is_not_sek_is_refused_at_the_starweb_step(owner_client, merchant, simulators, live_server):
+    ensure_demo_shop("euroshop", "euro-client", "euro-secret", currency="EUR")
+    connection = new_connection(owner_client, merchant)
+    response = owner_client.post(step_url(connection, "starweb"), {
+        "starweb_base_url": f"{live_server.url}/sim/starweb/euroshop/api/v2", "starweb_client_id": "euro-client", "client_secret": "euro-secret"})
+    assert response.status_code == 200 and "EUR" in response.content.decode()
+
+
+def test_flows_outside_the_package_are_disabled_and_name_the_package_that_unlocks_them(owner_client, merchant, simulators):
+    connection = new_connection(owner_client, merchant)  # package 200: flows 1 and 2
+    body = owner_client.get(step_url(connection, "flow")).content.decode()
+    assert 'id="flow-3" value="3"\n             disabled' in body or 'value="3"\n             disabled' in body
+    assert "Paket 400" in body
+    response = owner_client.post(step_url(connection, "flow"), {"flow": "3"})
+    assert response.status_code == 200
+    connection.refresh_from_db()
+    assert connection.flow is None
+
+
+def test_the_check_lists_what_would_stop_orders_with_where_to_fix_it(owner_client, merchant, simulators, live_server):
+    connection = new_connection(owner_client, merchant)
+    walk_to_activation(owner_client, connection, live_server)
+    Connection.objects.filter(pk=connection.pk).update(delivery_methods={"1": "PN"}, shipping_article="")
+    body = owner_client.get(step_url(connection, "check")).content.decode()
+    assert body.count("finding-problem") == 2
+    assert "DHL Service Point" in body and step_url(connection, "methods") in body and step_url(connection, "export") in body
+
+
+def test_only_an_owner_of_the_merchant_may_set_up_a_connection(other_owner_client, anonymous_client, merchant, owner_client, simulators):
+    connection = new_connection(owner_client, merchant)
+    assert other_owner_client.get(step_url(connection, "specter")).status_code == 404
+    assert other_owner_client.post(reverse("portal:new_connection", args=[merchant.pk])).status_code == 404
+    assert anonymous_client.get(step_url(connection, "specter")).status_code == 302
