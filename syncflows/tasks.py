@@ -8,6 +8,7 @@ from django_q.tasks import async_task
 
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
@@ -37,6 +38,7 @@ def sweep() -> int:
     ids = ledger.due()
     for transfer_id in ids:
         intake.enqueue(transfer_id)
+    throttle.forget_old()
     return len(ids) + intake.release_held()
 
 

@@ -194,3 +194,17 @@ def test_no_error_or_log_line_shows_the_access_token_or_client_secret(starweb, s
         wait_until_answered(kind)
     text = " ".join(f"{e!s} {e!r}" for e in caught) + caplog.text
     assert token not in text and "demo-client-secret" not in text
+
+
+def test_the_sweeper_forgets_counters_of_minutes_long_gone(starweb):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from connections.models import RateWindow
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    RateWindow.objects.create(connection=starweb.connection, window_start=now - timedelta(minutes=10), count=5)
+    RateWindow.objects.create(connection=starweb.connection, window_start=now, count=5)
+    assert throttle.forget_old(now) == 1
+    assert list(RateWindow.objects.values_list("window_start", flat=True)) == [now]
