@@ -2,7 +2,9 @@
 real order exactly as Specter would receive it (a dry run: nothing is sent)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from connections.errors import IntegrationError
@@ -90,5 +92,12 @@ def preview(connection: Connection, starweb) -> dict:
     if found:
         return {"order": order, "problems": found}
     mapped = map_order(order, settings)
-    return {"order": order, "customer": mapped.customer, "fields": mapped.order, "rows": mapped.rows, "total": mapped.total,
+    rows = [{"article_no": r.article_no, "name": r.name, "quantity": _plain(r.quantity), "price": _plain(r.price_ex_vat),
+             "vat": _plain(r.vat_percent), "total": r.total} for r in mapped.rows]
+    return {"order": order, "customer": mapped.customer, "fields": mapped.order, "rows": rows, "total": mapped.total,
             "matches": mapped.total == order.amount_to_pay}
+
+
+def _plain(value: Decimal) -> str:
+    """As Specter receives it, without trailing zeros, in the reader's number format."""
+    return number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)

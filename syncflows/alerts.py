@@ -94,7 +94,8 @@ def _reason_title(code: str) -> str:
         "sku_space": _("article number with a space"), "delivery_unmapped": _("delivery method not mapped"),
         "payment_unmapped": _("payment method not mapped"), "unknown_article": _("article missing in Specter"),
         "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
-    }.get(code, _("other: %(code)s") % {"code": code} if not code.startswith("article_") else _("article number not set in Settings"))
+        "article_missing": _("article number not set in Settings"),
+    }.get(code) or _("other: %(code)s") % {"code": code}
 
 
 def _link(connection: Connection) -> str:

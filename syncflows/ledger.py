@@ -122,7 +122,7 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
 
 
 def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: str = "", reason_code: str = "",
-         timeline: list | None = None) -> str:
+         reason_params: list | None = None, timeline: list | None = None) -> str:
     """Record the consequence of a typed error and end the run; returns the state written.
 
     - RateLimited: wait as told; does not use an attempt.
@@ -131,18 +131,20 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
     - Permanent: needs attention, with the merchant-readable `reason`.
     """
     now = timezone.now()
+    reason_params = reason_params or []
     if isinstance(error, RateLimited):
         wait = timedelta(seconds=error.wait) if error.wait is not None else backoff(1)
         release(lease, State.RETRY_WAIT, timeline=timeline, next_attempt_at=now + wait)
         return State.RETRY_WAIT
     if isinstance(error, Permanent):
-        release(lease, State.NEEDS_ATTENTION, timeline=timeline, reason=reason or str(error), reason_code=reason_code or type(error).__name__, next_attempt_at=None)
+        release(lease, State.NEEDS_ATTENTION, timeline=timeline, reason=reason or str(error), reason_code=reason_code or type(error).__name__,
+                reason_params=reason_params, next_attempt_at=None)
         return State.NEEDS_ATTENTION
     attempts = transfer.attempts + 1
     uncertain = isinstance(error, UnknownOutcome)
     if attempts >= settings.TRANSFER_MAX_ATTEMPTS:
         release(lease, State.NEEDS_ATTENTION, timeline=timeline, attempts=attempts, must_reconcile=transfer.must_reconcile or uncertain,
-                reason=reason or str(error), reason_code=reason_code or "gave_up", next_attempt_at=None)
+                reason=reason or str(error), reason_code=reason_code or "gave_up", reason_params=reason_params, next_attempt_at=None)
         return State.NEEDS_ATTENTION
     wait = backoff(attempts)
     if isinstance(error, Retryable) and error.wait is not None:
@@ -150,7 +152,7 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
     state = State.UNKNOWN_OUTCOME if uncertain else State.RETRY_WAIT
     # Why it waits, for the merchant's timeline (the last error, redacted at the client boundary).
     release(lease, state, timeline=timeline, attempts=attempts, next_attempt_at=now + wait, must_reconcile=transfer.must_reconcile or uncertain,
-            reason=reason or str(error), reason_code=reason_code or ("uncertain" if uncertain else "temporary"))
+            reason=reason or str(error), reason_code=reason_code or ("uncertain" if uncertain else "temporary"), reason_params=reason_params)
     return state
 
 
@@ -162,7 +164,8 @@ def retry_now(transfer_id: int) -> bool:
         Transfer.objects.filter(pk=transfer_id)
         .exclude(state__in=FINAL)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, reason="", reason_code="", attempts=0, updated_at=now)
+        .update(state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, reason="", reason_code="", reason_params=[],
+                attempts=0, updated_at=now)
     )
 
 

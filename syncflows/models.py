@@ -89,6 +89,8 @@ class Transfer(models.Model):
     shop_changed_at = models.DateTimeField(_("changed in the shop after transfer"), null=True, blank=True)
     reason_code = models.CharField(max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)  # for the merchant: what is wrong, how to fix it
+    # The same as codes with parameters (syncflows.reasons), so each reader sees it in their language.
+    reason_params = models.JSONField(default=list, blank=True)
     starweb_modified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,6 +108,13 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.connection_id}/{self.starweb_order_id} ({self.state})"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language where it is one of ours, else as it was recorded."""
+        from .reasons import render
+
+        return render(self.reason_params) if self.reason_params else self.reason
 
 
 class TransferAttempt(models.Model):

@@ -30,7 +30,7 @@ from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle
 from connections.starweb.client import NotFound
 
-from .. import alerts, ledger
+from .. import alerts, ledger, reasons
 from ..models import Transfer
 from .mapper import map_order, problems
 
@@ -63,11 +63,11 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
         alerts.credentials_refused(transfer.connection, error.system)
         # The merchant fixes credentials, not orders: keep retrying with backoff, never drop.
         return ledger.fail(lease, run.transfer, Retryable(str(error), system=error.system, status=error.status),
-                           reason=_credentials_reason(error), reason_code="credentials", timeline=run.timeline)
+                           **reasons.stored(("credentials", {"system": (error.system or "API").capitalize()})), timeline=run.timeline)
     except Permanent as error:
-        code, text = _explain(error)
-        state = ledger.fail(lease, run.transfer, error, reason=text, reason_code=code, timeline=run.timeline)
-        alerts.needs_attention(run.transfer, code, text)
+        why = _explain(error)
+        state = ledger.fail(lease, run.transfer, error, **why, timeline=run.timeline)
+        alerts.needs_attention(run.transfer, why["reason_code"], why["reason"])
         return state
     except IntegrationError as error:
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
@@ -101,8 +101,7 @@ class _Run:
     def work(self) -> str:
         if self.connection.status == Connection.Status.PAUSED:
             # Paused by the merchant: keep the order, look again later; resume makes it due at once.
-            ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, reason_code="paused",
-                           reason="The connection is paused. The order goes when it is resumed.")
+            ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, **reasons.stored(("paused", {})))
             return State.RETRY_WAIT
         if not self.transfer.specter_order_no:
             decided = self.send()
@@ -120,19 +119,16 @@ class _Run:
             record.summary = f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}"
         skip = self.skip_reason(order)
         if skip:
-            ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, reason_code=skip[0], reason=skip[1], order_number=order.order_id)
+            ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, **reasons.stored((skip, {})), order_number=order.order_id)
             return State.SKIPPED
         found = problems(order, connection.export_settings)
         if found:
-            text = "\n".join(f"{p.message} {p.fix}" for p in found)
-            ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, reason_code=found[0].code,
-                           reason=text, order_number=order.order_id, next_attempt_at=None)
-            alerts.needs_attention(transfer, found[0].code, text)
+            why = reasons.stored(*[(p.code, p.params) for p in found])
+            ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order.order_id, next_attempt_at=None)
+            alerts.needs_attention(transfer, why["reason_code"], why["reason"])
             return State.NEEDS_ATTENTION
         if self.over_hard_cap(timezone.now()):
-            ledger.release(self.lease, State.HELD, timeline=self.timeline, reason_code="quota", order_number=order.order_id,
-                           reason="The month's order quota is reached and the subscription holds orders over it. "
-                                  "It goes as soon as the quota allows: upgrade the package, or wait for the new month.")
+            ledger.release(self.lease, State.HELD, timeline=self.timeline, **reasons.stored(("quota", {})), order_number=order.order_id)
             return State.HELD
         mapped = map_order(order, connection.export_settings)
         reconcile = transfer.must_reconcile or transfer.state in (State.SENDING, State.UNKNOWN_OUTCOME)
@@ -159,16 +155,17 @@ class _Run:
         self.mark_sent(order_no, customer_no)
         return None
 
-    def skip_reason(self, order) -> tuple[str, str] | None:
+    def skip_reason(self, order) -> str | None:
+        """The reason code (syncflows.reasons) for not sending this order now, or None."""
         c, manual = self.connection, self.transfer.source == Transfer.Source.MANUAL
         if manual:
             return None  # the merchant asked for this order explicitly
         if c.export_order == Connection.OrderExport.INACTIVE:
-            return "export_inactive", "Order export is inactive in the settings; press Export to send this order anyway."
+            return "export_inactive"
         if c.export_order == Connection.OrderExport.MANUAL:
-            return "export_manual", "Orders are exported manually in the settings: press Export to send this order."
+            return "export_manual"
         if not c.triggers_on(order.status_id):
-            return "status", "The order's status is not one that triggers a transfer; it goes when it gets one."
+            return "status"
         return None
 
     def over_hard_cap(self, now) -> bool:
@@ -185,7 +182,7 @@ class _Run:
         with transaction.atomic():
             ledger.advance(self.lease, State.SENT, timeline=self.timeline, specter_order_no=order_no,
                            specter_customer_no=customer_no or transfer.specter_customer_no, sent_at=now,
-                           must_reconcile=False, reason="", reason_code="")
+                           must_reconcile=False, reason="", reason_code="", reason_params=[])
             record_transfer(merchant_id=self.connection.merchant_id, connection_id=self.connection.pk,
                             order_id=transfer.starweb_order_id, order_number=transfer.order_number, at=now,
                             quota=self.terms.quota)
@@ -208,22 +205,17 @@ class _Run:
                 self.starweb.set_status(transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False)
                 record.summary = f"status {connection.status_on_transfer_id}"
         ledger.release(self.lease, State.DONE, timeline=self.timeline, done_at=timezone.now(), next_attempt_at=None,
-                       reason="", reason_code="", **fields)
+                       reason="", reason_code="", reason_params=[], **fields)
         if connection.credentials_failed_at:
             Connection.objects.filter(pk=connection.pk).update(credentials_failed_at=None, credentials_failed_system="")
         return State.DONE
 
 
-def _credentials_reason(error: AuthenticationFailed) -> str:
-    return (f"The {error.system.capitalize() or 'API'} credentials were refused. Check them under Settings → Credentials; "
-            "the order is retried automatically.")
-
-
-def _explain(error: Permanent) -> tuple[str, str]:
-    """A permanent refusal in words a merchant understands, with how to fix it."""
+def _explain(error: Permanent) -> dict:
+    """A permanent refusal as the transfer stores it: ours in words a merchant understands, an
+    outside system's own words kept as they came."""
     if isinstance(error, UnknownArticle):
-        return "unknown_article", (f"Specter does not know an article number on this order ({error}). "
-                                   "Create the article in Specter (or correct the number in Starweb), then retry.")
+        return reasons.stored(("unknown_article", {"detail": str(error)}))
     if isinstance(error, NotFound):
-        return "order_gone", "The order no longer exists in Starweb. Nothing was sent to Specter."
-    return "refused", f"{error} Correct it and press Retry."
+        return reasons.stored(("order_gone", {}))
+    return {"reason_code": "refused", "reason": str(error), "reason_params": []}

@@ -17,16 +17,26 @@ from connections.settings import ExportSettings  # noqa: F401  (re-exported: the
 from connections.specter.arithmetic import price_for, row_total
 from connections.starweb.types import ORE, StarwebOrder, line_total
 
+from ..reasons import CATALOGUE
+
 LANGUAGES = {"sv": "SE", "en": "EN", "no": "NO", "nb": "NO", "fi": "FI", "da": "DA", "de": "DE", "es": "ES"}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Why an order cannot go to Specter, for the merchant: a code, what is wrong, how to fix it."""
+    """Why an order cannot go to Specter, for the merchant: a code of syncflows.reasons and its
+    parameters; `message` and `fix` are rendered in the active language."""
 
     code: str
-    message: str
-    fix: str
+    params: dict
+
+    @property
+    def message(self) -> str:
+        return str(CATALOGUE[self.code][0] % self.params)
+
+    @property
+    def fix(self) -> str:
+        return str(CATALOGUE[self.code][1] % self.params)
 
 
 @dataclass(frozen=True)
@@ -76,19 +86,14 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
     """Everything that stops the order, all at once, so the merchant fixes them in one go."""
     found = []
     if order.base_currency_code != "SEK" or order.currency_code not in ("", "SEK"):
-        found.append(Problem(
-            "currency", f"The shop's currency is {order.base_currency_code or order.currency_code}, not SEK.",
-            "Specter takes orders in SEK only: set the shop's base currency to SEK in Starweb.",
-        ))
+        found.append(Problem("currency", {"currency": order.base_currency_code or order.currency_code}))
     for item in order.items:
         if item.is_gift_card or item.is_code_discount:
             continue
         if not item.sku:
-            found.append(Problem("sku_missing", f"The product “{item.description}” has no article number.",
-                                 "Give the product (or its variant) an article number in Starweb, then retry."))
+            found.append(Problem("sku_missing", {"product": item.description}))
         elif any(ch.isspace() for ch in item.sku):
-            found.append(Problem("sku_space", f"The article number “{item.sku}” contains a space.",
-                                 "Use a hyphen, an underscore or write it together, in Starweb and in Specter, then retry."))
+            found.append(Problem("sku_space", {"sku": item.sku}))
     needed = [
         (any(i.is_gift_card for i in order.items), settings.gift_card_article, "gift card"),
         (any(i.is_code_discount for i in order.items) and not settings.discount_per_item_percent, settings.discount_article, "discounts"),
@@ -98,14 +103,11 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
     ]
     for is_needed, article, what in needed:
         if is_needed and not article:
-            found.append(Problem(f"article_{what.replace(' ', '_')}", f"No article number is set for {what}.",
-                                 f"Enter the article number for {what} under Settings (it must exist in Specter too), then retry."))
+            found.append(Problem("article_missing", {"what": what}))
     if order.shipping_method_id and order.shipping_method_id not in settings.delivery_methods:
-        found.append(Problem("delivery_unmapped", f"The delivery method “{order.shipping_method_name}” is not mapped to Specter.",
-                             "Map it under Settings → Delivery methods (its id is Specter's “External key”), then retry."))
+        found.append(Problem("delivery_unmapped", {"name": order.shipping_method_name}))
     if order.payment_method_id and order.payment_method_id not in settings.payment_methods:
-        found.append(Problem("payment_unmapped", f"The payment method “{order.payment_method_name}” is not mapped to Specter.",
-                             "Map it under Settings → Payment methods, then retry."))
+        found.append(Problem("payment_unmapped", {"name": order.payment_method_name}))
     return found
 
 
@@ -138,7 +140,9 @@ def _rows(order: StarwebOrder, settings: ExportSettings) -> list[Row]:
                          line_total(order.shipping_cost, order.shipping_vat_rate), Decimal(1), order.shipping_vat_rate))
     if _has_fee_row(order, settings):
         article = settings.cod_article if order.is_cash_on_delivery else settings.payment_fee_article
-        name = ("Postförskott" if order.is_cash_on_delivery else "Avgift") + (f" {order.payment_method_name}" if order.payment_method_name else "")
+        base = "Postförskott" if order.is_cash_on_delivery else "Avgift"
+        method = order.payment_method_name
+        name = base if not method or method.lower() == base.lower() else f"{base} {method}"
         rows.append(_row(article, name, line_total(order.payment_fee, order.payment_vat_rate), Decimal(1), order.payment_vat_rate))
     rows += [_row(settings.gift_card_article, i.description, i.total, Decimal(1), i.vat_rate) for i in order.items if i.is_gift_card]
     return rows

@@ -127,7 +127,7 @@ def test_an_order_that_cannot_go_says_why_and_how_to_fix_it(data, code):
 def test_missing_article_numbers_are_named():
     data = order_json([item("A", 1, "100"), item("", 1, "-50", 0, description="Presentkort 1")])
     found = problems(StarwebOrder.parse(data), ExportSettings(delivery_methods={"1": "PN"}, payment_methods={"2": "I"}))
-    assert {p.code for p in found} == {"article_gift_card", "article_shipping"}
+    assert {(p.code, p.params["what"]) for p in found} == {("article_missing", "gift card"), ("article_missing", "shipping")}
 
 
 def test_every_problem_is_reported_at_once():

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from billing.models import MonthlyUsage, OrderUsage
 from simulator.starweb.demo import ensure_demo_shop, place_order
@@ -77,7 +78,9 @@ def test_an_unmapped_delivery_method_needs_attention_with_how_to_fix_it_and_othe
     drain()
     stuck = Transfer.objects.get(starweb_order_id=str(bad.order_id))
     assert stuck.state == State.NEEDS_ATTENTION and stuck.reason_code == "delivery_unmapped"
-    assert "DHL Service Point" in stuck.reason and "Settings" in stuck.reason
+    with translation.override("en"):
+        assert "DHL Service Point" in stuck.reason_text and "Settings" in stuck.reason_text
+    assert "DHL Service Point" in stuck.reason and "Inställningar" in stuck.reason  # as mailed, in Swedish
     assert specter_orders(bad.order_id) == []
     assert Transfer.objects.get(starweb_order_id=str(good.order_id)).state == State.DONE
     assert len(mail.outbox) == 1 and connection.merchant.memberships.first().user.email in mail.outbox[0].to
@@ -150,7 +153,7 @@ def test_a_hard_capped_subscription_holds_orders_over_the_quota_and_releases_the
     placed = place_order(ensure_demo_shop(), seed=23)
     drain()
     transfer = Transfer.objects.get(connection=connection)
-    assert transfer.state == State.HELD and "quota" in transfer.reason and specter_orders(placed.order_id) == []
+    assert transfer.state == State.HELD and transfer.reason_code == "quota" and specter_orders(placed.order_id) == []
     assert intake.release_held() == 0  # still no room
     subscription.package = subscription.package.__class__.objects.get(code="200")
     subscription.save()

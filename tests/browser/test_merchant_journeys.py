@@ -1,0 +1,116 @@
+"""A merchant alone in a real browser: from login through the activation wizard to an order in
+Specter; and an order that needs attention, fixed in the settings and retried from its page."""
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+
+from simulator.specter.demo import ensure_demo_account
+from simulator.specter.models import Order as SpecterOrder
+from simulator.starweb.demo import ensure_demo_shop, place_order
+from tests.billing.factories import MembershipFactory, SubscriptionFactory, package
+from tests.browser.test_login_journeys import _log_in
+from tests.syncflows.wiring import drain, wired_connection
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Login:
+    def __init__(self, username, password):
+        self.username, self.password = username, password
+
+
+def owner_with_password(merchant=None, email="agare@kaffekoppen.se") -> Login:
+    user = get_user_model().objects.create_user(username=email, email=email, password="kaffe-agare-2026!")
+    membership = MembershipFactory(user=user, **({"merchant": merchant} if merchant else {}))
+    if merchant is None:
+        SubscriptionFactory(merchant=membership.merchant, package=package("200"))
+    return Login(email, "kaffe-agare-2026!")
+
+
+def save(page):
+    page.locator("main form button[type=submit]").first.click()
+
+
+def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(page, live_server, settings, screenshot):
+    settings.SPECTER_API_URL = live_server.url + "/sim/specter/"
+    settings.PUBLIC_BASE_URL = live_server.url
+    shop = ensure_demo_shop()
+    ensure_demo_account()
+    place_order(shop, seed=41)  # the dry run shows the latest order
+    _log_in(page, live_server.url, owner_with_password())
+    page.locator("#new-connection input[name=name]").fill("Kaffekoppen i Starweb")
+    page.get_by_role("button", name="Koppla en webbutik").click()
+
+    page.locator("#id_specter_smb_id").fill("1001")
+    page.locator("#id_md5key").fill("demo-md5key")
+    screenshot("1-specter")
+    save(page)
+    page.locator("#id_starweb_base_url").fill(f"{live_server.url}/sim/starweb/demobutiken/api/v2")
+    page.locator("#id_starweb_client_id").fill("demo-client")
+    page.locator("#id_client_secret").fill("demo-client-secret")
+    screenshot("2-starweb")
+    save(page)
+    assert page.locator("#flow-3").is_disabled()  # package 200: flow 3 comes with package 400
+    page.locator("#flow-1").check()
+    screenshot("3-flow")
+    save(page)
+    screenshot("4-customers")
+    save(page)
+    for field, article in (("gift_card", "PRESENTKORT"), ("discount", "RABATT"), ("payment_fee", "AVGIFT"),
+                           ("shipping", "FRAKT"), ("cod", "POSTFORSKOTT")):
+        page.locator(f"#id_{field}_article").fill(article)
+    screenshot("5-orders")
+    save(page)
+    page.locator("#id_export_order").select_option("registered")
+    page.locator("#id_status_on_transfer_id").select_option("2")
+    screenshot("6-events")
+    save(page)
+    for key, code in (("ship_1", "PN"), ("ship_2", "DHL"), ("ship_3", "BUTIK"), ("pay_1", "KLARNA"), ("pay_2", "FAKTURA"),
+                      ("pay_3", "PF"), ("pay_4", "SWISH")):
+        page.locator(f"#id_{key}").fill(code)
+    screenshot("7-methods")
+    save(page)
+    page.locator("#findings").wait_for()
+    assert page.locator(".finding-problem").count() == 0
+    assert "Motsvarar" in page.locator("#preview").inner_text()
+    screenshot("8-check")
+    page.locator("#activate").click()
+    assert page.locator("#connection-status").inner_text() == "Aktiv"
+    screenshot("9-active")
+
+    placed = requests.post(f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10).json()
+    drain()  # the worker's part, run here so the test decides when
+    page.get_by_role("link", name="Ordrar", exact=True).click()
+    row = page.locator("#transfers tbody tr").first
+    specter = SpecterOrder.objects.get(external_order_no=str(placed["orderId"]))
+    assert str(placed["orderId"]) in row.inner_text() and specter.order_no in row.inner_text()
+    screenshot("10-order-in-specter")
+
+
+def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_its_page(page, live_server, settings, screenshot):
+    connection = wired_connection(live_server, settings, delivery_methods={"1": "PN", "3": "BUTIK"})
+    login = owner_with_password(connection.merchant, email="agare@handel.se")
+    placed = place_order(ensure_demo_shop(), seed=43, shipping_id=2)
+    drain()
+    _log_in(page, live_server.url, login)
+    page.get_by_role("link", name=connection.name).click()
+    page.locator("#attention a").first.click()
+    assert "DHL Service Point" in page.locator("#reason").inner_text()
+    screenshot("1-needs-attention")
+
+    page.get_by_role("link", name="Inställningar").click()
+    methods = page.locator("#methods")
+    methods.locator("#id_ship_2").fill("DHL")
+    methods.get_by_role("button", name="Spara").click()
+    page.get_by_text("Sparat").first.wait_for()
+    screenshot("2-mapping-added")
+
+    page.get_by_role("link", name="Ordrar", exact=True).click()
+    page.get_by_role("link", name=str(placed.order_id)).click()
+    page.locator("#retry").click()
+    drain()
+    page.reload()
+    specter = SpecterOrder.objects.get(external_order_no=str(placed.order_id))
+    assert page.locator("#specter-no").inner_text() == specter.order_no
+    screenshot("3-retried-and-in-specter")
