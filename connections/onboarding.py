@@ -1,4 +1,5 @@
-"""The onboarding checklist's "credentials received" step ticks itself when a connection has them."""
+"""The onboarding checklist's steps that a connection ticks by itself: credentials received, flow
+chosen, pre-flight passed (the connection was activated)."""
 
 from billing.onboarding import detector
 
@@ -13,3 +14,14 @@ def credentials_received(merchant) -> bool:
         .exclude(starweb_client_id="")
         .exists()
     )
+
+
+@detector("flow")
+def flow_chosen(merchant) -> bool:
+    return Connection.objects.filter(merchant=merchant, flow__isnull=False).exists()
+
+
+@detector("preflight")
+def activated(merchant) -> bool:
+    # Activation is offered after the pre-flight check; a connection that went live passed it.
+    return Connection.objects.filter(merchant=merchant, activated_at__isnull=False).exists()

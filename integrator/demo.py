@@ -48,6 +48,17 @@ DEMO_ORDER_SETTINGS = {
 }
 
 
+def wire_callbacks(connection: Connection, smb_id: str, base_url: str) -> None:
+    """Register our callback URLs in a simulated Specter account (activation does it through
+    checkAccountSettings for a real one)."""
+    from simulator.specter.models import Account
+    from syncflows.callbacks import callback_urls
+
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
+    urls = {action.lower(): url for action, url in callback_urls(endpoint, base_url.rstrip("/")).items()}
+    Account.objects.filter(smb_id=smb_id).update(callbacks=urls)
+
+
 def wire_webhooks(connection: Connection, shop_slug: str, base_url: str) -> str:
     """Register our webhook URL for the connection in a simulated shop (what activation does
     through Starweb's API for a real shop). Returns the URL."""
@@ -120,6 +131,7 @@ def seed() -> Merchant:
         },
     )
     wire_webhooks(connection, "demobutiken", settings.PUBLIC_BASE_URL)
+    wire_callbacks(connection, "1001", settings.PUBLIC_BASE_URL)
     return merchant
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
+from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.tasks import sweep
 from syncflows.webhooks import SUBSCRIBED_EVENTS
@@ -38,9 +39,16 @@ def remove_webhooks(connection: Connection, starweb=None) -> int:
     return len(ours)
 
 
+def register_callbacks(connection: Connection, specter=None) -> None:
+    """Tell Specter where to ping us (checkAccountSettings also proves the credentials)."""
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
+    (specter or specter_for(connection)).check_account(callback_urls(endpoint, settings.PUBLIC_BASE_URL))
+
+
 def activate(connection: Connection) -> None:
-    """Verify both sides once more, register the webhooks and go live. Raises the clients' typed errors."""
-    specter_for(connection).check_account()
+    """Verify both sides once more, register Specter's callbacks and the shop's webhooks, and go
+    live. Raises the clients' typed errors (nothing is changed then)."""
+    register_callbacks(connection)
     register_webhooks(connection)
     Connection.objects.filter(pk=connection.pk).update(status=Status.ACTIVE, activated_at=timezone.now(),
                                                         credentials_failed_at=None, credentials_failed_system="")
@@ -61,7 +69,10 @@ def resume(connection: Connection) -> int:
 
 
 def deactivate(connection: Connection) -> None:
-    """Stop new orders coming: remove our webhooks (the poller stops too). Orders already in the
-    ledger finish or stay where a person can see them; activating again picks up from there."""
+    """Stop new orders coming: remove our webhooks (the poller stops too) and Specter's callbacks
+    (registered as empty). Orders already in the ledger finish or stay where a person can see
+    them; activating again picks up from there."""
     remove_webhooks(connection)
+    # Assumed (connections/specter/assumptions.py): an empty URL unregisters a callback.
+    specter_for(connection).check_account({action: "" for action in REGISTRATION})
     Connection.objects.filter(pk=connection.pk).update(status=Status.INACTIVE)

@@ -157,3 +157,24 @@ class Alert(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["connection", "cause"], name="alert_once_per_cause")]
+
+
+class SpecterCallback(models.Model):
+    """A ping from Specter (stock, article, order changed; invoice made; order removed): a hint to
+    pull Specter's batches, kept so the pull can be run and the merchant can see Specter is talking."""
+
+    class Kind(models.TextChoices):
+        STOCK = "stock", _("Stock changed")
+        ARTICLE = "article", _("Article changed")
+        ORDER = "order", _("Order changed")
+        INVOICE = "invoice", _("Invoice made")
+        REMOVED = "removed", _("Order removed")
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="specter_callbacks")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["connection", "kind", "handled_at"], name="callback_unhandled")]

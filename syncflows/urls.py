@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import webhooks
+from . import callbacks, webhooks
 
 app_name = "syncflows"
 urlpatterns = [
     path("hooks/starweb/<uuid:endpoint_id>/<str:token>/", webhooks.starweb, name="starweb_webhook"),
+    path("hooks/specter/<uuid:endpoint_id>/<str:token>/<slug:kind>/", callbacks.specter, name="specter_callback"),
 ]

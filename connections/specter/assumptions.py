@@ -33,3 +33,7 @@ ENCODING = "latin-1"
 # answers with the existing invoice number (the simulator does), so the order engine may repeat the
 # invoice step after a crash; it calls it only for orders whose invoice number it has not stored.
 INVOICE_SUBMIT_IS_IDEMPOTENT = True
+
+# Unknown: how a callback is unregistered. We assume checkAccountSettings with an empty URL for an
+# action removes it (the simulator does); deactivating a connection sends all five empty.
+EMPTY_CALLBACK_UNREGISTERS = True

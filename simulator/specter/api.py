@@ -183,9 +183,9 @@ def find_order(account: Account, p: dict) -> HttpResponse:
 
 
 def check_account(account: Account, p: dict) -> HttpResponse:
-    callbacks = {k: v for k, v in p.items() if k.startswith("action") and k != "action" and v}
-    if callbacks:
-        account.callbacks = {**account.callbacks, **callbacks}
+    callbacks = {k: v for k, v in p.items() if k.startswith("action") and k != "action"}
+    if callbacks:  # an empty URL unregisters (connections/specter/assumptions.py)
+        account.callbacks = {k: v for k, v in {**account.callbacks, **callbacks}.items() if v}
         account.save(update_fields=["callbacks"])
     return reply(True, "", "callbacks set" if callbacks else "OK")
 

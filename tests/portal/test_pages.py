@@ -151,3 +151,57 @@ def test_an_order_changed_in_the_shop_after_transfer_is_flagged(live_server, set
     assert transfer.shop_changed_at is not None
     body = owner_client.get(reverse("portal:transfers", args=[merchant.pk, connection.pk])).content.decode()
     assert "changed in the shop after transfer" in body or "ändrad i butiken efter överföring" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_activation_registers_specter_callbacks_that_reach_us_and_deactivation_removes_them(live_server, settings, merchant):
+    from portal import activation
+    from simulator.specter import changes
+    from simulator.specter.models import Account
+    from syncflows.models import SpecterCallback
+
+    connection = wired_connection(live_server, settings, webhooks=False)
+    settings.PUBLIC_BASE_URL = live_server.url
+    activation.activate(connection)
+    account = Account.objects.get(smb_id="1001")
+    assert set(account.callbacks) == {"actionstockchange", "actionarticlechange", "actionorderchange", "actionnewinvoice", "actionremoveorder"}
+    changes.set_stock(account, "MUGG-01", 7)  # Specter pings the stock callback
+    assert SpecterCallback.objects.filter(connection=connection, kind="stock").count() == 1
+    assert changes.ping(account.callbacks["actionremoveorder"], orderNo="10077")
+    assert SpecterCallback.objects.get(kind="removed").params == {"orderNo": "10077"}
+    activation.deactivate(connection)
+    account.refresh_from_db()
+    assert account.callbacks == {}
+
+
+@pytest.mark.django_db
+def test_a_callback_with_a_wrong_token_or_kind_is_404(client, connection):
+    from syncflows.models import SpecterCallback, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(connection=connection)
+    assert client.get(reverse("syncflows:specter_callback", args=[endpoint.pk, "x" * 43, "stock"])).status_code == 404
+    assert client.get(reverse("syncflows:specter_callback", args=[endpoint.pk, endpoint.token, "bogus"])).status_code == 404
+    response = client.post(reverse("syncflows:specter_callback", args=[endpoint.pk, endpoint.token, "stock"]))
+    assert response.content == b"1;Done" and SpecterCallback.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, words", [("sv", ["Översikt", "Ordrar", "Inställningar"]), ("en", ["Overview", "Orders", "Settings"])])
+def test_every_page_speaks_swedish_by_default_and_english_on_request(owner_client, connection, settings, language, words):
+    from django.conf import settings as django_settings
+
+    settings.SPECTER_API_URL = "http://127.0.0.1:9/"
+    owner_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    for url in pages(connection):
+        body = owner_client.get(url).content.decode()
+        assert f'lang="{language}"' in body and all(word in body for word in words), url
+
+
+@pytest.mark.django_db
+def test_the_staff_checklist_ticks_flow_and_pre_flight_from_the_connection_itself(connection):
+    from billing.onboarding import checklist
+
+    done = {item.step: item.done for item in checklist(connection.merchant)}
+    assert done["flow"] is True and done["preflight"] is False
+    Connection.objects.filter(pk=connection.pk).update(activated_at=timezone.now())
+    assert {item.step: item.done for item in checklist(connection.merchant)}["preflight"] is True

@@ -1,0 +1,42 @@
+"""Specter's callbacks arrive here: /hooks/specter/<endpoint>/<token>/<kind>/ (GET or POST; the
+legacy API has used both). Like Starweb's webhooks they are unsigned hints: the per-connection
+token is checked in constant time, the ping is recorded, and Specter gets the `1;Done` it expects.
+What a ping sets off (pulling Specter's batches) belongs to the catalogue flows."""
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .models import SpecterCallback, WebhookEndpoint
+
+# Specter's registration parameter -> our kind, with the placeholders Specter fills in.
+REGISTRATION = {
+    "actionStockChange": (SpecterCallback.Kind.STOCK, ""),
+    "actionArticleChange": (SpecterCallback.Kind.ARTICLE, ""),
+    "actionOrderChange": (SpecterCallback.Kind.ORDER, ""),
+    "actionNewInvoice": (SpecterCallback.Kind.INVOICE, "?orderId=$orderId&invoiceId=$invoiceId&invoiceSource=$invoiceSource"),
+    "actionRemoveOrder": (SpecterCallback.Kind.REMOVED, "?orderNo=$orderNo"),
+}
+PARAMS = ("orderId", "invoiceId", "invoiceSource", "orderNo")
+
+
+def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:
+    """The URLs to register with checkAccountSettings, one per Specter action."""
+    return {action: base_url + reverse("syncflows:specter_callback", args=[endpoint.pk, endpoint.token, kind]) + query
+            for action, (kind, query) in REGISTRATION.items()}
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def specter(request, endpoint_id, token, kind):
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    if not constant_time_compare(token, endpoint.token if endpoint else "-" * 43) or endpoint is None:
+        raise Http404
+    if kind not in SpecterCallback.Kind.values:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    params = {name: str(source.get(name) or request.GET.get(name, ""))[:64] for name in PARAMS if source.get(name) or request.GET.get(name)}
+    SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
+    return HttpResponse("1;Done", content_type="text/plain; charset=iso-8859-1")
