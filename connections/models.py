@@ -10,7 +10,7 @@ from billing.models import Merchant
 from billing.models.core import MerchantOwned
 
 from .fields import EncryptedTextField
-from .settings import ExportSettings
+from .settings import ExportSettings, StatusRule
 
 
 def _article(label):
@@ -78,6 +78,13 @@ class Connection(MerchantOwned, models.Model):
     trigger_status_ids = models.JSONField(_("order statuses that trigger a transfer"), default=list, blank=True)
     # Package 200+: the Starweb status set when the order reached Specter (None: leave it).
     status_on_transfer_id = models.PositiveIntegerField(_("set this Starweb status on transfer"), null=True, blank=True)
+
+    # Package 200+, flows 2 and 3: per Specter event ("delivered", "partly_delivered", "invoiced",
+    # "paid", "cancelled"): {"status_id": <Starweb status>, "email": bool, "tracking": bool,
+    # "capture": bool}. An event without a rule changes nothing in the shop.
+    status_rules = models.JSONField(_("order status back to the shop"), default=dict, blank=True)
+    # Flows 2 and 3: the Starweb stock location that Specter's stock is written to.
+    stock_location_id = models.PositiveIntegerField(_("Starweb stock location"), default=1)
 
     # -- Method mappings ------------------------------------------------------------------------------
     # Starweb shipping method id -> Specter delivery method's "External key".
@@ -147,6 +154,12 @@ class Connection(MerchantOwned, models.Model):
             delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
             payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
         )
+
+    def status_rule(self, event: str) -> "StatusRule | None":
+        rule = (self.status_rules or {}).get(event)
+        if not isinstance(rule, dict) or not rule.get("status_id"):
+            return None
+        return StatusRule(int(rule["status_id"]), bool(rule.get("email")), bool(rule.get("tracking")), bool(rule.get("capture")))
 
     def triggers_on(self, status_id) -> bool:
         return not self.trigger_status_ids or status_id in self.trigger_status_ids

@@ -26,3 +26,16 @@ class ExportSettings:
     cod_article: str = ""
     delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
     payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """What to do in the shop when Specter reports an event on an order (domain.md "Order status")."""
+
+    status_id: int
+    email: bool = False  # the shop mails the customer about the new status
+    tracking: bool = False  # the tracking number goes with it
+    capture: bool = False  # the status change captures the payment (Klarna, DIBS)
+
+
+ORDER_EVENTS = ("partly_delivered", "delivered", "invoiced", "paid", "cancelled")

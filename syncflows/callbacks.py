@@ -1,13 +1,14 @@
 """Specter's callbacks arrive here: /hooks/specter/<endpoint>/<token>/<kind>/ (GET or POST; the
 legacy API has used both). Like Starweb's webhooks they are unsigned hints: the per-connection
 token is checked in constant time, the ping is recorded, and Specter gets the `1;Done` it expects.
-What a ping sets off (pulling Specter's batches) belongs to the catalogue flows."""
+A ping queues a pull of the matching batch (syncflows.catalogue.pull) for a worker."""
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django_q.tasks import async_task
 
 from .models import SpecterCallback, WebhookEndpoint
 
@@ -20,6 +21,8 @@ REGISTRATION = {
     "actionRemoveOrder": (SpecterCallback.Kind.REMOVED, "?orderNo=$orderNo"),
 }
 PARAMS = ("orderId", "invoiceId", "invoiceSource", "orderNo")
+# What each ping makes us pull. Article changes wait for the product flows (not pulled yet).
+PULLS = {"stock": "stock", "order": "orders", "invoice": "orders", "removed": "orders"}
 
 
 def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:
@@ -39,4 +42,7 @@ def specter(request, endpoint_id, token, kind):
     source = request.POST if request.method == "POST" else request.GET
     params = {name: str(source.get(name) or request.GET.get(name, ""))[:64] for name in PARAMS if source.get(name) or request.GET.get(name)}
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
+    batch_kind = PULLS.get(kind)
+    if batch_kind:  # a ping means "pull now" (design.md §4): the worker does, not this request
+        async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return HttpResponse("1;Done", content_type="text/plain; charset=iso-8859-1")

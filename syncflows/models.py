@@ -178,3 +178,46 @@ class SpecterCallback(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["connection", "kind", "handled_at"], name="callback_unhandled")]
+
+
+class ProductBinding(models.Model):
+    """A Starweb variant known by its article number (design.md §4, the binder): where Specter's
+    stock and prices for that SKU go, and what we last wrote, so an unchanged value is not written."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="product_bindings")
+    sku = models.CharField(max_length=100)
+    product_id = models.PositiveIntegerField()
+    variant_id = models.PositiveIntegerField()
+    last_stock = models.IntegerField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "sku"], name="binding_once_per_sku")]
+
+
+class OrderStatusSync(models.Model):
+    """A Specter event on an order that was carried to the shop: once, so a batch fetched again
+    after a crash does not mail the customer twice."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="status_syncs")
+    event = models.CharField(max_length=20)
+    detail = models.CharField(max_length=100, blank=True)  # a partial delivery's tracking number
+    status_id = models.PositiveIntegerField(null=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["transfer", "event", "detail"], name="status_sync_once")]
+
+
+class SyncRun(models.Model):
+    """One pull of a Specter batch (or other catalogue run): every run leaves a row."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="sync_runs")
+    kind = models.CharField(max_length=20)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    entries = models.PositiveIntegerField(default=0)
+    writes = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)

@@ -8,6 +8,7 @@ SCHEDULES = {
     "worker heartbeat": ("syncflows.tasks.heartbeat", 1),
     "order sweeper": ("syncflows.tasks.sweep", 1),
     "order poller": ("syncflows.tasks.poll_all", 2),
+    "specter pull": ("syncflows.tasks.pull_all_specter", 5),
     "needs-attention digest": ("syncflows.tasks.daily_digest", 24 * 60),
 }
 

@@ -12,6 +12,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
+from .catalogue import pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,24 @@ def check_changed(transfer_id: int) -> bool:
     except IntegrationError as error:
         log.warning("change check of transfer %s failed: %s", transfer_id, error)
         return False
+
+
+def pull_specter(connection_id: str, kind: str) -> bool:
+    """Carry one kind of Specter's changes (stock, orders) to the shop, if the connection takes them."""
+    connection = Connection.objects.select_related("merchant").filter(pk=connection_id).first()
+    run = pull.pull(connection, kind) if connection else None
+    return bool(run and run.ok)
+
+
+def pull_all_specter() -> int:
+    """The schedule's safety net: callbacks trigger pulls at once; this catches missed ones."""
+    queued = 0
+    for connection in Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[2, 3]).select_related("merchant"):
+        for kind in pull.APPLY:
+            if pull.allowed(connection, kind):
+                async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
+                queued += 1
+    return queued
 
 
 def daily_digest() -> int:

@@ -37,3 +37,10 @@ INVOICE_SUBMIT_IS_IDEMPOTENT = True
 # Unknown: how a callback is unregistered. We assume checkAccountSettings with an empty URL for an
 # action removes it (the simulator does); deactivating a connection sends all five empty.
 EMPTY_CALLBACK_UNREGISTERS = True
+
+# §10.3: what an order change in getOrdersExternalNeedUpdate means. Only statusId 5 (cancelled or
+# deleted) and deliveryStatus D (delivered) are documented; the rest is our reading, mirrored by the
+# simulator: statusId 4 invoiced, 6 paid (or paymentStatus "paid"), deliveryStatus P partly delivered.
+STATUS_CANCELLED = "5"
+STATUS_INVOICED = "4"
+STATUS_PAID = "6"

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from ..errors import Retryable
+from . import assumptions as A
 from .client import BatchOpen, SpecterClient, refusal
 from .wire import Garbled, decode, parse
 
@@ -42,6 +43,22 @@ class OrderChange:
     payment_status: str
     deliveries_updated: bool
     tracking_nos: tuple[str, ...]
+
+
+def order_event(change: "OrderChange") -> str | None:
+    """The event an order change means for the shop (connections.settings.ORDER_EVENTS), or None.
+    The strongest wins: cancelled, paid, invoiced, delivered, partly delivered."""
+    if change.status_id == A.STATUS_CANCELLED:
+        return "cancelled"
+    if change.status_id == A.STATUS_PAID or change.payment_status.lower() == "paid":
+        return "paid"
+    if change.status_id == A.STATUS_INVOICED:
+        return "invoiced"
+    if change.delivery_status == "D":
+        return "delivered"
+    if change.delivery_status == "P":
+        return "partly_delivered"
+    return None
 
 
 @dataclass(frozen=True)

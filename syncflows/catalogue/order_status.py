@@ -1,0 +1,40 @@
+"""Order status Specter → Starweb (package 200 and up, flows #2 and #3): each event Specter reports
+on one of our orders sets the status the merchant chose for it, with e-mail, tracking number and
+payment capture as chosen, once per event (a partial delivery once per tracking number)."""
+
+from django.db.models import Q
+
+from connections.errors import Permanent
+from connections.models import Connection
+from connections.specter.batches import OrderChange, order_event
+
+from ..models import OrderStatusSync, Transfer
+from .result import Result
+
+
+def apply(connection: Connection, changes: list[OrderChange], starweb) -> Result:
+    """Carry the changes to the shop. Raises Retryable errors (the batch is then not acknowledged,
+    and comes back: what was done is recorded and not done again)."""
+    result = Result()
+    for change in changes:
+        event = order_event(change)
+        rule = connection.status_rule(event) if event else None
+        transfer = (Transfer.objects.filter(connection=connection)
+                    .filter(Q(specter_order_no=change.order_no) | Q(starweb_order_id=change.external_order_no or "-")).first())
+        if rule is None or transfer is None:
+            result.skipped += 1
+            continue
+        detail = change.tracking_nos[-1] if event == "partly_delivered" and change.tracking_nos else ""
+        if OrderStatusSync.objects.filter(transfer=transfer, event=event, detail=detail).exists():
+            result.skipped += 1
+            continue
+        tracking = change.tracking_nos[-1] if rule.tracking and change.tracking_nos else ""
+        try:
+            starweb.set_status(transfer.starweb_order_id, rule.status_id, send_email=rule.email, process_payment=rule.capture,
+                               tracking_no=tracking)
+        except Permanent as refused:  # e.g. the order was deleted in the shop: note it, go on
+            result.note(f"order {transfer.starweb_order_id}: {refused}")
+            continue
+        OrderStatusSync.objects.get_or_create(transfer=transfer, event=event, detail=detail, defaults={"status_id": rule.status_id})
+        result.writes += 1
+    return result

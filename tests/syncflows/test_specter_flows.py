@@ -1,0 +1,92 @@
+"""Specter → Starweb over real HTTP: a delivered order turns completed in the shop with its tracking
+number, a stock change reaches the variant, each once, on Specter's callback; acknowledged only
+after it is done, so a crash before the acknowledgement repeats nothing."""
+
+import pytest
+
+from connections.errors import Retryable
+from connections.models import Connection
+from connections.specter import batches
+from integrator.demo import wire_callbacks
+from simulator.models import CallLog
+from simulator.specter import changes
+from simulator.specter.models import Account
+from simulator.starweb.demo import ensure_demo_shop, place_order
+from simulator.starweb.models import Order as StarwebOrder, Product
+from syncflows.catalogue import pull
+from syncflows.models import OrderStatusSync, SyncRun, Transfer
+from tests.syncflows.wiring import drain, wired_connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RULES = {"delivered": {"status_id": 3, "email": True, "tracking": True}, "cancelled": {"status_id": 4}}
+
+
+@pytest.fixture
+def connection(live_server, settings):
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, status_rules=RULES)
+    wire_callbacks(connection, "1001", live_server.url)
+    return connection
+
+
+def transferred(seed):
+    placed = place_order(ensure_demo_shop(), seed=seed)
+    drain()
+    return placed, Transfer.objects.get(starweb_order_id=str(placed.order_id))
+
+
+def test_a_delivery_in_specter_completes_the_order_in_the_shop_with_its_tracking_number(connection):
+    placed, transfer = transferred(61)
+    changes.deliver(Account.objects.get(smb_id="1001"), transfer.specter_order_no, tracking_no="JJD000123")
+    drain()  # the callback queued the pull
+    data = StarwebOrder.objects.get(pk=placed.pk).data
+    assert (data["statusId"], data["shippingTrackingNo"]) == (3, "JJD000123")
+    assert OrderStatusSync.objects.filter(transfer=transfer, event="delivered").count() == 1
+    assert SyncRun.objects.filter(kind="orders", ok=True).exists()
+
+
+def test_a_batch_fetched_again_after_a_crash_before_its_acknowledgement_changes_nothing_twice(connection, monkeypatch):
+    placed, transfer = transferred(62)
+    changes.cancel(Account.objects.get(smb_id="1001"), transfer.specter_order_no)
+    original = batches.ack
+
+    def crash(*args, **kwargs):
+        raise Retryable("specter: the acknowledgement was lost")
+
+    monkeypatch.setattr(batches, "ack", crash)
+    drain()
+    monkeypatch.setattr(batches, "ack", original)
+    patches = CallLog.objects.filter(system="starweb", operation="PATCH /orders/{id}").count()
+    run = pull.pull(connection, "orders")  # error 99 brings the open batch back; it is applied again
+    assert run.ok and run.writes == 0 and run.entries >= 1
+    assert CallLog.objects.filter(system="starweb", operation="PATCH /orders/{id}").count() == patches
+    assert StarwebOrder.objects.get(pk=placed.pk).data["statusId"] == 4
+
+
+def test_a_stock_change_in_specter_reaches_the_variant_once(connection):
+    changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 7)
+    drain()
+    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "MUGG-01")
+    assert variant["stocks"]["1"] == 7
+    writes = CallLog.objects.filter(system="starweb", operation__startswith="PATCH /products").count()
+    changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 7)  # the same value again
+    drain()
+    assert CallLog.objects.filter(system="starweb", operation__startswith="PATCH /products").count() == writes
+
+
+def test_an_article_unknown_to_the_shop_is_reported_and_the_rest_goes(connection):
+    account = Account.objects.get(smb_id="1001")
+    account.articles.create(article_no="BARA-I-SPECTER", name="Bara i Specter", price_ex_vat=10, vat_percent=25, stock=1)
+    changes.set_stock(account, "BARA-I-SPECTER", 3)
+    changes.set_stock(account, "KAFFE-500", 150)
+    drain()
+    runs = SyncRun.objects.filter(kind="stock")
+    assert all(run.ok for run in runs) and any("BARA-I-SPECTER" in run.summary for run in runs)
+    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "KAFFE-500")
+    assert variant["stocks"]["1"] == 150
+
+
+@pytest.mark.parametrize("flow, package_code", [(Connection.Flow.ECOM, "200"), (Connection.Flow.ERP, "100")])
+def test_without_the_flow_or_the_package_nothing_is_pulled(live_server, settings, flow, package_code):
+    connection = wired_connection(live_server, settings, flow=flow, package=package_code, status_rules=RULES)
+    assert pull.pull(connection, "orders") is None and pull.pull(connection, "stock") is None
