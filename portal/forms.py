@@ -11,6 +11,7 @@ from billing.entitlements import Entitlements
 from billing.models import Package
 from connections.errors import AuthenticationFailed, IntegrationError
 from connections.models import Connection
+from connections.settings import ORDER_EVENTS
 from connections.specter.client import SpecterClient
 from connections.specter.signature import Credentials
 from connections.starweb import base_url
@@ -217,3 +218,57 @@ class TransferFilterForm(forms.Form):
         from syncflows.models import Transfer
 
         self.fields["state"].choices = [("", _("All")), *Transfer.State.choices]
+
+
+EVENT_LABELS = {
+    "partly_delivered": _("Partly delivered in Specter"), "delivered": _("Delivered in Specter"),
+    "invoiced": _("Invoiced in Specter"), "paid": _("Paid in Specter"), "cancelled": _("Cancelled in Specter"),
+}
+
+
+class StatusRulesForm(forms.Form):
+    """Per Specter event: the shop status to set, and whether it mails the customer, carries the
+    tracking number and captures the payment. Plus where Specter's stock goes in the shop."""
+
+    def __init__(self, *args, connection: Connection, statuses: list[dict], locations: list[dict], entitlements: Entitlements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connection = connection
+        status_choices = [("", _("Leave the status as it is")), *[(s["statusId"], name_of(s, "statusId")) for s in statuses]]
+        flows_back = connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO)
+        self.events = []
+        for event in ORDER_EVENTS:
+            rule = (connection.status_rules or {}).get(event) or {}
+            names = {"status": f"{event}_status", "email": f"{event}_email", "tracking": f"{event}_tracking", "capture": f"{event}_capture"}
+            self.fields[names["status"]] = forms.TypedChoiceField(label=EVENT_LABELS[event], choices=status_choices, coerce=int,
+                                                                  empty_value=None, required=False, initial=rule.get("status_id"))
+            self.fields[names["email"]] = forms.BooleanField(label=_("e-mail the customer"), required=False, initial=rule.get("email", False))
+            self.fields[names["tracking"]] = forms.BooleanField(label=_("with the tracking number"), required=False, initial=rule.get("tracking", False))
+            self.fields[names["capture"]] = forms.BooleanField(label=_("capture the payment"), required=False, initial=rule.get("capture", False))
+            if not (entitlements.order_status and flows_back):
+                for name in names.values():
+                    self.fields[name].disabled = True
+            self.events.append(names)
+        self.fields["stock_location_id"] = forms.TypedChoiceField(
+            label=_("Specter's stock goes to this stock location in the shop"), coerce=int, initial=connection.stock_location_id,
+            choices=[(loc["stockLocationId"], name_of(loc, "stockLocationId")) for loc in locations] or [(1, "1")])
+        if not (entitlements.stock and flows_back):
+            self.fields["stock_location_id"].disabled = True
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-check-input" if isinstance(field, forms.BooleanField) else "form-select"
+        self.help = None if entitlements.order_status and flows_back else _(
+            "Order status and stock come back from Specter with flows #2 and #3, from package 200.")
+
+    @property
+    def rows(self):
+        return [tuple(self[names[key]] for key in ("status", "email", "tracking", "capture")) for names in self.events]
+
+    def save(self) -> Connection:
+        data, rules = self.cleaned_data, {}
+        for event in ORDER_EVENTS:
+            if data.get(f"{event}_status"):
+                rules[event] = {"status_id": data[f"{event}_status"], "email": data[f"{event}_email"],
+                                "tracking": data[f"{event}_tracking"], "capture": data[f"{event}_capture"]}
+        self.connection.status_rules = rules
+        self.connection.stock_location_id = data["stock_location_id"]
+        self.connection.save(update_fields=["status_rules", "stock_location_id", "updated_at"])
+        return self.connection

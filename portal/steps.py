@@ -25,6 +25,7 @@ STEPS = [
     Step("export", _("Orders"), _("How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards (create them in Specter too).")),
     Step("events", _("Events"), _("When orders go to Specter, and which statuses start a transfer.")),
     Step("methods", _("Delivery and payment"), _("Each of the shop's methods with its Specter code: the delivery method's External key, and the payment type.")),
+    Step("statuses", _("Back from Specter"), _("What the shop shows when Specter delivers, invoices, is paid or cancels an order, and where Specter's stock goes.")),
     Step("check", _("Check and activate"), _("What would stop orders, and your latest order as Specter would receive it.")),
 ]
 SLUGS = [step.slug for step in STEPS]
@@ -54,6 +55,10 @@ def form_for(slug: str, connection, data=None):
     if slug == "events":
         return forms.EventsForm(data, instance=connection, statuses=starweb_for(connection).order_statuses(),
                                 entitlements=entitlements_for(connection.merchant))
+    if slug == "statuses":
+        client = starweb_for(connection)
+        return forms.StatusRulesForm(data, connection=connection, statuses=client.order_statuses(), locations=client.stock_locations(),
+                                     entitlements=entitlements_for(connection.merchant))
     if slug == "methods":
         client = starweb_for(connection)
         return forms.MethodsForm(data, connection=connection, shipping=client.shipping_methods(), payment=client.payment_methods())

@@ -71,13 +71,16 @@ def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(p
         page.locator(f"#id_{key}").fill(code)
     screenshot("7-methods")
     save(page)
+    assert page.locator("#id_delivered_status").is_disabled()  # flow 1: nothing comes back from Specter
+    screenshot("8-back-from-specter")
+    save(page)
     page.locator("#findings").wait_for()
     assert page.locator(".finding-problem").count() == 0
     assert "Motsvarar" in page.locator("#preview").inner_text()
-    screenshot("8-check")
+    screenshot("9-check")
     page.locator("#activate").click()
     assert page.locator("#connection-status").inner_text() == "Aktiv"
-    screenshot("9-active")
+    screenshot("10-active")
 
     placed = requests.post(f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10).json()
     drain()  # the worker's part, run here so the test decides when
@@ -85,7 +88,7 @@ def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(p
     row = page.locator("#transfers tbody tr").first
     specter = SpecterOrder.objects.get(external_order_no=str(placed["orderId"]))
     assert str(placed["orderId"]) in row.inner_text() and specter.order_no in row.inner_text()
-    screenshot("10-order-in-specter")
+    screenshot("11-order-in-specter")
 
 
 def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_its_page(page, live_server, settings, screenshot):

@@ -205,3 +205,16 @@ def test_the_staff_checklist_ticks_flow_and_pre_flight_from_the_connection_itsel
     assert done["flow"] is True and done["preflight"] is False
     Connection.objects.filter(pk=connection.pk).update(activated_at=timezone.now())
     assert {item.step: item.done for item in checklist(connection.merchant)}["preflight"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_merchant_sets_what_the_shop_shows_when_specter_delivers(live_server, settings, owner_client, merchant):
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP)
+    Connection.objects.filter(pk=connection.pk).update(merchant=merchant)
+    url = reverse("portal:settings_section", args=[merchant.pk, connection.pk, "statuses"])
+    owner_client.post(url, {"delivered_status": "3", "delivered_email": "on", "delivered_tracking": "on", "cancelled_status": "4",
+                            "stock_location_id": "1"})
+    connection.refresh_from_db()
+    assert connection.status_rules == {"delivered": {"status_id": 3, "email": True, "tracking": True, "capture": False},
+                                       "cancelled": {"status_id": 4, "email": False, "tracking": False, "capture": False}}
+    assert connection.status_rule("delivered").tracking and connection.status_rule("paid") is None

@@ -44,6 +44,7 @@ def walk_to_activation(client, connection, live_server):
         "events": {"export_order": "registered", "export_order_update": "inactive", "export_product": "inactive",
                    "export_product_update": "inactive", "trigger_status_ids": ["1"], "status_on_transfer_id": "2"},
         "methods": {"ship_1": "PN", "ship_2": "DHL", "ship_3": "BUTIK", "pay_1": "KLARNA", "pay_2": "FAKTURA", "pay_3": "PF", "pay_4": "SWISH"},
+        "statuses": {"stock_location_id": "1"},
     }
     slugs = list(answers)
     for n, slug in enumerate(slugs):
