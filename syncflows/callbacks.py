@@ -21,8 +21,8 @@ REGISTRATION = {
     "actionRemoveOrder": (SpecterCallback.Kind.REMOVED, "?orderNo=$orderNo"),
 }
 PARAMS = ("orderId", "invoiceId", "invoiceSource", "orderNo")
-# What each ping makes us pull. Article changes wait for the product flows (not pulled yet).
-PULLS = {"stock": "stock", "order": "orders", "invoice": "orders", "removed": "orders"}
+# What each ping makes us pull.
+PULLS = {"stock": "stock", "order": "orders", "invoice": "orders", "removed": "orders", "article": "articleinfo"}
 
 
 def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:

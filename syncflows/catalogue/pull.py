@@ -11,19 +11,20 @@ from connections.models import Connection
 from connections.specter import batches
 
 from ..models import SpecterCallback, SyncRun
-from . import order_status, stock
+from . import order_status, prices, stock
 
-APPLY = {"orders": order_status.apply, "stock": stock.apply}
-CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"]}
+APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": prices.apply}
+CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"]}
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 
 
 def allowed(connection: Connection, kind: str) -> bool:
-    """Flows #2 and #3, an active connection, and the package: order status and stock from 200 up."""
+    """Flows #2 and #3, an active connection, and the package: order status and stock from 200 up;
+    prices with every package that has these flows."""
     if connection.status != Connection.Status.ACTIVE or connection.flow not in (Connection.Flow.ERP, Connection.Flow.COMBO):
         return False
     entitled = entitlements_for(connection.merchant)
-    return {"orders": entitled.order_status, "stock": entitled.stock}.get(kind, False)
+    return {"orders": entitled.order_status, "stock": entitled.stock, "articleinfo": entitled.has_subscription}.get(kind, False)
 
 
 def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> SyncRun | None:

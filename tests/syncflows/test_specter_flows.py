@@ -90,3 +90,17 @@ def test_an_article_unknown_to_the_shop_is_reported_and_the_rest_goes(connection
 def test_without_the_flow_or_the_package_nothing_is_pulled(live_server, settings, flow, package_code):
     connection = wired_connection(live_server, settings, flow=flow, package=package_code, status_rules=RULES)
     assert pull.pull(connection, "orders") is None and pull.pull(connection, "stock") is None
+
+
+def test_a_price_change_in_specter_reaches_the_variant_on_the_master_price_list_once(connection):
+    from decimal import Decimal
+
+    changes.set_price(Account.objects.get(smb_id="1001"), "BOK-01", Decimal("199.00"))
+    drain()
+    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "BOK-01")
+    assert Decimal(str(variant["prices"]["1"]["priceExVat"])) == Decimal("199.00")
+    writes = CallLog.objects.filter(system="starweb", operation__contains="/prices/").count()
+    assert writes == 1
+    changes.set_price(Account.objects.get(smb_id="1001"), "BOK-01", Decimal("199.00"))
+    drain()
+    assert CallLog.objects.filter(system="starweb", operation__contains="/prices/").count() == writes

@@ -1,0 +1,43 @@
+"""The binder (design.md §4): a shop variant known by its SKU, found once by reading the shop's
+assortment page by page, then looked up in our table."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from connections.models import Connection
+
+from ..models import ProductBinding, SyncRun
+
+REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
+
+
+def bound(connection, skus, starweb) -> dict:
+    """{sku: ProductBinding} for the SKUs the shop has; an unknown SKU refreshes the bindings once
+    (not more often than REFRESH_AT_MOST_EVERY)."""
+    found = {b.sku: b for b in ProductBinding.objects.filter(connection=connection, sku__in=list(skus))}
+    if set(skus) - set(found) and refresh(connection, starweb):
+        found = {b.sku: b for b in ProductBinding.objects.filter(connection=connection, sku__in=list(skus))}
+    return found
+
+
+def refresh(connection: Connection, starweb, *, force: bool = False) -> bool:
+    """Read the shop's variants page by page and bind each SKU to its product and variant.
+    Not more often than REFRESH_AT_MOST_EVERY unless forced; returns whether it ran."""
+    recent = SyncRun.objects.filter(connection=connection, kind="bindings", ok=True,
+                                    started_at__gte=timezone.now() - REFRESH_AT_MOST_EVERY).exists()
+    if recent and not force:
+        return False
+    run = SyncRun.objects.create(connection=connection, kind="bindings")
+    for product in starweb.products():
+        for variant in (product.get("variants") or {}).get("data") or []:
+            sku = str(variant.get("sku") or "")
+            if not sku or any(ch.isspace() for ch in sku):
+                run.skipped += 1
+                continue
+            ProductBinding.objects.update_or_create(connection=connection, sku=sku, defaults={
+                "product_id": product["productId"], "variant_id": variant["variantId"]})
+            run.entries += 1
+    run.ok, run.finished_at = True, timezone.now()
+    run.save()
+    return True
