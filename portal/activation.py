@@ -10,7 +10,7 @@ from connections.models import Connection
 from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.tasks import sweep
-from syncflows.webhooks import SUBSCRIBED_EVENTS
+from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS
 
 Status = Connection.Status
 
@@ -26,7 +26,12 @@ def register_webhooks(connection: Connection, starweb=None) -> list[int]:
     url = webhook_url(connection)
     present = {(hook.get("event"), hook.get("url")) for hook in client.web_hooks()}
     return [client.create_web_hook(event, url, name=f"integrator {event}")
-            for event in SUBSCRIBED_EVENTS if (event, url) not in present]
+            for event in events_for(connection) if (event, url) not in present]
+
+
+def events_for(connection: Connection) -> tuple[str, ...]:
+    products = connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO) and connection.export_product == Connection.ProductExport.CHANGED
+    return SUBSCRIBED_EVENTS + (PRODUCT_EVENTS if products else ())
 
 
 def remove_webhooks(connection: Connection, starweb=None) -> int:

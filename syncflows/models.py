@@ -222,3 +222,42 @@ class SyncRun(models.Model):
     writes = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True)
+
+
+class ExportedArticle(models.Model):
+    """What we last sent to Specter for a SKU (a hash of the article's fields): an unchanged product
+    is not sent again, so a re-run writes nothing."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="exported_articles")
+    sku = models.CharField(max_length=100)
+    content_hash = models.CharField(max_length=64)
+    exported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "sku"], name="exported_once_per_sku")]
+
+
+class InitialSync(models.Model):
+    """A whole assortment moved once, page by page, with a persisted cursor: it shows progress and
+    resumes after a crash from the last committed page (design.md §4)."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="initial_syncs")
+    direction = models.CharField(max_length=20, default="to_specter")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(default=0)  # products, from the preview count
+    done = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)  # articles sent to Specter
+    unchanged = models.PositiveIntegerField(default=0)
+    next_page = models.PositiveIntegerField(default=1)
+    problems = models.JSONField(default=list, blank=True)  # [sku or product, reason], the first 500
+    problem_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)

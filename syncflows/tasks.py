@@ -12,7 +12,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import pull
+from .catalogue import export, pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ def sweep() -> int:
     for transfer_id in ids:
         intake.enqueue(transfer_id)
     throttle.forget_old()
+    for sync_id in export.stalled():
+        async_task("syncflows.tasks.initial_sync", str(sync_id))
     return len(ids) + intake.release_held()
 
 
@@ -90,6 +92,21 @@ def pull_all_specter() -> int:
                 async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
                 queued += 1
     return queued
+
+
+def initial_sync(sync_id: str) -> str:
+    return export.run(sync_id).state
+
+
+def export_product(connection_id: str, product_id: int) -> int:
+    connection = Connection.objects.filter(pk=connection_id, status=Connection.Status.ACTIVE).first()
+    if connection is None:
+        return 0
+    try:
+        return export.export_product(connection, product_id)[0]
+    except IntegrationError as error:
+        log.warning("export of product %s for connection %s failed: %s", product_id, connection_id, error)
+        return 0
 
 
 def daily_digest() -> int:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_q.tasks import async_task
 
 from .models import Transfer, WebhookEndpoint
 from .orders.intake import announce
@@ -26,6 +27,8 @@ from .orders.intake import announce
 # What a connection registers in its shop: new orders, and status changes (an order may reach a
 # trigger status later). Not order-updated: our own write-back would echo back as one.
 SUBSCRIBED_EVENTS = ("order-created", "order-status-changed")
+# Registered only where products go to Specter when they change (flows #1 and #3).
+PRODUCT_EVENTS = ("product-created", "product-updated")
 ORDER_EVENTS = {"order-created", "order-updated", "order-status-changed", "order-completed"}
 
 
@@ -52,6 +55,10 @@ def starweb(request, endpoint_id, token):
         return _answer(400, "The body is not JSON.")
     if not isinstance(payload, dict):
         return _answer(400, "The body is not a JSON object.")
+    product_id = product_id_of(payload)
+    if product_id is not None:
+        async_task("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
+        return _answer(202, "Accepted.")
     order_id = order_id_of(payload)
     if order_id is None:
         return _answer(202, "No order in this event; nothing to do.")
@@ -75,6 +82,16 @@ def order_id_of(payload: dict) -> str | None:
             continue
         if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
             return str(value).strip()
+    return None
+
+
+def product_id_of(payload: dict) -> int | None:
+    """The product a product-created/-updated event names, or None."""
+    lowered = {str(k).lower(): v for k, v in payload.items()}
+    event = str(lowered.get("eventid") or "").lower()
+    value = lowered.get("productid")
+    if event in PRODUCT_EVENTS and isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip().isdigit():
+        return int(str(value).strip())
     return None
 
 

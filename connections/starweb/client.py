@@ -70,19 +70,24 @@ class StarwebClient:
         """Yield the rows of a paginated list, page by page (meta.pagination), never all at once."""
         page = 1
         while True:
-            answer = self._get(path, {**(params or {}), "page": page})
-            yield from answer["data"]
-            pagination = (answer.get("meta") or {}).get("pagination") or {}
-            if page >= int(pagination.get("total_pages") or 1):
+            rows, _total, last_page = self.page(path, page, params)
+            yield from rows
+            if page >= last_page:
                 return
             page += 1
+
+    def page(self, path: str, page: int, params: dict | None = None) -> tuple[list[dict], int, int]:
+        """One page of a list: (rows, total rows, total pages)."""
+        answer = self._get(path, {**(params or {}), "page": page})
+        pagination = (answer.get("meta") or {}).get("pagination") or {}
+        return answer.get("data") or [], int(pagination.get("total") or 0), int(pagination.get("total_pages") or 1)
 
     def products(self):
         """Every product with its variants, page by page."""
         return self.pages("/products", {"include": "variants"})
 
     def product(self, product_id) -> dict:
-        return self._get(f"/products/{product_id}")["data"]
+        return self._get(f"/products/{product_id}", {"include": "variants"})["data"]
 
     def customers(self):
         return self.pages("/customers")

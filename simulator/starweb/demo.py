@@ -68,3 +68,19 @@ def place_order(shop: Shop, *, seed: int | None = None, shipping_id: int | None 
     created = Order.objects.create(shop=shop, order_id=locked.next_order_id, data=data)
     webhooks.order_event(shop, created, "order-created")
     return created
+
+
+def add_products(shop: Shop, count: int, *, prefix: str = "ART", batch: int = 2000) -> int:
+    """Add `count` simple products (one variant each, SKU <prefix>-<n>) in bulk: for tests and the
+    catalogue benchmark. Returns the first new product id."""
+    first = (shop.products.order_by("-product_id").values_list("product_id", flat=True).first() or 100) + 1
+    for start in range(0, count, batch):
+        Product.objects.bulk_create([
+            Product(shop=shop, product_id=first + n, data={
+                "defaultVatRate": "25", "type": "basic", "visibility": "visible",
+                "languages": [{"langCode": "sv", "name": f"Produkt {first + n}"}],
+                "variants": [{"variantId": (first + n) * 10, "sku": f"{prefix}-{first + n}", "isActive": True, "stocks": {"1": 5},
+                              "prices": {"1": {"priceExVat": 100 + (first + n) % 50}}}],
+            }) for n in range(start, min(count, start + batch))
+        ])
+    return first

@@ -1,0 +1,185 @@
+"""Products Starweb → Specter (flows #1 and #3): each variant as its own article (design.md §4),
+in calls of at most 100, *create only* or *create and update* as the connection says; a product
+whose SKU is missing or has a space is not sent, and the report says so per product.
+
+The initial sync runs page by page with a persisted cursor and progress, resumable after a crash
+(the sweeper restarts a stalled run from its last committed page); memory holds one page."""
+
+import hashlib
+import json
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.entitlements import subscription_in_force
+from billing.models import WorkLog
+from connections.clients import specter_for, starweb_for
+from connections.errors import IntegrationError, Permanent
+from connections.models import Connection
+from connections.starweb.types import name_of
+
+from ..models import ExportedArticle, InitialSync
+
+CHUNK = 100  # newArticleSubmit takes at most 100 articles
+PROBLEMS_KEPT = 500
+STALLED = timedelta(minutes=2)
+PRODUCT_PARAMS = {"include": "variants"}
+
+
+def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
+    """A Starweb product as Specter article rows, one per variant, and its problems [what, why]."""
+    name = name_of(product, "productId")
+    vat = _decimal(product.get("defaultVatRate"), Decimal("25"))
+    rows, problems = [], []
+    variants = (product.get("variants") or {}).get("data") or []
+    for variant in variants:
+        sku = str(variant.get("sku") or "")
+        if not sku:
+            problems.append([name, "no article number"])
+            continue
+        if any(ch.isspace() for ch in sku):
+            problems.append([sku, "the article number contains a space"])
+            continue
+        price = _master_price(variant)
+        row = {"articleNo": sku, "name": (name if len(variants) == 1 else f"{name} {sku}")[:100], "vatPercent": _plain(vat)}
+        if price is not None:
+            row["priceExclVat"] = _plain(price)
+        rows.append(row)
+    return rows, problems
+
+
+def _master_price(variant: dict) -> Decimal | None:
+    prices = variant.get("prices") or {}
+    prices = prices.get("data") if isinstance(prices, dict) and "data" in prices else prices
+    if isinstance(prices, dict):
+        first = next(iter(prices.values()), None)
+        return _decimal((first or {}).get("priceExVat"), None)
+    if isinstance(prices, list) and prices:
+        return _decimal(prices[0].get("priceExVat"), None)
+    return None
+
+
+def _decimal(value, default):
+    try:
+        return Decimal(str(value)) if value is not None else default
+    except InvalidOperation:
+        return default
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def content_hash(row: dict) -> str:
+    return hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()
+
+
+def send_changed(connection: Connection, rows: list[dict], specter, *, update: bool) -> tuple[int, int]:
+    """Send the rows whose content changed since last sent (in calls of ≤100); record their hashes
+    after Specter took them. Returns (written, unchanged)."""
+    known = dict(ExportedArticle.objects.filter(connection=connection, sku__in=[r["articleNo"] for r in rows])
+                 .values_list("sku", "content_hash"))
+    changed = [r for r in rows if known.get(r["articleNo"]) != content_hash(r)]
+    for start in range(0, len(changed), CHUNK):
+        chunk = changed[start:start + CHUNK]
+        specter.submit_articles(chunk, update=update)
+        _remember(connection, chunk)
+    return len(changed), len(rows) - len(changed)
+
+
+def _remember(connection, rows) -> None:
+    existing = {e.sku: e for e in ExportedArticle.objects.filter(connection=connection, sku__in=[r["articleNo"] for r in rows])}
+    fresh = []
+    for row in rows:
+        digest = content_hash(row)
+        if row["articleNo"] in existing:
+            entry = existing[row["articleNo"]]
+            entry.content_hash = digest
+        else:
+            fresh.append(ExportedArticle(connection=connection, sku=row["articleNo"], content_hash=digest))
+    ExportedArticle.objects.bulk_update(list(existing.values()), ["content_hash"])
+    ExportedArticle.objects.bulk_create(fresh, ignore_conflicts=True)
+
+
+def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
+    """One product, on its webhook (flows #1 and #3, products exported "when the product changes")."""
+    if connection.flow not in (Connection.Flow.ECOM, Connection.Flow.COMBO) or connection.export_product != Connection.ProductExport.CHANGED:
+        return 0, 0
+    product = (starweb or starweb_for(connection)).product(product_id)
+    rows, _problems = articles_of(product)
+    update = connection.export_product_update == Connection.Update.DIRECT
+    return send_changed(connection, rows, specter or specter_for(connection), update=update)
+
+
+# -- the initial sync -------------------------------------------------------------------------------
+
+class CannotStart(Exception):
+    """Why an initial sync cannot start (for the merchant)."""
+
+
+def preview(connection: Connection, starweb=None) -> int:
+    """How many products the shop has (one request)."""
+    _rows, total, _pages = (starweb or starweb_for(connection)).page("/products", 1, PRODUCT_PARAMS)
+    return total
+
+
+def start(connection: Connection, starweb=None) -> InitialSync:
+    """Begin a sync (or return the one running). Raises CannotStart."""
+    if subscription_in_force(connection.merchant) is None:
+        raise CannotStart("The subscription has not started yet: an initial sync is drawn from the start package's hours.")
+    running = InitialSync.objects.filter(connection=connection, state=InitialSync.State.RUNNING).first()
+    if running:
+        return running
+    return InitialSync.objects.create(connection=connection, total=preview(connection, starweb))
+
+
+def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
+    """Work the sync from its cursor to the end. Each page commits its progress with its results,
+    so a crash repeats at most one page (whose unchanged articles are then not sent again)."""
+    sync = InitialSync.objects.select_related("connection__merchant").get(pk=sync_id)
+    connection = sync.connection
+    starweb, specter = starweb or starweb_for(connection), specter or specter_for(connection)
+    update = connection.export_product_update == Connection.Update.DIRECT
+    try:
+        while sync.state == InitialSync.State.RUNNING:
+            products, total, last_page = starweb.page("/products", sync.next_page, PRODUCT_PARAMS)
+            rows, problems = [], []
+            for product in products:
+                product_rows, product_problems = articles_of(product)
+                rows += product_rows
+                problems += product_problems
+            written, unchanged = send_changed(connection, rows, specter, update=update)
+            with transaction.atomic():
+                sync.done += len(products)
+                sync.written += written
+                sync.unchanged += unchanged
+                sync.problem_count += len(problems)
+                sync.problems = (sync.problems + problems)[:PROBLEMS_KEPT]
+                sync.total = max(total, sync.done)
+                sync.next_page += 1
+                if sync.next_page > last_page or not products:
+                    _finish(sync)
+                sync.save()
+    except Permanent as error:
+        sync.state, sync.error, sync.finished_at = InitialSync.State.FAILED, str(error), timezone.now()
+        sync.save(update_fields=["state", "error", "finished_at", "updated_at"])
+    except IntegrationError as error:
+        sync.error = str(error)  # stays running: the sweeper resumes it from next_page
+        sync.save(update_fields=["error", "updated_at"])
+    return sync
+
+
+def _finish(sync: InitialSync) -> None:
+    sync.state, sync.finished_at, sync.error = InitialSync.State.DONE, timezone.now(), ""
+    minutes = max(1, int((sync.finished_at - sync.started_at).total_seconds() // 60))
+    WorkLog.objects.create(merchant_id=sync.connection.merchant_id, worked_on=timezone.localdate(), minutes=minutes,
+                           category=WorkLog.Category.INITIAL_SYNC,
+                           description=f"Initial sync Starweb → Specter: {sync.done} products, {sync.written} articles sent")
+
+
+def stalled(now=None) -> list:
+    """Running syncs whose worker stopped (no progress for STALLED): the sweeper restarts them."""
+    now = now or timezone.now()
+    return list(InitialSync.objects.filter(state=InitialSync.State.RUNNING, updated_at__lt=now - STALLED).values_list("pk", flat=True))

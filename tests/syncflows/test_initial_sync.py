@@ -1,0 +1,97 @@
+"""The initial product sync Starweb → Specter over real HTTP: every variant an article, bad SKUs
+reported per product, page by page with progress, resumable after a crash, a re-run writes nothing,
+its time on the service account."""
+
+import pytest
+from django.urls import reverse
+
+from billing.models import WorkLog
+from connections.errors import Retryable
+from connections.models import Connection
+from connections.specter.client import SpecterClient
+from simulator.models import CallLog
+from simulator.specter.models import Article
+from simulator.starweb.demo import add_products, ensure_demo_shop
+from simulator.starweb.models import Product
+from syncflows.catalogue import export
+from syncflows.models import InitialSync
+from tests.syncflows.wiring import drain, wired_connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def connection(live_server, settings):
+    return wired_connection(live_server, settings, flow=Connection.Flow.ECOM, webhooks=False)
+
+
+def article_calls():
+    return CallLog.objects.filter(system="specter", operation="newarticlesubmit").count()
+
+
+def test_every_variant_of_every_page_becomes_an_article_and_a_rerun_writes_nothing(connection):
+    add_products(ensure_demo_shop(), 120)  # 5 demo products + 120: three pages
+    sync = export.run(export.start(connection).pk)
+    assert (sync.state, sync.total, sync.done) == ("done", 125, 125)
+    assert Article.objects.filter(account__smb_id="1001", article_no__startswith="ART-").count() == 120
+    assert sync.written == 127 and article_calls() == 3  # 7 + 120 variants, one call per page of 50 products
+    assert WorkLog.objects.filter(merchant=connection.merchant, category="initial_sync").count() == 1
+    calls = article_calls()
+    again = export.run(export.start(connection).pk)
+    assert (again.state, again.written, again.unchanged) == ("done", 0, 127) and article_calls() == calls
+
+
+def test_a_product_without_or_with_a_bad_article_number_is_left_out_and_named(connection):
+    shop = ensure_demo_shop()
+    Product.objects.create(shop=shop, product_id=900, data={"languages": [{"langCode": "sv", "name": "Namnlös"}], "defaultVatRate": "25",
+                                                            "variants": [{"variantId": 9000, "sku": "", "stocks": {}, "prices": {}}]})
+    Product.objects.create(shop=shop, product_id=901, data={"languages": [{"langCode": "sv", "name": "Mellanslag"}], "defaultVatRate": "25",
+                                                            "variants": [{"variantId": 9010, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}]})
+    sync = export.run(export.start(connection).pk)
+    assert sync.state == "done" and sync.problem_count == 2
+    assert ["Namnlös", "no article number"] in sync.problems and ["MED MELLANSLAG", "the article number contains a space"] in sync.problems
+    assert not Article.objects.filter(article_no="MED MELLANSLAG").exists() and Article.objects.filter(article_no="MUGG-01").exists()
+
+
+def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(connection, monkeypatch):
+    add_products(ensure_demo_shop(), 120)
+    original, calls = SpecterClient.submit_articles, {"n": 0}
+
+    def fails_on_the_second_page(self, rows, *, update):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise Retryable("specter: 503")
+        return original(self, rows, update=update)
+
+    monkeypatch.setattr(SpecterClient, "submit_articles", fails_on_the_second_page)
+    sync = export.run(export.start(connection).pk)
+    assert (sync.state, sync.next_page, sync.done) == ("running", 2, 50) and "503" in sync.error
+    InitialSync.objects.filter(pk=sync.pk).update(updated_at=sync.updated_at.replace(year=2000))
+    assert sync.pk in export.stalled()  # the sweeper would restart it
+    sync = export.run(sync.pk)
+    assert (sync.state, sync.done, sync.written) == ("done", 125, 127)
+    assert Article.objects.filter(account__smb_id="1001", article_no__startswith="ART-").count() == 120
+
+
+def test_the_merchant_sees_the_count_starts_the_sync_and_watches_it_finish(connection, client):
+    user = connection.merchant.memberships.get().user
+    client.force_login(user)
+    url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
+    assert 'id="preview-count"' in client.get(url).content.decode()
+    client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]))
+    drain()
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-state="done"' in fragment and "100 %" in fragment
+
+
+def test_a_product_change_in_the_shop_goes_to_specter_when_products_export_on_change(live_server, settings, client):
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed",
+                                  export_product_update="direct")
+    from syncflows.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.get(connection=connection)
+    response = client.post(reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token]),
+                           data={"eventId": "product-updated", "productId": 101}, content_type="application/json")
+    assert response.status_code == 202
+    drain()
+    assert Article.objects.filter(account__smb_id="1001", article_no="TSHIRT-S").exists()
