@@ -7,6 +7,7 @@ The initial sync runs page by page with a persisted cursor and progress, resumab
 
 import hashlib
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from billing.entitlements import subscription_in_force
 from billing.models import WorkLog
 from connections.clients import specter_for, starweb_for
-from connections.errors import IntegrationError, Permanent
+from connections.errors import IntegrationError, Permanent, RateLimited
 from connections.models import Connection
 from connections.starweb.types import name_of
 
@@ -25,6 +26,7 @@ from ..models import ExportedArticle, InitialSync
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
 PROBLEMS_KEPT = 500
 STALLED = timedelta(minutes=2)
+MAX_RATE_WAIT = 61
 PRODUCT_PARAMS = {"include": "variants"}
 
 
@@ -90,17 +92,11 @@ def send_changed(connection: Connection, rows: list[dict], specter, *, update: b
 
 
 def _remember(connection, rows) -> None:
-    existing = {e.sku: e for e in ExportedArticle.objects.filter(connection=connection, sku__in=[r["articleNo"] for r in rows])}
-    fresh = []
-    for row in rows:
-        digest = content_hash(row)
-        if row["articleNo"] in existing:
-            entry = existing[row["articleNo"]]
-            entry.content_hash = digest
-        else:
-            fresh.append(ExportedArticle(connection=connection, sku=row["articleNo"], content_hash=digest))
-    ExportedArticle.objects.bulk_update(list(existing.values()), ["content_hash"])
-    ExportedArticle.objects.bulk_create(fresh, ignore_conflicts=True)
+    """One upsert per call: the hashes of what Specter took."""
+    ExportedArticle.objects.bulk_create(
+        [ExportedArticle(connection=connection, sku=row["articleNo"], content_hash=content_hash(row)) for row in rows],
+        update_conflicts=True, unique_fields=["connection", "sku"], update_fields=["content_hash", "exported_at"],
+    )
 
 
 def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
@@ -144,7 +140,7 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
     update = connection.export_product_update == Connection.Update.DIRECT
     try:
         while sync.state == InitialSync.State.RUNNING:
-            products, total, last_page = starweb.page("/products", sync.next_page, PRODUCT_PARAMS)
+            products, total, last_page = read_page(starweb, sync.next_page)
             rows, problems = [], []
             for product in products:
                 product_rows, product_problems = articles_of(product)
@@ -169,6 +165,18 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
         sync.error = str(error)  # stays running: the sweeper resumes it from next_page
         sync.save(update_fields=["error", "updated_at"])
     return sync
+
+
+def read_page(starweb, page: int):
+    """One page of products. Starweb's 1000 requests a minute bound a big assortment: on our own
+    throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
+    than hand the row back and wait for the sweeper."""
+    for _ in range(10):
+        try:
+            return starweb.page("/products", page, PRODUCT_PARAMS)
+        except RateLimited as limited:
+            time.sleep(min(MAX_RATE_WAIT, limited.wait or 1))
+    return starweb.page("/products", page, PRODUCT_PARAMS)
 
 
 def _finish(sync: InitialSync) -> None:

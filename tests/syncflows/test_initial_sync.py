@@ -95,3 +95,18 @@ def test_a_product_change_in_the_shop_goes_to_specter_when_products_export_on_ch
     assert response.status_code == 202
     drain()
     assert Article.objects.filter(account__smb_id="1001", article_no="TSHIRT-S").exists()
+
+
+def test_reading_a_page_waits_out_the_rate_limit_and_reads_on():
+    from connections.errors import RateLimited
+
+    class Limited:
+        calls = 0
+
+        def page(self, path, page, params):
+            Limited.calls += 1
+            if Limited.calls < 3:
+                raise RateLimited("starweb: rate limited", wait=0.01)
+            return ["row"], 1, 1
+
+    assert export.read_page(Limited(), 1) == (["row"], 1, 1) and Limited.calls == 3
