@@ -12,6 +12,18 @@ from ..models import ProductBinding, SyncRun
 REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
 
 
+def each_bound(connection, latest: dict, starweb, result):
+    """(sku, change, binding) for each SKU of `latest` that the shop has; the others are noted on
+    `result` as missing in the shop."""
+    bindings = bound(connection, latest, starweb)
+    for sku, change in latest.items():
+        binding = bindings.get(sku)
+        if binding is None:
+            result.note(f"{sku}: no variant in the shop has this article number")
+            continue
+        yield sku, change, binding
+
+
 def bound(connection, skus, starweb) -> dict:
     """{sku: ProductBinding} for the SKUs the shop has; an unknown SKU refreshes the bindings once
     (not more often than REFRESH_AT_MOST_EVERY)."""

@@ -17,14 +17,9 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
     result = Result()
     latest = {change.article_no: change for change in changes if change.price_ex_vat is not None}
     result.skipped += len(changes) - len(latest)
-    bindings = binder.bound(connection, latest, starweb)
     master = None
     now = timezone.now()
-    for sku, change in latest.items():
-        binding = bindings.get(sku)
-        if binding is None:
-            result.note(f"{sku}: no variant in the shop has this article number")
-            continue
+    for _sku, change, binding in binder.each_bound(connection, latest, starweb, result):
         if binding.last_price is not None and binding.last_price == change.price_ex_vat:
             result.skipped += 1
             continue

@@ -15,13 +15,8 @@ from .result import Result
 def apply(connection: Connection, changes: list[StockChange], starweb) -> Result:
     result = Result()
     latest = {change.article_no: change for change in changes}  # the last change of an article wins
-    bindings = binder.bound(connection, latest, starweb)
     now = timezone.now()
-    for sku, change in latest.items():
-        binding = bindings.get(sku)
-        if binding is None:
-            result.note(f"{sku}: no variant in the shop has this article number")
-            continue
+    for _sku, change, binding in binder.each_bound(connection, latest, starweb, result):
         quantity = int(change.quantity) if change.quantity is not None else 0  # "noItemsAvailable"
         if binding.last_stock == quantity:
             result.skipped += 1

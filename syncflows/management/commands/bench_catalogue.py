@@ -20,9 +20,7 @@ import requests
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from billing.models import Merchant, Package, Subscription
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from simulator.specter.demo import ensure_demo_account
@@ -30,7 +28,7 @@ from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Shop
 from syncflows.catalogue import export
 
-from .bench_orders import _ServerThread
+from ..benchkit import ServerThread, bench_connection
 
 SHOPS = ("bench-catalogue-engine", "bench-catalogue-bare")  # Starweb limits requests per shop: one each
 
@@ -42,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--products", type=int, default=5000)
 
     def handle(self, *args, products, **options):
-        server = _ServerThread("127.0.0.1", StaticFilesHandler)
+        server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
         server.start()
         server.is_ready.wait()
@@ -88,14 +86,8 @@ class Command(BaseCommand):
     def _connection(self, n: int, shop, base) -> Connection:
         account = ensure_demo_account(str(9100 + n), f"bench-catalogue-md5key-{n}")
         account.articles.all().delete()
-        merchant, created = Merchant.objects.get_or_create(name=f"Bench catalogue {n} AB", defaults={"org_number": f"559{n:03d}-0000"})
-        if created:
-            Subscription.objects.create(merchant=merchant, package=Package.objects.get(code="800"), start_date=timezone.localdate().replace(day=1))
-        connection, _ = Connection.objects.update_or_create(merchant=merchant, name=f"bench-catalogue-{n}", defaults={
-            "starweb_base_url": f"{base}/sim/starweb/{shop.slug}/api/v2", "starweb_client_id": shop.client_id,
-            "starweb_client_secret": shop.client_secret, "specter_smb_id": account.smb_id, "specter_md5key": account.md5key,
-            "flow": Connection.Flow.ECOM, "status": Connection.Status.INACTIVE,
-        })
+        connection = bench_connection(f"bench-catalogue-{n}", shop, account, base, flow=Connection.Flow.ECOM,
+                                      status=Connection.Status.INACTIVE)
         connection.exported_articles.all().delete()
         connection.initial_syncs.all().delete()
         return connection

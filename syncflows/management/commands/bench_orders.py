@@ -16,7 +16,6 @@
 
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,13 +26,10 @@ import requests
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
-from django.test.testcases import LiveServerThread
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from billing.models import Merchant, Package, Subscription
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
@@ -48,6 +44,8 @@ from syncflows.orders.mapper import map_order
 
 from billing.management.commands.bench_billing import percentile
 
+from ..benchkit import ServerThread, bench_connection
+
 
 def statements(queries) -> int:
     """Statements that do work (CaptureQueriesContext or its list): SQLite's BEGIN/COMMIT show in
@@ -55,21 +53,6 @@ def statements(queries) -> int:
     control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
     queries = getattr(queries, "captured_queries", queries)
     return sum(1 for query in queries if not query["sql"].upper().startswith(control))
-
-
-class _Server(ThreadedWSGIServer):
-    request_queue_size = 256  # a burst of webhooks and simulated calls must not be refused
-
-    def get_request(self):
-        # Python's server writes headers and body separately; without TCP_NODELAY, Nagle and the
-        # client's delayed ACK add ~40 ms to every answer, which would measure the server, not us.
-        sock, address = super().get_request()
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock, address
-
-
-class _ServerThread(LiveServerThread):
-    server_class = _Server
 
 
 class Command(BaseCommand):
@@ -84,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=8, help="qcluster workers in the latency run")
 
     def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, **options):
-        server = _ServerThread("127.0.0.1", StaticFilesHandler)
+        server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
         server.start()
         server.is_ready.wait()
@@ -143,14 +126,7 @@ class Command(BaseCommand):
     def _wire(self, n: int, base: str):
         shop = ensure_demo_shop(f"bench-{n}", f"bench-client-{n}", f"bench-secret-{n}")
         account = ensure_demo_account(str(9000 + n), f"bench-md5key-{n}")
-        merchant, created = Merchant.objects.get_or_create(name=f"Bench {n} AB", defaults={"org_number": f"55{n:04d}-0000"})
-        if created:
-            Subscription.objects.create(merchant=merchant, package=Package.objects.get(code="800"), start_date=timezone.localdate().replace(day=1))
-        conn, _ = Connection.objects.update_or_create(merchant=merchant, name=f"bench-{n}", defaults={
-            "starweb_base_url": f"{base}/sim/starweb/{shop.slug}/api/v2", "starweb_client_id": shop.client_id,
-            "starweb_client_secret": shop.client_secret, "specter_smb_id": account.smb_id, "specter_md5key": account.md5key,
-            **DEMO_ORDER_SETTINGS,
-        })
+        conn = bench_connection(f"bench-{n}", shop, account, base, **DEMO_ORDER_SETTINGS)
         WebHook.objects.filter(shop=shop).delete()  # throughput loops run without webhooks
         return conn, shop
 
