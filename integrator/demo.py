@@ -38,7 +38,10 @@ DEMO_MERCHANT = "Demobutiken AB"
 # Order settings that fit the demo shop's methods and the simulated Specter account's service
 # articles (simulator/starweb/demo.py, simulator/specter/demo.py). Tests wire their shops the same way.
 DEMO_ORDER_SETTINGS = {
-    "status": Connection.Status.ACTIVE, "flow": Connection.Flow.ECOM,
+    "status": Connection.Status.ACTIVE, "flow": Connection.Flow.ERP,
+    # Flow #2: Specter rules stock and order status, which come back to the shop (package 200).
+    "status_rules": {"delivered": {"status_id": 3, "email": True, "tracking": True, "capture": False},
+                     "cancelled": {"status_id": 4, "email": True, "tracking": False, "capture": False}},
     "export_order": Connection.OrderExport.REGISTERED,
     "gift_card_article": "PRESENTKORT", "discount_article": "RABATT", "payment_fee_article": "AVGIFT",
     "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT",
