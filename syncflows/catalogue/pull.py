@@ -11,9 +11,9 @@ from connections.models import Connection
 from connections.specter import batches
 
 from ..models import SpecterCallback, SyncRun
-from . import order_status, prices, stock
+from . import order_status, products_in, stock
 
-APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": prices.apply}
+APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products_in.apply}
 CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"]}
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 

@@ -104,3 +104,19 @@ def test_a_price_change_in_specter_reaches_the_variant_on_the_master_price_list_
     changes.set_price(Account.objects.get(smb_id="1001"), "BOK-01", Decimal("199.00"))
     drain()
     assert CallLog.objects.filter(system="starweb", operation__contains="/prices/").count() == writes
+
+
+def test_a_new_article_in_specter_becomes_a_hidden_product_in_the_shop_with_its_price(connection):
+    from decimal import Decimal
+
+    account = Account.objects.get(smb_id="1001")
+    account.articles.create(article_no="NYHET-01", name="Nyhet från Specter", price_ex_vat=Decimal("80"), vat_percent=12, stock=0)
+    changes.set_price(account, "NYHET-01", Decimal("89.50"))
+    drain()
+    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if any(v["sku"] == "NYHET-01" for v in p.data["variants"]))
+    variant = product.data["variants"][0]
+    assert (product.data["visibility"], product.data["externalIdType"], product.data["defaultVatRate"]) == ("hidden", "Specter", "12")
+    assert Decimal(str(variant["prices"]["1"]["priceExVat"])) == Decimal("89.50")
+    changes.set_price(account, "NYHET-01", Decimal("89.50"))
+    drain()
+    assert sum(1 for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "NYHET-01") == 1
