@@ -12,25 +12,24 @@ from connections.models import Connection
 from connections.starweb.types import ParseError, StarwebOrder, name_of
 from syncflows.orders.mapper import map_order, problems
 
-EXAMPLES = 10
-
 
 @dataclass
 class Finding:
-    ok: bool
+    ok: bool | None  # None: not known yet (still being read)
     title: str
     detail: str = ""
     fix_step: str = ""  # the wizard step (and settings section) where it is fixed
     examples: list[str] = field(default_factory=list)
 
 
-def check(connection: Connection, starweb) -> list[Finding]:
-    """Every check, all at once. Reads the whole assortment page by page (never all in memory)."""
+def check(connection: Connection, starweb, assortment) -> list[Finding]:
+    """Every check, all at once: the quick ones now; the assortment's from the worker's reading
+    (`assortment`, a syncflows AssortmentCheck), shown as progress while it runs."""
     shop = starweb.shop()
     currency = str(shop.get("baseCurrency") or "")
     findings = [Finding(currency == "SEK", _("The shop's base currency is SEK"), "" if currency == "SEK" else
                         _("It is %(currency)s: change it in Starweb.") % {"currency": currency}, "starweb")]
-    findings += _skus(starweb)
+    findings += _skus(assortment)
     shipping = {str(m["shippingMethodId"]): name_of(m, "shippingMethodId") for m in starweb.shipping_methods()}
     payment = {str(m["paymentMethodId"]): name_of(m, "paymentMethodId") for m in starweb.payment_methods()}
     unmapped_ship = [name for key, name in shipping.items() if key not in connection.delivery_methods]
@@ -49,29 +48,20 @@ ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("
             ("gift_card_article", "presentkort"), ("cod_article", "postförskott")]
 
 
-def _skus(starweb) -> list[Finding]:
-    seen, missing, spaced, duplicated, count = set(), [], [], [], 0
-    for product in starweb.products():
-        variants = (product.get("variants") or {}).get("data") or []
-        name = name_of(product, "productId")
-        for variant in variants:
-            count += 1
-            sku = str(variant.get("sku") or "")
-            if not sku:
-                missing.append(f"{name} ({variant.get('variantId')})")
-            elif any(ch.isspace() for ch in sku):
-                spaced.append(sku)
-            elif sku in seen:
-                duplicated.append(sku)
-            seen.add(sku)
+def _skus(assortment) -> list[Finding]:
+    if assortment is None or assortment.state != "done":
+        done, total = (assortment.done, assortment.total) if assortment else (0, 0)
+        detail = assortment.error if assortment is not None and assortment.state == "failed" else ""
+        return [Finding(None, _("Reading the assortment: %(done)s of %(total)s products") % {"done": done, "total": total}, detail)]
+    counts = assortment.counts
     return [
-        Finding(not missing, _("Every product and variant has an article number (%(count)s checked)") % {"count": count},
-                _("%(n)s without one") % {"n": len(missing)} if missing else "", "", missing[:EXAMPLES]),
-        Finding(not spaced, _("No article number contains a space"),
-                _("%(n)s with a space: use a hyphen or write it together, in Starweb and Specter") % {"n": len(spaced)} if spaced else "",
-                "", spaced[:EXAMPLES]),
-        Finding(not duplicated, _("Every article number is unique"),
-                _("%(n)s used twice") % {"n": len(duplicated)} if duplicated else "", "", duplicated[:EXAMPLES]),
+        Finding(not counts.get("missing"), _("Every product and variant has an article number (%(count)s checked)") % {"count": assortment.variants},
+                _("%(n)s without one") % {"n": counts["missing"]} if counts.get("missing") else "", "", assortment.missing),
+        Finding(not counts.get("spaced"), _("No article number contains a space"),
+                _("%(n)s with a space: use a hyphen or write it together, in Starweb and Specter") % {"n": counts["spaced"]}
+                if counts.get("spaced") else "", "", assortment.spaced),
+        Finding(not counts.get("duplicated"), _("Every article number is unique"),
+                _("%(n)s used twice") % {"n": counts["duplicated"]} if counts.get("duplicated") else "", "", assortment.duplicated),
     ]
 
 

@@ -261,3 +261,27 @@ class InitialSync(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class AssortmentCheck(models.Model):
+    """The pre-flight's reading of a whole assortment (every SKU present, unique, without spaces),
+    done by a worker page by page with progress, since a big shop takes minutes to read."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="assortment_checks")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    variants = models.PositiveIntegerField(default=0)
+    missing = models.JSONField(default=list, blank=True)  # examples, the first few of each
+    spaced = models.JSONField(default=list, blank=True)
+    duplicated = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)  # {"missing": n, "spaced": n, "duplicated": n}
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)

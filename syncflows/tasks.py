@@ -12,7 +12,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import export, pull
+from .catalogue import assortment, export, pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,10 @@ def pull_all_specter() -> int:
                 async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
                 queued += 1
     return queued
+
+
+def check_assortment(check_id: str) -> str:
+    return assortment.scan(check_id).state
 
 
 def initial_sync(sync_id: str) -> str:

@@ -5,11 +5,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_q.tasks import async_task
 
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, owner_view
+from syncflows.catalogue import assortment
+from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight
 from ..audit import record_secrets
@@ -48,9 +51,14 @@ def _check(request, connection, context):
     if not (connection.specter_md5key and connection.starweb_client_secret):
         messages.error(request, _("Enter and verify both systems' credentials first."))
         return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="specter")
+    check = assortment.latest(connection)
+    if assortment.needs_new(check) or request.GET.get("recheck"):
+        check = AssortmentCheck.objects.create(connection=connection)
+        async_task("syncflows.tasks.check_assortment", str(check.pk))
+    context["assortment"] = check
     try:
         client = starweb_for(connection)
-        context["findings"] = preflight.check(connection, client)
+        context["findings"] = preflight.check(connection, client, check)
         context["preview"] = preflight.preview(connection, client)
     except IntegrationError as error:
         context["unreachable"], context["error"] = True, str(error)

@@ -9,6 +9,7 @@ from simulator.specter.demo import ensure_demo_account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
 from tests.billing.factories import package
+from tests.syncflows.wiring import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,6 +53,8 @@ def walk_to_activation(client, connection, live_server):
         following = slugs[n + 1] if n + 1 < len(slugs) else "check"
         assert response.status_code == 302, (slug, response.content.decode()[:3000])
         assert response["Location"] == step_url(connection, following)
+    client.get(step_url(connection, "check"))  # queues the reading of the assortment
+    drain()
     return client.get(step_url(connection, "check"))
 
 

@@ -110,3 +110,19 @@ def test_reading_a_page_waits_out_the_rate_limit_and_reads_on():
             return ["row"], 1, 1
 
     assert export.read_page(Limited(), 1) == (["row"], 1, 1) and Limited.calls == 3
+
+
+def test_the_assortment_check_reads_every_page_and_finds_missing_spaced_and_duplicate_skus(connection):
+    from syncflows.catalogue import assortment
+    from syncflows.models import AssortmentCheck
+
+    shop = ensure_demo_shop()
+    add_products(shop, 60)  # a second page
+    Product.objects.create(shop=shop, product_id=990, data={"defaultVatRate": "25", "variants": [
+        {"variantId": 9900, "sku": "MUGG-01", "stocks": {}, "prices": {}},  # the demo shop's, again
+        {"variantId": 9901, "sku": "", "stocks": {}, "prices": {}},
+        {"variantId": 9902, "sku": "A B", "stocks": {}, "prices": {}}]})
+    check = assortment.scan(AssortmentCheck.objects.create(connection=connection).pk)
+    assert (check.state, check.done, check.variants) == ("done", 66, 70)
+    assert check.counts == {"missing": 1, "spaced": 1, "duplicated": 1}
+    assert check.duplicated == ["MUGG-01"] and check.spaced == ["A B"]
