@@ -28,6 +28,10 @@ class Connection(MerchantOwned, models.Model):
     # Specter: the smbID and md5key that Specter issues.
     specter_smb_id = models.CharField(_("Specter smbID"), max_length=50, blank=True)
     specter_md5key = EncryptedTextField(_("Specter md5key"))
+    # Multishop (package 400): Specter's webshopId for this shop, and a prefix on the webshop order
+    # number so that shops sharing one Specter account never collide on externalOrderNo.
+    specter_webshop_id = models.CharField(_("Specter webshopId"), max_length=20, blank=True)
+    order_number_prefix = models.CharField(_("order number prefix in Specter"), max_length=10, blank=True)
 
     # -- Customer creation (matching happens in Specter) ------------------------------------------
     ignore_control_email = models.BooleanField(_("ignore the e-mail check when a customer is created"), default=False)
@@ -153,7 +157,19 @@ class Connection(MerchantOwned, models.Model):
             payment_fee_article=self.payment_fee_article, shipping_article=self.shipping_article, cod_article=self.cod_article,
             delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
             payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
+            webshop_id=self.specter_webshop_id, order_number_prefix=self.order_number_prefix,
         )
+
+    def prefix_clash(self, smb_id: str, prefix: str) -> bool:
+        """Whether another live webshop of the merchant on Specter account `smb_id` uses `prefix`:
+        their order numbers would collide on Specter's externalOrderNo."""
+        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id, order_number_prefix=prefix) \
+            .exclude(pk=self.pk).exclude(status=Connection.Status.INACTIVE).exists()
+
+    def siblings(self):
+        """The merchant's connections on the same Specter account (this one included): Specter's
+        batches are per account, so one pull serves them all."""
+        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=self.specter_smb_id).select_related("merchant")
 
     def status_rule(self, event: str) -> "StatusRule | None":
         rule = (self.status_rules or {}).get(event)

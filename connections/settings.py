@@ -26,6 +26,14 @@ class ExportSettings:
     cod_article: str = ""
     delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
     payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier
+    # Multishop (package 400): several shops on one Specter account. Specter tells them apart by
+    # webshopId (its result unit and country are set per webshop in Specter), and their order
+    # numbers, which overlap, by a prefix on externalOrderNo.
+    webshop_id: str = ""
+    order_number_prefix: str = ""
+
+    def external_order_no(self, order_id) -> str:
+        return f"{self.order_number_prefix}{order_id}"
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ def deactivate(connection: Connection) -> None:
     (registered as empty). Orders already in the ledger finish or stay where a person can see
     them; activating again picks up from there."""
     remove_webhooks(connection)
-    # Assumed (connections/specter/assumptions.py): an empty URL unregisters a callback.
-    specter_for(connection).check_account({action: "" for action in REGISTRATION})
+    others = [c for c in connection.siblings() if c.pk != connection.pk and c.status == Status.ACTIVE]
+    if others:  # Specter keeps one set of callbacks per account: hand them to a shop still active
+        register_callbacks(others[0])
+    else:  # Assumed (connections/specter/assumptions.py): an empty URL unregisters a callback.
+        specter_for(connection).check_account({action: "" for action in REGISTRATION})
     Connection.objects.filter(pk=connection.pk).update(status=Status.INACTIVE)

@@ -32,7 +32,9 @@ def _secret_field(label, stored: bool):
 class SpecterForm(forms.ModelForm):
     class Meta:
         model = Connection
-        fields = ["specter_smb_id"]
+        fields = ["specter_smb_id", "specter_webshop_id", "order_number_prefix"]
+        help_texts = {"specter_webshop_id": _("Only with several webshops on one Specter account (multishop)."),
+                      "order_number_prefix": _("Only with several webshops on one Specter account: e.g. B- makes order 1001 B-1001 in Specter.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +43,12 @@ class SpecterForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        prefix = data.get("order_number_prefix") or ""
+        if any(ch.isspace() for ch in prefix):
+            self.add_error("order_number_prefix", _("A prefix cannot contain spaces."))
+        elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
+            self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
+                                                    "Specter account need different prefixes, or their order numbers collide."))
         key = data.get("md5key") or (self.instance.specter_md5key.reveal() if self.instance.specter_md5key else "")
         if self.errors or not key:
             return data

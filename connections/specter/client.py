@@ -129,6 +129,8 @@ class SpecterClient:
         query = {"action": action, "sbmId": creds.smb_id, "useXML": params.pop("useXML", "1")}
         if creds.api_user_id:
             query["apiUserId"] = creds.api_user_id
+        if params.get("webshopId"):  # multishop: a query parameter (specs/specter-api.md §3 #2)
+            query["webshopId"] = params.pop("webshopId")
         body = encode({**params, "key": signature})
         response = http.send(
             self.session, "POST", f"{self.base_url}{endpoint}?{encode(query).decode('ascii')}", system=SYSTEM,

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
+from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
@@ -22,6 +23,12 @@ from ..steps import STEPS, SLUGS, form_for, next_slug, step
 @owner_view
 @require_POST
 def new_connection(request):
+    allowed = entitlements_for(request.merchant).max_shops
+    if request.merchant.connections.exclude(status=Connection.Status.INACTIVE).count() >= allowed:
+        messages.error(request, ngettext(
+            "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
+            "Your package includes %(n)s webshops. Ask us to add one more.", allowed) % {"n": allowed})
+        return redirect("billing:merchant_home", merchant_id=request.merchant.pk)
     connection = Connection.objects.create(merchant=request.merchant, name=request.POST.get("name", "").strip()[:200] or _("My webshop"))
     return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=SLUGS[0])
 

@@ -12,6 +12,16 @@ from ..models import OrderStatusSync, Transfer
 from .result import Result
 
 
+def _ours(connection: Connection, change: OrderChange) -> Q:
+    """Our transfer of this Specter order: by its number, or by our externalOrderNo (with this
+    shop's prefix, so a sibling shop's order with the same webshop number is never taken)."""
+    match = Q(specter_order_no=change.order_no) if change.order_no else Q(pk__in=[])
+    prefix, external = connection.order_number_prefix, change.external_order_no
+    if external and external.startswith(prefix) and external[len(prefix):].isdigit():
+        match |= Q(starweb_order_id=external[len(prefix):], specter_order_no__in=["", change.order_no])
+    return match
+
+
 def apply(connection: Connection, changes: list[OrderChange], starweb) -> Result:
     """Carry the changes to the shop. Raises Retryable errors (the batch is then not acknowledged,
     and comes back: what was done is recorded and not done again)."""
@@ -19,8 +29,7 @@ def apply(connection: Connection, changes: list[OrderChange], starweb) -> Result
     for change in changes:
         event = order_event(change)
         rule = connection.status_rule(event) if event else None
-        transfer = (Transfer.objects.filter(connection=connection)
-                    .filter(Q(specter_order_no=change.order_no) | Q(starweb_order_id=change.external_order_no or "-")).first())
+        transfer = Transfer.objects.filter(connection=connection).filter(_ours(connection, change)).first()
         if rule is None or transfer is None:
             result.skipped += 1
             continue

@@ -28,26 +28,32 @@ def allowed(connection: Connection, kind: str) -> bool:
 
 
 def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> SyncRun | None:
-    """One run: batches of `kind` until none is left (or MAX_BATCHES). None when not allowed."""
-    if not allowed(connection, kind):
+    """One run: batches of `kind` until none is left (or MAX_BATCHES). None when not allowed.
+
+    Specter's batches belong to the account, not the shop: with several shops on one account
+    (multishop), each batch is applied for every one of them that takes this kind, then acknowledged."""
+    takers = [c for c in connection.siblings() if allowed(c, kind)]
+    if connection.pk not in {c.pk for c in takers}:
         return None
-    specter, starweb = specter or specter_for(connection), starweb or starweb_for(connection)
+    specter = specter or specter_for(connection)
+    shops = {c.pk: (c, starweb if (starweb and c.pk == connection.pk) else starweb_for(c)) for c in takers}
     run = SyncRun.objects.create(connection=connection, kind=kind)
     started = timezone.now()
     notes = []
     try:
         for _ in range(MAX_BATCHES):
             batch = batches.pull(specter, kind)
-            result = APPLY[kind](connection, list(batch.entries), starweb)
+            for taker, shop in shops.values():
+                result = APPLY[kind](taker, list(batch.entries), shop)
+                run.writes += result.writes
+                run.skipped += result.skipped
+                notes += result.notes
             batches.ack(specter, batch)  # only now: what the batch held is done and recorded
             run.entries += len(batch.entries)
-            run.writes += result.writes
-            run.skipped += result.skipped
-            notes += result.notes
             if not batch.more or not batch.entries:
                 break
         run.ok = True
-        SpecterCallback.objects.filter(connection=connection, kind__in=CALLBACK_KINDS[kind], handled_at__isnull=True,
+        SpecterCallback.objects.filter(connection__in=list(shops), kind__in=CALLBACK_KINDS[kind], handled_at__isnull=True,
                                        received_at__lte=started).update(handled_at=timezone.now())
     except IntegrationError as error:
         notes.append(str(error))

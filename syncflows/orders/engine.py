@@ -139,7 +139,7 @@ class _Run:
         order_no, customer_no = None, ""
         if reconcile:
             with self.attempt("reconcile") as record:
-                order_no = self.specter.find_order(order.order_id)
+                order_no = self.specter.find_order(connection.export_settings.external_order_no(order.order_id))
                 record.summary = f"already in Specter as {order_no}" if order_no else "not in Specter"
         if not order_no:
             with self.attempt("customer") as record:

@@ -202,7 +202,8 @@ def _customer(order: StarwebOrder, settings: ExportSettings) -> dict[str, str]:
 
 def _order_fields(order: StarwebOrder, settings: ExportSettings) -> dict[str, str]:
     fields = {
-        "externalOrderNo": order.order_id,
+        "externalOrderNo": settings.external_order_no(order.order_id),
+        "webshopId": settings.webshop_id,
         "currency": "SEK",
         "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
         "sendOrderMail": "1" if settings.confirmation_from_specter else "0",

@@ -139,3 +139,12 @@ def test_every_problem_is_reported_at_once():
 def test_a_broken_order_is_a_parse_error_naming_the_field(broken):
     with pytest.raises(ParseError):
         StarwebOrder.parse(broken)
+
+
+def test_a_multishop_order_carries_its_webshop_and_a_prefixed_order_number():
+    from dataclasses import replace
+
+    order = StarwebOrder.parse(order_json([item("TSHIRT-M", 1, "159.2", 25)]))
+    fields = map_order(order, replace(SETTINGS, webshop_id="2", order_number_prefix="B-")).order
+    assert (fields["externalOrderNo"], fields["webshopId"]) == ("B-1001", "2")
+    assert "webshopId" not in map_order(order, SETTINGS).order  # one shop: no webshopId at all
