@@ -190,6 +190,7 @@ class ProductBinding(models.Model):
     variant_id = models.PositiveIntegerField()
     last_stock = models.IntegerField(null=True, blank=True)
     last_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -120,3 +120,17 @@ def test_a_new_article_in_specter_becomes_a_hidden_product_in_the_shop_with_its_
     changes.set_price(account, "NYHET-01", Decimal("89.50"))
     drain()
     assert sum(1 for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "NYHET-01") == 1
+
+
+def test_a_name_changed_in_specter_renames_the_product_in_the_shop_once(connection):
+    from decimal import Decimal
+
+    account = Account.objects.get(smb_id="1001")
+    changes.set_price(account, "KAFFE-500", Decimal("71.43"), name="Kaffe mörkrost 500 g")
+    drain()
+    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "KAFFE-500")
+    assert product.data["languages"] == [{"langCode": "sv", "name": "Kaffe mörkrost 500 g"}]
+    renames = CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}").count()
+    changes.set_price(account, "KAFFE-500", Decimal("72.00"), name="Kaffe mörkrost 500 g")
+    drain()
+    assert CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}").count() == renames
