@@ -12,7 +12,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import assortment, export, pull
+from .catalogue import assortment, drift, export, pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,21 @@ def export_product(connection_id: str, product_id: int) -> int:
     except IntegrationError as error:
         log.warning("export of product %s for connection %s failed: %s", product_id, connection_id, error)
         return 0
+
+
+def reconcile_stock_all() -> int:
+    """Every shop that takes Specter's stock, compared and put right (the daily schedule)."""
+    queued = 0
+    for connection in Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[2, 3]).select_related("merchant"):
+        if pull.allowed(connection, "stock"):
+            async_task("syncflows.tasks.reconcile_stock", str(connection.pk))
+            queued += 1
+    return queued
+
+
+def reconcile_stock(connection_id: str) -> bool:
+    connection = Connection.objects.filter(pk=connection_id).first()
+    return bool(connection and drift.reconcile(connection).ok)
 
 
 def daily_digest() -> int:

@@ -19,6 +19,7 @@ from billing.periods import month_of
 from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
+from syncflows.catalogue import drift
 from syncflows.models import Transfer, TransferAttempt
 
 from .. import activation
@@ -46,6 +47,7 @@ def dashboard(request, connection_id):
         "attention": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10],
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
+        "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
     })
 
 

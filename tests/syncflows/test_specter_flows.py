@@ -134,3 +134,28 @@ def test_a_name_changed_in_specter_renames_the_product_in_the_shop_once(connecti
     changes.set_price(account, "KAFFE-500", Decimal("72.00"), name="Kaffe mörkrost 500 g")
     drain()
     assert CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}").count() == renames
+
+
+def test_the_reconciliation_finds_stock_that_drifted_in_the_shop_puts_it_right_and_reports_it(connection, client):
+    from django.urls import reverse
+
+    from syncflows.catalogue import drift
+
+    changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 12)
+    drain()
+    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "MUGG-01")
+    product.data["variants"][0]["stocks"] = {"1": 9}  # someone changed it in the shop
+    product.save()
+    run = drift.reconcile(connection)
+    assert (run.ok, run.entries, run.skipped, run.writes) == (True, 1, 1, 1)
+    product.refresh_from_db()
+    assert product.data["variants"][0]["stocks"]["1"] == 12
+    assert drift.reconcile(connection).skipped == 0  # nothing left to put right
+    product.refresh_from_db()
+    product.data["variants"][0]["stocks"] = {"1": 4}
+    product.save()
+    assert drift.reconcile(connection, fix=False).writes == 0  # report only
+    client.force_login(connection.merchant.memberships.get().user)
+    body = client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk])).content.decode()
+    section = body[body.index('id="stock-drift"'):]
+    assert "<td>MUGG-01</td><td class=\"text-end\">4</td><td class=\"text-end\">12</td>" in section
