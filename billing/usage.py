@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .entitlements import subscription_for_month
@@ -85,22 +84,32 @@ def _insert_once(usage: OrderUsage):
     return row[0] if row else None
 
 
+def month_count(merchant_id, month: date) -> int:
+    """Orders counted for a merchant's month so far (0 before the first)."""
+    return MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).first() or 0
+
+
 def _increment(merchant_id, month: date) -> int:
     """Add one to the month's count and return the new count."""
-    db = transaction.get_connection()
-    field = MonthlyUsage._meta.get_field("month")
-    table = db.ops.quote_name(MonthlyUsage._meta.db_table)
-    sql = f"UPDATE {table} SET orders = orders + 1 WHERE merchant_id = %s AND month = %s RETURNING orders"
-    params = [MonthlyUsage._meta.get_field("merchant").get_db_prep_value(merchant_id, db), field.get_db_prep_value(month, db)]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row:
-        return row[0]
+    count = _bump(merchant_id, month)
+    if count is not None:
+        return count
     try:
         with transaction.atomic():
             MonthlyUsage.objects.create(merchant_id=merchant_id, month=month, orders=1)
             return 1
-    except IntegrityError:
-        return MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).update(orders=F("orders") + 1) and \
-            MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).get()
+    except IntegrityError:  # another transfer opened the month first
+        return _bump(merchant_id, month)
+
+
+def _bump(merchant_id, month: date) -> int | None:
+    """UPDATE … RETURNING: the new count, or None when the month has no row yet."""
+    db = transaction.get_connection()
+    table = db.ops.quote_name(MonthlyUsage._meta.db_table)
+    sql = f"UPDATE {table} SET orders = orders + 1 WHERE merchant_id = %s AND month = %s RETURNING orders"
+    params = [MonthlyUsage._meta.get_field("merchant").get_db_prep_value(merchant_id, db),
+              MonthlyUsage._meta.get_field("month").get_db_prep_value(month, db)]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -17,7 +17,7 @@ from billing.models import HourPurchase, Membership, Merchant, Package, Subscrip
 from billing.roles import BILLING_ADMINS, INTEGRATION_STAFF
 from connections.models import Connection
 from syncflows.models import WebhookEndpoint
-from syncflows.webhooks import SUBSCRIBED_EVENTS
+from syncflows.webhooks import SUBSCRIBED_EVENTS, webhook_url
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,10 @@ def wire_callbacks(connection: Connection, smb_id: str, base_url: str) -> None:
 def wire_webhooks(connection: Connection, shop_slug: str, base_url: str) -> str:
     """Register our webhook URL for the connection in a simulated shop (what activation does
     through Starweb's API for a real shop). Returns the URL."""
-    from django.urls import reverse
-
     from simulator.starweb.models import Shop, WebHook
 
     endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
-    url = base_url.rstrip("/") + reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token])
+    url = webhook_url(endpoint, base_url)
     shop = Shop.objects.get(slug=shop_slug)
     for event in SUBSCRIBED_EVENTS:
         WebHook.objects.get_or_create(shop=shop, event=event, url=url, defaults={"name": f"integrator {event}"})

@@ -2,7 +2,6 @@
 resume, deactivate (remove our webhooks; what is in flight finishes, nothing is lost)."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from connections.clients import specter_for, starweb_for
@@ -10,14 +9,14 @@ from connections.models import Connection
 from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.tasks import sweep
-from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS
+from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS, webhook_url as starweb_webhook_url
 
 Status = Connection.Status
 
 
 def webhook_url(connection: Connection) -> str:
     endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
-    return settings.PUBLIC_BASE_URL + reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token])
+    return starweb_webhook_url(endpoint, settings.PUBLIC_BASE_URL)
 
 
 def register_webhooks(connection: Connection, starweb=None) -> list[int]:

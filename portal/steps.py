@@ -1,6 +1,7 @@
 """The activation wizard's steps, in order; the settings page shows the same sections."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
@@ -39,29 +40,47 @@ def next_slug(slug: str) -> str:
     return SLUGS[min(SLUGS.index(slug) + 1, len(SLUGS) - 1)]
 
 
-def form_for(slug: str, connection, data=None):
+class Sources:
+    """What the forms read from the shop and the package, each read at most once per request (the
+    settings page shows every section: the shop's statuses would otherwise be fetched twice)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    @cached_property
+    def starweb(self):
+        return starweb_for(self.connection)
+
+    @cached_property
+    def entitlements(self):
+        return entitlements_for(self.connection.merchant)
+
+    @cached_property
+    def statuses(self):
+        return self.starweb.order_statuses()
+
+
+def form_for(slug: str, connection, data=None, sources: Sources | None = None):
     """The form of a section, with what it needs from the shop or the package. Raises the Starweb
     client's typed errors when the shop cannot be read (the view says so)."""
+    src = sources or Sources(connection)
     if slug == "specter":
         return forms.SpecterForm(data, instance=connection)
     if slug == "starweb":
         return forms.StarwebForm(data, instance=connection)
     if slug == "flow":
-        return forms.FlowForm(data, instance=connection, entitlements=entitlements_for(connection.merchant))
+        return forms.FlowForm(data, instance=connection, entitlements=src.entitlements)
     if slug == "customers":
         return forms.CustomersForm(data, instance=connection)
     if slug == "export":
         return forms.ExportForm(data, instance=connection)
     if slug == "events":
-        return forms.EventsForm(data, instance=connection, statuses=starweb_for(connection).order_statuses(),
-                                entitlements=entitlements_for(connection.merchant))
+        return forms.EventsForm(data, instance=connection, statuses=src.statuses, entitlements=src.entitlements)
     if slug == "statuses":
-        client = starweb_for(connection)
-        return forms.StatusRulesForm(data, connection=connection, statuses=client.order_statuses(), locations=client.stock_locations(),
-                                     entitlements=entitlements_for(connection.merchant))
+        return forms.StatusRulesForm(data, connection=connection, statuses=src.statuses, locations=src.starweb.stock_locations(),
+                                     entitlements=src.entitlements)
     if slug == "methods":
-        client = starweb_for(connection)
-        return forms.MethodsForm(data, connection=connection, shipping=client.shipping_methods(), payment=client.payment_methods())
+        return forms.MethodsForm(data, connection=connection, shipping=src.starweb.shipping_methods(), payment=src.starweb.payment_methods())
     raise ValueError(slug)
 
 

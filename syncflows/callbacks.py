@@ -5,12 +5,12 @@ A ping queues a pull of the matching batch (syncflows.catalogue.pull) for a work
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_q.tasks import async_task
 
 from .models import SpecterCallback, WebhookEndpoint
+from .webhooks import endpoint_or_404
 
 # Specter's registration parameter -> our kind, with the placeholders Specter fills in.
 REGISTRATION = {
@@ -34,13 +34,11 @@ def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def specter(request, endpoint_id, token, kind):
-    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
-    if not constant_time_compare(token, endpoint.token if endpoint else "-" * 43) or endpoint is None:
-        raise Http404
+    endpoint = endpoint_or_404(endpoint_id, token)
     if kind not in SpecterCallback.Kind.values:
         raise Http404
-    source = request.POST if request.method == "POST" else request.GET
-    params = {name: str(source.get(name) or request.GET.get(name, ""))[:64] for name in PARAMS if source.get(name) or request.GET.get(name)}
+    given = {**request.GET.dict(), **request.POST.dict()}  # the placeholders are in the URL; a POST may repeat them
+    params = {name: given[name][:64] for name in PARAMS if given.get(name)}
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
     batch_kind = PULLS.get(kind)
     if batch_kind:  # a ping means "pull now" (design.md §4): the worker does, not this request

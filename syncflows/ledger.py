@@ -96,18 +96,6 @@ def flush(timeline: list | None) -> None:
         timeline.clear()
 
 
-@contextmanager
-def fenced_transaction(lease: Lease):
-    """A transaction that first proves (and row-locks) our lease, for a phase write that must commit
-    together with other rows, e.g. `sent` with its billing usage (rule 4). Raises LeaseLost."""
-    with transaction.atomic():
-        now = timezone.now()
-        locked = _fenced(lease, now).select_for_update().first()
-        if locked is None:
-            raise LeaseLost(lease.transfer_id)
-        yield locked
-
-
 def release(lease: Lease, state: str, *, timeline: list | None = None, **fields) -> None:
     """End the run: write the final state of this run and give the lease up. Raises LeaseLost."""
     advance(lease, state, timeline=timeline, lease_until=None, lease_token=None, **fields)

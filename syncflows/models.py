@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.models import Connection
 
+from .reasons import render as render_reasons
+
 
 class WorkerHeartbeat(models.Model):
     """One row per worker host, touched by a scheduled task: proof that tasks really run.
@@ -112,9 +114,7 @@ class Transfer(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in the active language where it is one of ours, else as it was recorded."""
-        from .reasons import render
-
-        return render(self.reason_params) if self.reason_params else self.reason
+        return render_reasons(self.reason_params) if self.reason_params else self.reason
 
 
 class TransferAttempt(models.Model):

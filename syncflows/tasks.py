@@ -86,11 +86,10 @@ def pull_specter(connection_id: str, kind: str) -> bool:
 def pull_all_specter() -> int:
     """The schedule's safety net: callbacks trigger pulls at once; this catches missed ones."""
     queued = 0
-    for connection in Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[2, 3]).select_related("merchant"):
-        for kind in pull.APPLY:
-            if pull.allowed(connection, kind):
-                async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
-                queued += 1
+    for kind in pull.APPLY:
+        for connection in pull.connections_taking(kind):
+            async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
+            queued += 1
     return queued
 
 
@@ -115,12 +114,10 @@ def export_product(connection_id: str, product_id: int) -> int:
 
 def reconcile_stock_all() -> int:
     """Every shop that takes Specter's stock, compared and put right (the daily schedule)."""
-    queued = 0
-    for connection in Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[2, 3]).select_related("merchant"):
-        if pull.allowed(connection, "stock"):
-            async_task("syncflows.tasks.reconcile_stock", str(connection.pk))
-            queued += 1
-    return queued
+    connections = pull.connections_taking("stock")
+    for connection in connections:
+        async_task("syncflows.tasks.reconcile_stock", str(connection.pk))
+    return len(connections)
 
 
 def reconcile_stock(connection_id: str) -> bool:

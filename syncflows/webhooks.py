@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
@@ -32,13 +33,24 @@ PRODUCT_EVENTS = ("product-created", "product-updated")
 ORDER_EVENTS = {"order-created", "order-updated", "order-status-changed", "order-completed"}
 
 
+def endpoint_or_404(endpoint_id, token) -> WebhookEndpoint:
+    """The connection's endpoint if `token` is its secret; 404 for a wrong token or an unknown
+    endpoint alike (compared even when unknown, so timing tells nothing about which was wrong)."""
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    if not constant_time_compare(token, endpoint.token if endpoint else "-" * 43) or endpoint is None:
+        raise Http404
+    return endpoint
+
+
+def webhook_url(endpoint: WebhookEndpoint, base_url: str) -> str:
+    """Where the shop posts this connection's events."""
+    return base_url.rstrip("/") + reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token])
+
+
 @csrf_exempt
 @require_POST
 def starweb(request, endpoint_id, token):
-    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
-    # Compare even when the endpoint is unknown, so timing tells nothing about which part was wrong.
-    if not constant_time_compare(token, endpoint.token if endpoint else "-" * 43) or endpoint is None:
-        raise Http404
+    endpoint = endpoint_or_404(endpoint_id, token)
     limit = settings.WEBHOOK_MAX_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -72,27 +84,31 @@ def starweb(request, endpoint_id, token):
 def order_id_of(payload: dict) -> str | None:
     """The order the event is about, read tolerantly (field case and nesting vary between
     Starweb's versions and SDKs); None for events about something else."""
-    lowered = {str(k).lower(): v for k, v in payload.items()}
+    lowered = _lowered(payload)
     event = str(lowered.get("eventid") or lowered.get("event") or "").lower()
     if event and event not in ORDER_EVENTS:
         return None
-    for source in (lowered, {str(k).lower(): v for k, v in (lowered.get("data") or {}).items()} if isinstance(lowered.get("data"), dict) else {}):
-        value = source.get("orderid")
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            return str(value).strip()
-    return None
+    nested = _lowered(lowered["data"]) if isinstance(lowered.get("data"), dict) else {}
+    return _digits(lowered.get("orderid")) or _digits(nested.get("orderid"))
 
 
 def product_id_of(payload: dict) -> int | None:
     """The product a product-created/-updated event names, or None."""
-    lowered = {str(k).lower(): v for k, v in payload.items()}
-    event = str(lowered.get("eventid") or "").lower()
-    value = lowered.get("productid")
-    if event in PRODUCT_EVENTS and isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip().isdigit():
-        return int(str(value).strip())
-    return None
+    lowered = _lowered(payload)
+    product_id = _digits(lowered.get("productid"))
+    return int(product_id) if product_id and str(lowered.get("eventid") or "").lower() in PRODUCT_EVENTS else None
+
+
+def _lowered(payload: dict) -> dict:
+    return {str(k).lower(): v for k, v in payload.items()}
+
+
+def _digits(value) -> str | None:
+    """An id as Starweb sends it (a number, or a string of digits), as text; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    return text if text.isdigit() else None
 
 
 def _answer(status: int, message: str) -> JsonResponse:

@@ -24,7 +24,7 @@ from syncflows.models import Transfer, TransferAttempt
 
 from .. import activation
 from ..audit import record_secrets
-from ..steps import SECTIONS, STEPS, form_for
+from ..steps import SECTIONS, STEPS, Sources, form_for
 
 
 @merchant_view
@@ -57,13 +57,13 @@ def settings_page(request, connection_id, slug=None):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     if slug is not None and slug not in SECTIONS:
         raise Http404
-    sections, unreachable = [], False
+    sections, unreachable, sources = [], False, Sources(connection)
     for section in STEPS:
         if section.slug not in SECTIONS:
             continue
         bound = request.POST if request.method == "POST" and section.slug == slug else None
         try:
-            form = form_for(section.slug, connection, bound)
+            form = form_for(section.slug, connection, bound, sources)
         except IntegrationError:
             unreachable, form = True, None
         if bound is not None and form is not None and form.is_valid():

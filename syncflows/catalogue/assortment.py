@@ -12,7 +12,7 @@ from connections.models import Connection
 from connections.starweb.types import name_of
 
 from ..models import AssortmentCheck
-from .export import PRODUCT_PARAMS, read_page
+from .export import read_page
 
 EXAMPLES = 10
 FRESH = timedelta(minutes=10)

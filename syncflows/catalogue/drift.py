@@ -11,7 +11,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 
 from ..models import ProductBinding, SyncRun
-from .export import PRODUCT_PARAMS, read_page
+from .export import read_page
 
 REPORTED = 50  # differences kept in the run's summary
 

@@ -27,6 +27,12 @@ def allowed(connection: Connection, kind: str) -> bool:
     return {"orders": entitled.order_status, "stock": entitled.stock, "articleinfo": entitled.has_subscription}.get(kind, False)
 
 
+def connections_taking(kind: str):
+    """Every active connection that takes this kind of Specter's changes (for the schedules)."""
+    candidates = Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[Connection.Flow.ERP, Connection.Flow.COMBO])
+    return [c for c in candidates.select_related("merchant") if allowed(c, kind)]
+
+
 def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> SyncRun | None:
     """One run: batches of `kind` until none is left (or MAX_BATCHES). None when not allowed.
 

@@ -21,9 +21,8 @@ from django.db.models import OuterRef
 from django.utils import timezone
 
 from billing.entitlements import MonthTerms, month_terms, month_terms_of
-from billing.models import MonthlyUsage
 from billing.periods import month_of
-from billing.usage import record_transfer
+from billing.usage import month_count, record_transfer
 from connections.clients import specter_for, starweb_for
 from connections.errors import AuthenticationFailed, IntegrationError, Permanent, Retryable
 from connections.models import Connection
@@ -114,6 +113,7 @@ class _Run:
     def send(self) -> str | None:
         """Bring the order into Specter and count it; returns a state if the run ends here."""
         transfer, connection = self.transfer, self.connection
+        settings = connection.export_settings  # built once: the mapper, problems and reconcile share it
         with self.attempt("fetch") as record:
             order = self.starweb.order(transfer.starweb_order_id)
             record.summary = f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}"
@@ -121,7 +121,7 @@ class _Run:
         if skip:
             ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, **reasons.stored((skip, {})), order_number=order.order_id)
             return State.SKIPPED
-        found = problems(order, connection.export_settings)
+        found = problems(order, settings)
         if found:
             why = reasons.stored(*[(p.code, p.params) for p in found])
             ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order.order_id, next_attempt_at=None)
@@ -130,7 +130,7 @@ class _Run:
         if self.over_hard_cap(timezone.now()):
             ledger.release(self.lease, State.HELD, timeline=self.timeline, **reasons.stored(("quota", {})), order_number=order.order_id)
             return State.HELD
-        mapped = map_order(order, connection.export_settings)
+        mapped = map_order(order, settings)
         reconcile = transfer.must_reconcile or transfer.state in (State.SENDING, State.UNKNOWN_OUTCOME)
         # From here a create may reach Specter: any later run must look before it creates (rule 3).
         ledger.advance(self.lease, State.SENDING, order_number=order.order_id, starweb_modified_at=order.modified_at,
@@ -139,7 +139,7 @@ class _Run:
         order_no, customer_no = None, ""
         if reconcile:
             with self.attempt("reconcile") as record:
-                order_no = self.specter.find_order(connection.export_settings.external_order_no(order.order_id))
+                order_no = self.specter.find_order(settings.external_order_no(order.order_id))
                 record.summary = f"already in Specter as {order_no}" if order_no else "not in Specter"
         if not order_no:
             with self.attempt("customer") as record:
@@ -172,8 +172,7 @@ class _Run:
         terms = self.terms
         if not (terms.hold_over_quota and terms.quota is not None):
             return False
-        used = MonthlyUsage.objects.filter(merchant_id=self.connection.merchant_id, month=month_of(now)).values_list("orders", flat=True).first()
-        return (used or 0) >= terms.quota
+        return month_count(self.connection.merchant_id, month_of(now)) >= terms.quota
 
     def mark_sent(self, order_no: str, customer_no: str) -> None:
         """`sent` and the billing count in one transaction (rule 4), fenced by the lease."""

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_q.tasks import async_task
 
 from billing.entitlements import subscription_for_month
-from billing.models import MonthlyUsage
 from billing.periods import month_of
+from billing.usage import month_count
 from connections.clients import starweb_for
 from connections.models import Connection
 
@@ -91,8 +92,7 @@ def release_held(now=None) -> int:
         sub = subscription_for_month(merchant_id, month)
         held = Transfer.objects.filter(state=State.HELD, connection__merchant_id=merchant_id).order_by("created_at", "id")
         if sub and sub.hold_over_quota and sub.orders_per_month is not None:
-            used = MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).first() or 0
-            held = held[:max(0, sub.orders_per_month - used)]
+            held = held[:max(0, sub.orders_per_month - month_count(merchant_id, month))]
         for transfer_id in list(held.values_list("id", flat=True)):
             if Transfer.objects.filter(pk=transfer_id, state=State.HELD).update(state=State.PENDING, reason="", reason_code="", updated_at=now):
                 enqueue(transfer_id)
@@ -126,8 +126,6 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
 
 
 def _parse_time(value):
-    from django.utils.dateparse import parse_datetime
-
     try:
         parsed = parse_datetime(value) if isinstance(value, str) else None
     except ValueError:

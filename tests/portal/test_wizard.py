@@ -8,7 +8,6 @@ from connections.models import Connection
 from simulator.specter.demo import ensure_demo_account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from tests.billing.factories import package
 from tests.syncflows.wiring import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
