@@ -89,6 +89,11 @@ class Connection(MerchantOwned, models.Model):
     status_rules = models.JSONField(_("order status back to the shop"), default=dict, blank=True)
     # Flows 2 and 3: the Starweb stock location that Specter's stock is written to.
     stock_location_id = models.PositiveIntegerField(_("Starweb stock location"), default=1)
+    # Flows 2 and 3: which of Specter's warehouses (stock sites) make the shop's stock: "" Specter's
+    # default warehouse, "sum" all of them added up, or one stock site's id.
+    stock_site = models.CharField(_("Specter warehouse"), max_length=20, blank=True, default="")
+    # Flow 2: the Starweb category that products created from Specter's articles are put in (none: no category).
+    product_category_id = models.PositiveIntegerField(_("category for new products"), null=True, blank=True)
 
     # -- Method mappings ------------------------------------------------------------------------------
     # Starweb shipping method id -> Specter delivery method's "External key".

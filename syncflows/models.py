@@ -191,6 +191,8 @@ class ProductBinding(models.Model):
     last_stock = models.IntegerField(null=True, blank=True)
     last_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
+    # Package 400: what we last wrote to the shop's other price lists, {"<pricelistId>:<fromQuantity>": "<price>"}.
+    last_list_prices = models.JSONField(default=dict, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

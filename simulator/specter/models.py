@@ -46,10 +46,39 @@ class Article(models.Model):
     stock = models.IntegerField(default=0)
     is_service = models.BooleanField(default=False)  # freight, fees, discounts: no stock
     components = models.JSONField(default=list, blank=True)  # SET article: [[article_no, quantity], ...]
+    # Multi-warehouse: `stock` is the default stock site's ("1"); other sites' stock by site id.
+    other_sites = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "article_no"], name="sim_specter_article_once")]
         ordering = ["article_no"]
+
+
+class PriceList(models.Model):
+    """A Specter price list besides the article's own price (e.g. resellers), with quantity breaks."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="price_lists")
+    price_list_id = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, default="SEK")
+    customer_group_id = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "price_list_id"], name="sim_specter_price_list_once")]
+        ordering = ["price_list_id"]
+
+
+class ListPrice(models.Model):
+    """An article's price on a price list from a quantity (1: the plain price; 2 and up: volume prices)."""
+
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="prices")
+    article_no = models.CharField(max_length=50)
+    from_quantity = models.PositiveIntegerField(default=1)
+    price_ex_vat = models.DecimalField(max_digits=12, decimal_places=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["price_list", "article_no", "from_quantity"], name="sim_specter_list_price_once")]
+        ordering = ["article_no", "from_quantity"]
 
 
 class Order(models.Model):
