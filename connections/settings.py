@@ -35,6 +35,10 @@ class ExportSettings:
     def external_order_no(self, order_id) -> str:
         return f"{self.order_number_prefix}{order_id}"
 
+    def special_articles(self) -> set[str]:
+        """The article numbers the order rows for shipping, discounts, fees and gift cards use: not products."""
+        return {a for a in (self.gift_card_article, self.discount_article, self.payment_fee_article, self.shipping_article, self.cod_article) if a}
+
 
 @dataclass(frozen=True)
 class StatusRule:

@@ -3,6 +3,7 @@
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -251,7 +252,8 @@ class InitialSync(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="initial_syncs")
-    direction = models.CharField(max_length=20, default="to_specter")
+    direction = models.CharField(max_length=20, default="to_specter")  # or "to_starweb" (catalogue/initial.py)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     total = models.PositiveIntegerField(default=0)  # products, from the preview count
     done = models.PositiveIntegerField(default=0)
@@ -264,6 +266,9 @@ class InitialSync(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def get_additional_data(self):  # its audit entries belong to the merchant's trail (billing/audit.py)
+        return {"merchant": str(self.connection.merchant_id)}
 
 
 class AssortmentCheck(models.Model):

@@ -12,7 +12,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import assortment, drift, export, pull
+from .catalogue import assortment, drift, export, initial, pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def sweep() -> int:
     for transfer_id in ids:
         intake.enqueue(transfer_id)
     throttle.forget_old()
-    for sync_id in export.stalled():
+    for sync_id in initial.stalled():
         async_task("syncflows.tasks.initial_sync", str(sync_id))
     return len(ids) + intake.release_held()
 
@@ -98,7 +98,7 @@ def check_assortment(check_id: str) -> str:
 
 
 def initial_sync(sync_id: str) -> str:
-    return export.run(sync_id).state
+    return initial.run(sync_id).state
 
 
 def export_product(connection_id: str, product_id: int) -> int:

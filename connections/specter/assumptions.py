@@ -44,3 +44,12 @@ EMPTY_CALLBACK_UNREGISTERS = True
 STATUS_CANCELLED = "5"
 STATUS_INVOICED = "4"
 STATUS_PAID = "6"
+
+# Unknown: Specter's legacy API shows no call that lists the whole article register (only the change
+# batches), yet an initial sync Specter → Starweb needs it. We assume a paged listing, signed with the
+# page number as SUBJECT and mirrored by the simulator:
+#   getInfo.asp?Action=getArticleListExternal&page=<n>&useXML=2 →
+#   <articles page="n" pages="P" totalCount="T"><article priceExclVat=".." vatPercent=".." noItemsAv="..">
+#     <articleNo/><name/></article>…</articles>
+# If Specter's real answer differs, connections/specter/articles.py is the one reader to change.
+ARTICLE_LIST_ACTION = "getArticleListExternal"

@@ -66,6 +66,8 @@ def subject_for(action: str, params: dict) -> str:
         return str(params["date"])
     if action == "getorderbyexternalorderno":
         return str(params["externalOrderNo"])
+    if action == "getarticlelistexternal":  # assumed (assumptions.ARTICLE_LIST_ACTION)
+        return str(params["page"])
     if action.endswith("externalneedupdate") or action.endswith("frombatch") or action == "cleararticlebatch":
         return str(params["batchNo"])
     raise KeyError(action)

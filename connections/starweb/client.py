@@ -89,6 +89,14 @@ class StarwebClient:
     def product(self, product_id) -> dict:
         return self._get(f"/products/{product_id}", {"include": "variants"})["data"]
 
+    def products_with_sku(self, sku: str) -> list[dict]:
+        """The products having a variant with exactly this SKU (Starweb's filterSku), with variants."""
+        return self._get("/products", {"filterSku": sku, "include": "variants"}).get("data") or []
+
+    def categories(self):
+        """The shop's product categories, page by page, with their names."""
+        return self.pages("/product-categories", {"include": "languages"})
+
     def customers(self):
         return self.pages("/customers")
 
@@ -132,6 +140,9 @@ class StarwebClient:
 
     def update_product(self, product_id, body: dict) -> dict:
         return self._send("PATCH", f"/products/{product_id}", body)["data"]
+
+    def add_to_category(self, product_id, category_id: int) -> None:
+        self._send("POST", f"/products/{product_id}/categories", {"categoryId": int(category_id)})
 
     def create_variant(self, product_id, body: dict) -> dict:
         """Add a variant; `attributeValueLinks` (required by the API) defaults to none."""

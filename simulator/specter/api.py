@@ -44,7 +44,8 @@ def _subject(action: str, p: dict) -> str:
         name = name or f"{p.get('firstname', '')} {p.get('surname', '')}"
         return re.sub(r"\s+", " ", name).strip()
     keys = {"newordersubmit": "customerid", "newarticlesubmit": "articleno_1", "newinvoicesubmit": "orderid",
-            "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno"}
+            "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno",
+            "getarticlelistexternal": "page"}
     return p.get(keys.get(action, "batchno"), "")
 
 
@@ -221,6 +222,7 @@ HANDLERS = {
     "newcustomersubmit": new_customer, "newordersubmit": new_order, "getorderbyexternalorderno": find_order,
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
+    "getarticlelistexternal": lambda account, p: batches.article_list(account, p),
 }
 
 

@@ -69,6 +69,26 @@ def _orders(entries, batch_no, more) -> HttpResponse:
     return _xml(f"<orders>{''.join(orders)}</orders><moreInfoToFetch>{1 if more else 0}</moreInfoToFetch>")
 
 
+ARTICLE_LIST_PAGE = 100
+
+
+def article_list(account: Account, p: dict) -> HttpResponse:
+    """The whole article register, a page at a time (an assumed call: connections/specter/assumptions.py)."""
+    try:
+        number = max(1, int(p.get("page") or "1"))
+    except ValueError:
+        return _text("0;3;page must be a number")
+    articles = account.articles.all()
+    total = articles.count()
+    pages = max(1, -(-total // ARTICLE_LIST_PAGE))
+    rows = "".join(
+        f"<article priceExclVat=\"{a.price_ex_vat.normalize():f}\" vatPercent=\"{a.vat_percent.normalize():f}\" noItemsAv=\"{a.stock}\">"
+        f"<articleNo>{escape(a.article_no)}</articleNo><name>{escape(a.name)}</name></article>"
+        for a in articles[(number - 1) * ARTICLE_LIST_PAGE:number * ARTICLE_LIST_PAGE]
+    )
+    return _xml(f'<articles page="{number}" pages="{pages}" totalCount="{total}">{rows}</articles>')
+
+
 def _xml(inner: str) -> HttpResponse:
     body = f'<?xml version="1.0" encoding="ISO-8859-1"?><response><APIresponse><result>1</result></APIresponse>{inner}</response>'
     return HttpResponse(body.encode("latin-1", "replace"), content_type="text/xml; charset=ISO-8859-1")

@@ -11,6 +11,8 @@ from .models import Customer, PriceList, Product
 
 STOCK_LOCATIONS = [{"stockLocationId": 1, "visibility": "always_show_in_store", "sortIndex": 0, "ecommerceStockLocation": True,
                     "languages": {"data": [{"langCode": "sv", "name": "Huvudlager"}]}}]
+CATEGORIES = [{"categoryId": n, "parentId": None, "visibility": "visible", "sortIndex": n,
+               "languages": {"data": [{"langCode": "sv", "name": name}]}} for n, name in ((1, "Nyheter"), (2, "Kläder"), (3, "Kök"))]
 VARIANT_FIELDS = {"sku", "externalId", "externalIdType", "isActive", "sortIndex", "stockStatusId", "stockQuantity",
                   "weightInKg", "costPrice", "ean", "mpn"}
 PRODUCT_FIELDS = {"externalId", "externalIdType", "defaultVatRate", "visibility", "type", "priceMode", "sortIndex",
@@ -41,6 +43,8 @@ def _price_out(pricelist_id: int, price: dict) -> dict:
 
 def _product_out(product: Product, include_variants: bool) -> dict:
     data = {k: v for k, v in product.data.items() if k != "variants"}
+    if "categories" in data:
+        data["categories"] = {"data": data["categories"]}
     data.update(productId=product.product_id, hasSeveralVariants=len(product.data.get("variants", [])) > 1,
                 modifiedAt=product.modified_at.isoformat(timespec="seconds"))
     if include_variants:
@@ -68,7 +72,10 @@ def product_list(request, shop):
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     include = "variants" in request.GET.get("include", "") or "primaryVariant" in request.GET.get("include", "")
     rows = shop.products.all()
-    total = rows.count()
+    sku = request.GET.get("filterSku")
+    if sku is not None:  # exact SKU of any variant (a scan: the simulator's shops are small where this is used)
+        rows = [p for p in rows if any(v.get("sku") == sku for v in p.data.get("variants", []))]
+    total = len(rows) if sku is not None else rows.count()
     return _collection([_product_out(p, include) for p in rows[(page - 1) * PER_PAGE: page * PER_PAGE]], page, total)
 
 
@@ -107,6 +114,25 @@ def product_patch(request, shop, product_id):
     found.data.update({k: v for k, v in body.items() if k in PRODUCT_FIELDS})
     found.save()
     return JsonResponse({"data": _product_out(found, True)})
+
+
+@api_view("GET /product-categories")
+def categories(request, shop):
+    return _collection(CATEGORIES, 1)
+
+
+@api_view("POST /products/{id}/categories", mutating=True)
+def category_link(request, shop, product_id):
+    found, _ = _find(shop, product_id)
+    body = _body(request)
+    if found is None:
+        return error(404, "not_found", "No such product")
+    if body is None or body.get("categoryId") not in {c["categoryId"] for c in CATEGORIES}:
+        return error(400, "invalid_request", "categoryId must be one of the shop's categories")
+    link = {"categoryId": body["categoryId"], "sortIndex": int(body.get("sortIndex") or 0)}
+    found.data["categories"] = [c for c in found.data.get("categories", []) if c["categoryId"] != link["categoryId"]] + [link]
+    found.save()
+    return JsonResponse({"data": link}, status=201)
 
 
 @csrf_exempt

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<slug:shop>/api/v2/products", catalogue.products),
     path("<slug:shop>/api/v2/products/<int:product_id>", catalogue.product),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants", catalogue.variants),
+    path("<slug:shop>/api/v2/products/<int:product_id>/categories", catalogue.category_link),
+    path("<slug:shop>/api/v2/product-categories", catalogue.categories),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>", catalogue.variant_patch),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks", catalogue.stock),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks/<int:location_id>", catalogue.stock),

@@ -2,30 +2,24 @@
 in calls of at most 100, *create only* or *create and update* as the connection says; a product
 whose SKU is missing or has a space is not sent, and the report says so per product.
 
-The initial sync runs page by page with a persisted cursor and progress, resumable after a crash
-(the sweeper restarts a stalled run from its last committed page); memory holds one page."""
+The initial sync in this direction is TO_SPECTER (catalogue/initial.py runs it); memory holds one page."""
 
 import hashlib
 import json
 import time
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from billing.entitlements import subscription_in_force
-from billing.models import WorkLog
 from connections.clients import specter_for, starweb_for
-from connections.errors import IntegrationError, Permanent, RateLimited
+from connections.errors import RateLimited
 from connections.models import Connection
 from connections.starweb.types import name_of
 
-from ..models import ExportedArticle, InitialSync
+from ..models import ExportedArticle
+from .initial import Direction, Page
 
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
-PROBLEMS_KEPT = 500
-STALLED = timedelta(minutes=2)
 MAX_RATE_WAIT = 61
 PRODUCT_PARAMS = {"include": "variants"}
 
@@ -109,85 +103,41 @@ def export_product(connection: Connection, product_id, *, starweb=None, specter=
     return send_changed(connection, rows, specter or specter_for(connection), update=update)
 
 
-# -- the initial sync -------------------------------------------------------------------------------
+# -- the initial sync, Starweb → Specter (catalogue/initial.py runs it) -----------------------------
 
-class CannotStart(Exception):
-    """Why an initial sync cannot start (for the merchant)."""
-
-
-def preview(connection: Connection, starweb=None) -> int:
+def _preview(connection, starweb, specter) -> int:
     """How many products the shop has (one request)."""
-    _rows, total, _pages = (starweb or starweb_for(connection)).page("/products", 1, PRODUCT_PARAMS)
+    _rows, total, _pages = starweb.page("/products", 1, PRODUCT_PARAMS)
     return total
 
 
-def start(connection: Connection, starweb=None) -> InitialSync:
-    """Begin a sync (or return the one running). Raises CannotStart."""
-    if subscription_in_force(connection.merchant) is None:
-        raise CannotStart("The subscription has not started yet: an initial sync is drawn from the start package's hours.")
-    running = InitialSync.objects.filter(connection=connection, state=InitialSync.State.RUNNING).first()
-    if running:
-        return running
-    return InitialSync.objects.create(connection=connection, total=preview(connection, starweb))
-
-
-def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
-    """Work the sync from its cursor to the end. Each page commits its progress with its results,
-    so a crash repeats at most one page (whose unchanged articles are then not sent again)."""
-    sync = InitialSync.objects.select_related("connection__merchant").get(pk=sync_id)
-    connection = sync.connection
-    starweb, specter = starweb or starweb_for(connection), specter or specter_for(connection)
-    update = connection.export_product_update == Connection.Update.DIRECT
-    try:
-        while sync.state == InitialSync.State.RUNNING:
-            products, total, last_page = read_page(starweb, sync.next_page)
-            rows, problems = [], []
-            for product in products:
-                product_rows, product_problems = articles_of(product)
-                rows += product_rows
-                problems += product_problems
-            written, unchanged = send_changed(connection, rows, specter, update=update)
-            with transaction.atomic():
-                sync.done += len(products)
-                sync.written += written
-                sync.unchanged += unchanged
-                sync.problem_count += len(problems)
-                sync.problems = (sync.problems + problems)[:PROBLEMS_KEPT]
-                sync.total = max(total, sync.done)
-                sync.next_page += 1
-                if sync.next_page > last_page or not products:
-                    _finish(sync)
-                sync.save()
-    except Permanent as error:
-        sync.state, sync.error, sync.finished_at = InitialSync.State.FAILED, str(error), timezone.now()
-        sync.save(update_fields=["state", "error", "finished_at", "updated_at"])
-    except IntegrationError as error:
-        sync.error = str(error)  # stays running: the sweeper resumes it from next_page
-        sync.save(update_fields=["error", "updated_at"])
-    return sync
+def _page(connection: Connection, number: int, starweb, specter, *, careful: bool) -> Page:
+    """One page of the shop's products as Specter articles. A repeated page is safe without care:
+    what Specter already took unchanged is not sent again (content hashes)."""
+    products, total, last_page = read_page(starweb, number)
+    rows, problems = [], []
+    for product in products:
+        product_rows, product_problems = articles_of(product)
+        rows += product_rows
+        problems += product_problems
+    written, unchanged = send_changed(connection, rows, specter, update=connection.export_product_update == Connection.Update.DIRECT)
+    return Page(len(products), total, last_page, written, unchanged, problems)
 
 
 def read_page(starweb, page: int):
     """One page of products. Starweb's 1000 requests a minute bound a big assortment: on our own
     throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
     than hand the row back and wait for the sweeper."""
-    for _ in range(10):
+    return patiently(lambda: starweb.page("/products", page, PRODUCT_PARAMS))
+
+
+def patiently(call):
+    for _attempt in range(10):
         try:
-            return starweb.page("/products", page, PRODUCT_PARAMS)
+            return call()
         except RateLimited as limited:
             time.sleep(min(MAX_RATE_WAIT, limited.wait or 1))
-    return starweb.page("/products", page, PRODUCT_PARAMS)
+    return call()
 
 
-def _finish(sync: InitialSync) -> None:
-    sync.state, sync.finished_at, sync.error = InitialSync.State.DONE, timezone.now(), ""
-    minutes = max(1, int((sync.finished_at - sync.started_at).total_seconds() // 60))
-    WorkLog.objects.create(merchant_id=sync.connection.merchant_id, worked_on=timezone.localdate(), minutes=minutes,
-                           category=WorkLog.Category.INITIAL_SYNC,
-                           description=f"Initial sync Starweb → Specter: {sync.done} products, {sync.written} articles sent")
-
-
-def stalled(now=None) -> list:
-    """Running syncs whose worker stopped (no progress for STALLED): the sweeper restarts them."""
-    now = now or timezone.now()
-    return list(InitialSync.objects.filter(state=InitialSync.State.RUNNING, updated_at__lt=now - STALLED).values_list("pk", flat=True))
+TO_SPECTER = Direction("to_specter", _("Starweb → Specter"), _preview, _page)

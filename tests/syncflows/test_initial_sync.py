@@ -3,6 +3,7 @@ reported per product, page by page with progress, resumable after a crash, a re-
 its time on the service account."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from billing.models import WorkLog
@@ -13,7 +14,7 @@ from simulator.models import CallLog
 from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
-from syncflows.catalogue import export
+from syncflows.catalogue import export, initial
 from syncflows.models import InitialSync
 from tests.syncflows.wiring import drain, wired_connection
 
@@ -31,13 +32,13 @@ def article_calls():
 
 def test_every_variant_of_every_page_becomes_an_article_and_a_rerun_writes_nothing(connection):
     add_products(ensure_demo_shop(), 120)  # 5 demo products + 120: three pages
-    sync = export.run(export.start(connection).pk)
+    sync = initial.run(initial.start(connection, "to_specter").pk)
     assert (sync.state, sync.total, sync.done) == ("done", 125, 125)
     assert Article.objects.filter(account__smb_id="1001", article_no__startswith="ART-").count() == 120
     assert sync.written == 127 and article_calls() == 3  # 7 + 120 variants, one call per page of 50 products
     assert WorkLog.objects.filter(merchant=connection.merchant, category="initial_sync").count() == 1
     calls = article_calls()
-    again = export.run(export.start(connection).pk)
+    again = initial.run(initial.start(connection, "to_specter").pk)
     assert (again.state, again.written, again.unchanged) == ("done", 0, 127) and article_calls() == calls
 
 
@@ -47,7 +48,7 @@ def test_a_product_without_or_with_a_bad_article_number_is_left_out_and_named(co
                                                             "variants": [{"variantId": 9000, "sku": "", "stocks": {}, "prices": {}}]})
     Product.objects.create(shop=shop, product_id=901, data={"languages": [{"langCode": "sv", "name": "Mellanslag"}], "defaultVatRate": "25",
                                                             "variants": [{"variantId": 9010, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}]})
-    sync = export.run(export.start(connection).pk)
+    sync = initial.run(initial.start(connection, "to_specter").pk)
     assert sync.state == "done" and sync.problem_count == 2
     assert ["Namnlös", "no article number"] in sync.problems and ["MED MELLANSLAG", "the article number contains a space"] in sync.problems
     assert not Article.objects.filter(article_no="MED MELLANSLAG").exists() and Article.objects.filter(article_no="MUGG-01").exists()
@@ -64,11 +65,11 @@ def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(con
         return original(self, rows, update=update)
 
     monkeypatch.setattr(SpecterClient, "submit_articles", fails_on_the_second_page)
-    sync = export.run(export.start(connection).pk)
+    sync = initial.run(initial.start(connection, "to_specter").pk)
     assert (sync.state, sync.next_page, sync.done) == ("running", 2, 50) and "503" in sync.error
     InitialSync.objects.filter(pk=sync.pk).update(updated_at=sync.updated_at.replace(year=2000))
-    assert sync.pk in export.stalled()  # the sweeper would restart it
-    sync = export.run(sync.pk)
+    assert sync.pk in initial.stalled()  # the sweeper would restart it
+    sync = initial.run(sync.pk)
     assert (sync.state, sync.done, sync.written) == ("done", 125, 127)
     assert Article.objects.filter(account__smb_id="1001", article_no__startswith="ART-").count() == 120
 
@@ -76,9 +77,11 @@ def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(con
 def test_the_merchant_sees_the_count_starts_the_sync_and_watches_it_finish(connection, client):
     user = connection.merchant.memberships.get().user
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
-    assert 'id="preview-count"' in client.get(url).content.decode()
-    client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]))
+    page = client.get(url).content.decode()
+    assert "The shop has 5 products." in page and "Specter has 12 articles." in page
+    client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_specter"})
     drain()
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-state="done"' in fragment and "100 %" in fragment

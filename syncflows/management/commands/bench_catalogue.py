@@ -26,7 +26,7 @@ from connections.models import Connection
 from simulator.specter.demo import ensure_demo_account
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Shop
-from syncflows.catalogue import export
+from syncflows.catalogue import export, initial
 
 from ..benchkit import ServerThread, bench_connection
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         session = requests.Session()
 
         started = time.perf_counter()
-        sync = export.run(export.start(engine_conn, starweb_for(engine_conn, session)).pk,
+        sync = initial.run(initial.start(engine_conn, "to_specter", starweb=starweb_for(engine_conn, session)).pk,
                           starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
         engine_s = time.perf_counter() - started
         out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s = {sync.done / engine_s:.0f} products/s ({sync.state})")
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         out(f"bare:   {bare_done} products in {bare_s:.1f} s = {bare_done / bare_s:.0f} products/s")
 
         started = time.perf_counter()
-        rerun = export.run(export.start(engine_conn).pk, starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
+        rerun = initial.run(initial.start(engine_conn, "to_specter").pk, starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
         out(f"re-run: {rerun.done} products read, {rerun.written} written, {rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ratio = (sync.done / engine_s) / (bare_done / bare_s)

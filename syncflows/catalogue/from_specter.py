@@ -1,0 +1,89 @@
+"""The initial sync Specter → Starweb (a new shop): every article of Specter's register becomes a
+product of the shop, or updates the one with its SKU (name, price on the master price list, and
+stock where the package includes stock). Hidden products, as in flow #2: the merchant shows them.
+
+A repeated page changes nothing twice: the bindings remember what was written. The first page of a
+run that may repeat a crashed one (`careful`) asks the shop for each SKU before creating it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from billing.entitlements import entitlements_for
+from connections.models import Connection
+from connections.specter import articles
+
+from ..models import ProductBinding
+from . import binder, products_in
+from .export import patiently
+from .initial import Direction, Page
+
+
+def _preview(connection, starweb, specter) -> int:
+    return patiently(lambda: articles.page(specter, 1)).total
+
+
+def _page(connection: Connection, number: int, starweb, specter, *, careful: bool) -> Page:
+    listing = patiently(lambda: articles.page(specter, number))
+    if number == 1:
+        binder.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
+    writer = _Writer(connection, starweb)
+    own = connection.export_settings.special_articles()
+    known = {b.sku: b for b in ProductBinding.objects.filter(connection=connection, sku__in=[a.article_no for a in listing.articles])}
+    page = Page(len(listing.articles), listing.total, listing.pages)
+    for article in listing.articles:
+        sku = article.article_no
+        if not sku or any(ch.isspace() for ch in sku):
+            page.problems.append([sku or article.name, "the article number is missing or contains a space"])
+            continue
+        if sku in own:
+            page.problems.append([sku, "the connection's own article for shipping, discounts, fees or gift cards: not a product"])
+            continue
+        binding = known.get(sku) or (writer.find(sku) if careful else None)
+        if binding is None:
+            binding = products_in.create(connection, sku, article.name, article.vat_percent, starweb)
+        if writer.put(binding, article):
+            page.written += 1
+        else:
+            page.unchanged += 1
+    return page
+
+
+class _Writer:
+    """Writes what changed of one article onto its bound variant, remembering it on the binding."""
+
+    def __init__(self, connection: Connection, starweb):
+        self.connection, self.starweb = connection, starweb
+        self.stock = entitlements_for(connection.merchant).stock
+        self._master = None
+
+    def find(self, sku: str) -> ProductBinding | None:
+        for product in self.starweb.products_with_sku(sku):
+            for variant in (product.get("variants") or {}).get("data") or []:
+                if variant.get("sku") == sku:
+                    binding, _ = ProductBinding.objects.update_or_create(connection=self.connection, sku=sku, defaults={
+                        "product_id": product["productId"], "variant_id": variant["variantId"]})
+                    return binding
+        return None
+
+    def put(self, binding: ProductBinding, article) -> bool:
+        changed = {}
+        name = (article.name or article.article_no)[:150]
+        renamed = name != binding.last_name
+        if renamed:
+            products_in.rename(binding, name, self.starweb)  # remembers the name itself
+        if article.price_ex_vat is not None and binding.last_price != article.price_ex_vat:
+            self.starweb.set_price(binding.product_id, binding.variant_id, self.master(), article.price_ex_vat)
+            changed["last_price"] = article.price_ex_vat
+        if self.stock and article.stock is not None and binding.last_stock != article.stock:
+            self.starweb.set_stock(binding.product_id, binding.variant_id, self.connection.stock_location_id, article.stock)
+            changed["last_stock"] = article.stock
+        if changed:
+            ProductBinding.objects.filter(pk=binding.pk).update(**changed)
+        return renamed or bool(changed)
+
+    def master(self) -> int:
+        if self._master is None:
+            self._master = next((p["pricelistId"] for p in self.starweb.pricelists() if p.get("isMaster")), 1)
+        return self._master
+
+
+TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _preview, _page)
