@@ -20,7 +20,7 @@ from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
 MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
-            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch"}
+            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch", "updatepricelistsfrombatch"}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
@@ -44,7 +44,8 @@ def _subject(action: str, p: dict) -> str:
         name = name or f"{p.get('firstname', '')} {p.get('surname', '')}"
         return re.sub(r"\s+", " ", name).strip()
     keys = {"newordersubmit": "customerid", "newarticlesubmit": "articleno_1", "newinvoicesubmit": "orderid",
-            "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno"}
+            "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno",
+            "getpricelistsexternal": "date"}  # the last is invented, as the price-list calls are
     return p.get(keys.get(action, "batchno"), "")
 
 
@@ -221,6 +222,7 @@ HANDLERS = {
     "newcustomersubmit": new_customer, "newordersubmit": new_order, "getorderbyexternalorderno": find_order,
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
+    "getpricelistsexternal": batches.price_lists,
 }
 
 
