@@ -48,7 +48,8 @@ def fault(request, system, account):
 @csrf_exempt
 @require_POST
 def specter_action(request, smb_id, action):
-    """Change simulated Specter: stock, price, deliver, invoice, paid, cancel (see simulator/specter/changes.py)."""
+    """Change simulated Specter: stock, price, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py).
+    listprice: {"priceList": name or id, "articleNo", "priceExVat", "fromQuantity": 1}."""
     account = get_object_or_404(Account, smb_id=smb_id)
     body = _body(request)
     try:
@@ -58,6 +59,11 @@ def specter_action(request, smb_id, action):
         if action == "price":
             article = changes.set_price(account, body["articleNo"], Decimal(str(body["priceExVat"])), body.get("name"))
             return JsonResponse({"articleNo": article.article_no, "priceExVat": str(article.price_ex_vat)})
+        if action == "listprice":
+            listed = changes.set_list_price(account, body["priceList"], body["articleNo"], Decimal(str(body["priceExVat"])),
+                                            int(body.get("fromQuantity", 1)))
+            return JsonResponse({"priceListId": listed.price_list.price_list_id, "articleNo": listed.article_no,
+                                 "fromQuantity": listed.from_quantity, "priceExVat": str(listed.price_ex_vat)})
         order_no = body["orderNo"]
         if action == "deliver":
             order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"))
@@ -69,6 +75,8 @@ def specter_action(request, smb_id, action):
         return JsonResponse({"error": f"{missing} is required"}, status=400)
     except account.articles.model.DoesNotExist:
         return JsonResponse({"error": "no such article"}, status=404)
+    except account.price_lists.model.DoesNotExist:
+        return JsonResponse({"error": "no such price list"}, status=404)
     except account.orders.model.DoesNotExist:
         return JsonResponse({"error": "no such order"}, status=404)
     return JsonResponse({"orderNo": order.order_no, "statusId": order.data.get("statusId"), "invoiceNo": order.invoice_no})

@@ -1,6 +1,8 @@
 """The staff's window on the simulated outside world: both systems' state, and a button that places
 a realistic order in a simulated shop (the demo drives the simulator as the tests do)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,11 +39,16 @@ def place_order(request, shop):
 @staff_member_required
 @require_POST
 def specter_action(request, smb_id, action):
-    """The page's buttons: deliver (with a tracking number), invoice, paid, cancel, and set stock."""
+    """The page's buttons: deliver (with a tracking number), invoice, paid, cancel, set stock and set a list price."""
     account = get_object_or_404(Account, smb_id=smb_id)
     if action == "stock":
         changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
         messages.success(request, f"Stock of {request.POST['articleNo']} set.")
+        return redirect("sim_index")
+    if action == "listprice":
+        listed = changes.set_list_price(account, request.POST["priceList"], request.POST["articleNo"],
+                                        Decimal(request.POST.get("priceExVat") or "0"), int(request.POST.get("fromQuantity") or 1))
+        messages.success(request, f"{listed.article_no} on {listed.price_list.name} from {listed.from_quantity}: {listed.price_ex_vat} set.")
         return redirect("sim_index")
     order_no = request.POST.get("orderNo", "")
     act = {"deliver": lambda: changes.deliver(account, order_no, request.POST.get("trackingNo", "")),

@@ -21,8 +21,9 @@ REGISTRATION = {
     "actionRemoveOrder": (SpecterCallback.Kind.REMOVED, "?orderNo=$orderNo"),
 }
 PARAMS = ("orderId", "invoiceId", "invoiceSource", "orderNo")
-# What each ping makes us pull.
-PULLS = {"stock": "stock", "order": "orders", "invoice": "orders", "removed": "orders", "article": "articleinfo"}
+# What each ping makes us pull. An article change may be a list price too (package 400; the pull
+# task does nothing for a connection not entitled to it).
+PULLS = {"stock": ("stock",), "order": ("orders",), "invoice": ("orders",), "removed": ("orders",), "article": ("articleinfo", "pricelists")}
 
 
 def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:
@@ -40,7 +41,6 @@ def specter(request, endpoint_id, token, kind):
     given = {**request.GET.dict(), **request.POST.dict()}  # the placeholders are in the URL; a POST may repeat them
     params = {name: given[name][:64] for name in PARAMS if given.get(name)}
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
-    batch_kind = PULLS.get(kind)
-    if batch_kind:  # a ping means "pull now" (design.md §4): the worker does, not this request
+    for batch_kind in PULLS.get(kind, ()):  # a ping means "pull now" (design.md §4): the worker does, not this request
         async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return HttpResponse("1;Done", content_type="text/plain; charset=iso-8859-1")

@@ -77,7 +77,7 @@ def check_changed(transfer_id: int) -> bool:
 
 
 def pull_specter(connection_id: str, kind: str) -> bool:
-    """Carry one kind of Specter's changes (stock, orders) to the shop, if the connection takes them."""
+    """Carry one kind of Specter's changes (pull.APPLY) to the shop, if the connection takes them."""
     connection = Connection.objects.select_related("merchant").filter(pk=connection_id).first()
     run = pull.pull(connection, kind) if connection else None
     return bool(run and run.ok)

@@ -53,3 +53,19 @@ STATUS_PAID = "6"
 #     <articleNo/><name/></article>…</articles>
 # If Specter's real answer differs, connections/specter/articles.py is the one reader to change.
 ARTICLE_LIST_ACTION = "getArticleListExternal"
+
+# INVENTED (specs/specter-api.md §3 "price lists", §10.3): Specter has price lists (e.g. resellers)
+# with quantity breaks, but its calls for them are not public. These names and shapes are ours,
+# mirrored by the simulator; when Specter tells us the real ones, this block and the two parsers
+# (connections/specter/price_lists.py, batches._list_prices) change, nothing else.
+#
+# The lists: getInfo.asp?Action=getPriceListsExternal&useXML=2, signed with the `date` (as
+# checkAccountSettings; there is no batchNo to sign), answering
+#   <priceLists><priceList priceListId="3" currency="SEK" customerGroupId="5"><name>Återförsäljare</name></priceList>…</priceLists>
+PRICE_LISTS_ACTION = "getPriceListsExternal"
+# The changes: a pull-with-ack batch like article info (same batchNo, ack, 99 and responseMaxLimit
+# rules), answering
+#   <listPrices><listPrice priceListId="3" priceExclVat="127.20" fromQuantity="1"><articleNo>MUGG-01</articleNo></listPrice>…</listPrices>
+#   <responseMaxLimit>100</responseMaxLimit>
+# fromQuantity 1 (or missing) is the article's plain price on the list; 2 and up a volume price.
+PRICE_LIST_BATCH = ("getPriceListExternalNeedUpdate", "updatePriceListsFromBatch")

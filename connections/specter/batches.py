@@ -1,6 +1,7 @@
 """Specter's pull-with-ack batches (specs/specter-api.md §3 #4–#9, §4.3–4.4): changes of stock,
-article info and order status, fetched under a batchNo we choose and acknowledged only after our
-own writes are committed (design.md §4). Error 99 means an older batch is still open: it is
+article info, order status and price-list prices (package 400; invented calls, see assumptions.py),
+fetched under a batchNo we choose and acknowledged only after our own writes are committed
+(design.md §4). Error 99 means an older batch is still open: it is
 fetched again by its own batchNo, so nothing it holds is lost."""
 
 import uuid
@@ -10,13 +11,14 @@ from xml.etree import ElementTree
 
 from ..errors import Retryable
 from . import assumptions as A
-from .client import BatchOpen, SpecterClient, refusal
-from .wire import Garbled, decode, parse
+from .client import BatchOpen, SpecterClient
+from .wire import Garbled
 
 ACTIONS = {
     "stock": ("getArticleExternalNeedUpdate", "updateArticlesFromBatch"),
     "articleinfo": ("getArticleInfoExternalNeedUpdate", "updateArticleInfosFromBatch"),
     "orders": ("getOrdersExternalNeedUpdate", "updateOrdersFromBatch"),
+    "pricelists": A.PRICE_LIST_BATCH,
 }
 
 
@@ -32,6 +34,14 @@ class ArticleInfo:
     name: str
     price_ex_vat: Decimal | None
     vat_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class ListPriceChange:
+    article_no: str
+    price_list_id: str
+    price_ex_vat: Decimal | None  # None: Specter sent no readable price
+    from_quantity: int | None  # 1 (or less): the plain price on the list; 2 and up: a volume price; None: unreadable
 
 
 @dataclass(frozen=True)
@@ -86,14 +96,8 @@ def ack(client: SpecterClient, batch: Batch) -> None:
 
 
 def _fetch(client: SpecterClient, kind: str, batch_no: str) -> Batch:
-    action = ACTIONS[kind][0]
-    body = client._raw("getInfo.asp", action, {"batchNo": batch_no, "useXML": "2" if kind != "stock" else "1"})
-    text = decode(body).strip()
-    if text.startswith("0;") or (text.startswith("<") and "<code>" in text):
-        reply = parse(body)  # an error envelope, text or XML
-        if not reply.ok:
-            raise refusal(action, reply)
     try:
+        text = client._payload("getInfo.asp", ACTIONS[kind][0], {"batchNo": batch_no, "useXML": "2" if kind != "stock" else "1"})
         return PARSERS[kind](text, batch_no)
     except (ElementTree.ParseError, Garbled, IndexError, InvalidOperation):
         raise Retryable(f"specter: the {kind} batch could not be read", system="specter") from None
@@ -104,6 +108,13 @@ def _decimal(value):
         return Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
     except InvalidOperation:
         return None
+
+
+def _quantity(value) -> int | None:
+    """A fromQuantity: missing means 1; anything but a whole number is unreadable (None), so that
+    one odd row is reported rather than blocking the batch."""
+    number = _decimal(value) if value not in (None, "") else Decimal(1)
+    return int(number) if number is not None and number.is_finite() and number == number.to_integral_value() else None
 
 
 def _stock(text: str, batch_no: str) -> Batch:
@@ -124,8 +135,23 @@ def _article_info(text: str, batch_no: str) -> Batch:
         ArticleInfo(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")), _decimal(a.get("vatPercent")))
         for a in (root.iter("article") if root is not None else [])
     )
+    return Batch("articleinfo", batch_no, entries, more=_at_limit(root, len(entries)))
+
+
+def _at_limit(root, count: int) -> bool:
+    """More are queued when a batch is as long as its responseMaxLimit (§3 #6)."""
     limit = int((root.findtext("responseMaxLimit") or "0") if root is not None else 0)
-    return Batch("articleinfo", batch_no, entries, more=bool(limit) and len(entries) >= limit)
+    return bool(limit) and count >= limit
+
+
+def _list_prices(text: str, batch_no: str) -> Batch:
+    root = _root(text) if text else None
+    entries = tuple(
+        ListPriceChange(p.findtext("articleNo", "").strip(), p.get("priceListId", "").strip(), _decimal(p.get("priceExclVat")),
+                        _quantity(p.get("fromQuantity")))
+        for p in (root.iter("listPrice") if root is not None else [])
+    )
+    return Batch("pricelists", batch_no, entries, more=_at_limit(root, len(entries)))
 
 
 def _orders(text: str, batch_no: str) -> Batch:
@@ -146,4 +172,4 @@ def _orders(text: str, batch_no: str) -> Batch:
     return Batch("orders", batch_no, tuple(entries), more=more)
 
 
-PARSERS = {"stock": _stock, "articleinfo": _article_info, "orders": _orders}
+PARSERS = {"stock": _stock, "articleinfo": _article_info, "orders": _orders, "pricelists": _list_prices}

@@ -7,6 +7,7 @@ Specter's own answers (always HTTP 200) to the same typed errors.
 
 from dataclasses import dataclass
 from datetime import date
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils import timezone
 from .. import http
 from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
 from . import assumptions as A
+from .price_lists import PriceList, parse_price_lists
 from .signature import Credentials, sign, subject_for
-from .wire import Garbled, Reply, encode, parse
+from .wire import Garbled, Reply, decode, encode, parse
 
 SYSTEM = "specter"
 
@@ -107,7 +109,27 @@ class SpecterClient:
         """Turn the order into an invoice; returns the invoice number."""
         return self._call("putInfo.asp", "newInvoiceSubmit", {"orderId": order_no, "typeInvoice": "S"}, mutating=True).id
 
+    def price_lists(self, *, today: date | None = None) -> list[PriceList]:
+        """Specter's price lists (package 400; the call is invented, see assumptions.py).
+        Raises Retryable when the answer cannot be read."""
+        params = {"date": (today or timezone.localdate()).isoformat(), "useXML": "2"}
+        try:
+            return parse_price_lists(self._payload("getInfo.asp", A.PRICE_LISTS_ACTION, params))
+        except (ElementTree.ParseError, Garbled):
+            raise Retryable(f"specter: {A.PRICE_LISTS_ACTION} answered with something that cannot be read", system=SYSTEM) from None
+
     # -- the wire ---------------------------------------------------------------------------------
+
+    def _payload(self, endpoint: str, action: str, params: dict) -> str:
+        """The decoded answer of a read that returns data rather than an envelope (batches, price
+        lists). Specter's error envelope, text or XML, raises its typed error; Garbled if unreadable."""
+        body = self._raw(endpoint, action, params)
+        text = decode(body).strip()
+        if text.startswith("0;") or (text.startswith("<") and "<code>" in text):
+            reply = parse(body)
+            if not reply.ok:
+                raise refusal(action, reply)
+        return text
 
     def _call(self, endpoint: str, action: str, params: dict, *, mutating: bool) -> Reply:
         """Send and parse the envelope; a refusal becomes its typed error."""

@@ -62,7 +62,7 @@ def subject_for(action: str, params: dict) -> str:
         return str(params["articleNo_1"])
     if action in ("newdeliverysubmit", "newinvoicesubmit"):
         return str(params["orderId"])
-    if action == "checkaccountsettings":
+    if action in ("checkaccountsettings", "getpricelistsexternal"):  # the latter invented (assumptions.py)
         return str(params["date"])
     if action == "getorderbyexternalorderno":
         return str(params["externalOrderNo"])

@@ -115,6 +115,10 @@ class StarwebClient:
     def prices(self, product_id, variant_id) -> list[dict]:
         return self._get(f"/products/{product_id}/variants/{variant_id}/prices")["data"]
 
+    def volume_prices(self, product_id, variant_id, pricelist_id: int) -> list[dict]:
+        """The variant's quantity-break prices on a price list. Raises NotFound when it has no price there."""
+        return self._get(f"/products/{product_id}/variants/{variant_id}/prices/{pricelist_id}/volume")["data"]
+
     # -- writes -----------------------------------------------------------------------------------
 
     def set_external_id(self, order_id, specter_order_no: str) -> None:
@@ -160,6 +164,17 @@ class StarwebClient:
         if special_price_ex_vat is not None:
             body["specialPriceExVat"] = float(special_price_ex_vat)
         self._send("PATCH", f"/products/{product_id}/variants/{variant_id}/prices/{pricelist_id}", body)
+
+    def set_volume_price(self, product_id, variant_id, pricelist_id: int, quantity: int, price_ex_vat) -> None:
+        """Set the variant's price on a price list from `quantity` (2 or more) up: the existing one is
+        replaced, a new one created. Raises NotFound when the variant has no price on that list
+        (a volume price hangs under it)."""
+        path = f"/products/{product_id}/variants/{variant_id}/prices/{pricelist_id}/volume"
+        body = {"pricelistId": int(pricelist_id), "quantity": int(quantity), "priceExVat": float(price_ex_vat)}
+        try:
+            self._send("PUT", f"{path}/{int(quantity)}", body)
+        except NotFound:  # no volume price at this quantity yet (or no price at all: POST says so)
+            self._send("POST", path, body)
 
     def delete_web_hook(self, hook_id: int) -> None:
         try:

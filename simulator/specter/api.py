@@ -20,7 +20,7 @@ from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
 MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
-            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch"}
+            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch", "updatepricelistsfrombatch"}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
@@ -45,7 +45,7 @@ def _subject(action: str, p: dict) -> str:
         return re.sub(r"\s+", " ", name).strip()
     keys = {"newordersubmit": "customerid", "newarticlesubmit": "articleno_1", "newinvoicesubmit": "orderid",
             "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno",
-            "getarticlelistexternal": "page"}
+            "getarticlelistexternal": "page", "getpricelistsexternal": "date"}  # the last two are invented (assumed calls)
     return p.get(keys.get(action, "batchno"), "")
 
 
@@ -222,7 +222,7 @@ HANDLERS = {
     "newcustomersubmit": new_customer, "newordersubmit": new_order, "getorderbyexternalorderno": find_order,
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
-    "getarticlelistexternal": lambda account, p: batches.article_list(account, p),
+    "getarticlelistexternal": batches.article_list, "getpricelistsexternal": batches.price_lists,
 }
 
 

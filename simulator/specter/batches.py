@@ -12,6 +12,8 @@ QUEUES = {
     "getarticleexternalneedupdate": BatchEntry.STOCK, "updatearticlesfrombatch": BatchEntry.STOCK,
     "getarticleinfoexternalneedupdate": BatchEntry.ARTICLE_INFO, "updatearticleinfosfrombatch": BatchEntry.ARTICLE_INFO,
     "getordersexternalneedupdate": BatchEntry.ORDERS, "updateordersfrombatch": BatchEntry.ORDERS,
+    # Invented names (Specter's price-list calls are not public; connections/specter/assumptions.py).
+    "getpricelistexternalneedupdate": BatchEntry.PRICE_LISTS, "updatepricelistsfrombatch": BatchEntry.PRICE_LISTS,
 }
 RESPONSE_MAX_LIMIT = 100
 
@@ -56,6 +58,25 @@ def _article_info(entries, batch_no, more) -> HttpResponse:
     return _xml(f"<articles>{articles}</articles><responseMaxLimit>{RESPONSE_MAX_LIMIT}</responseMaxLimit>")
 
 
+def _list_prices(entries, batch_no, more) -> HttpResponse:
+    rows = "".join(
+        f"<listPrice priceListId=\"{e.payload['priceListId']}\" priceExclVat={quoteattr(e.payload['priceExclVat'])} "
+        f"fromQuantity=\"{e.payload['fromQuantity']}\"><articleNo>{escape(e.payload['articleNo'])}</articleNo></listPrice>"
+        for e in entries
+    )
+    return _xml(f"<listPrices>{rows}</listPrices><responseMaxLimit>{RESPONSE_MAX_LIMIT}</responseMaxLimit>")
+
+
+def price_lists(account: Account, p: dict) -> HttpResponse:
+    """The invented getPriceListsExternal: the account's price lists."""
+    rows = "".join(
+        f"<priceList priceListId=\"{pl.price_list_id}\" currency={quoteattr(pl.currency)} customerGroupId={quoteattr(pl.customer_group_id)}>"
+        f"<name>{escape(pl.name)}</name></priceList>"
+        for pl in account.price_lists.all()
+    )
+    return _xml(f"<priceLists>{rows}</priceLists>")
+
+
 def _orders(entries, batch_no, more) -> HttpResponse:
     orders = []
     for e in entries:
@@ -94,4 +115,5 @@ def _xml(inner: str) -> HttpResponse:
     return HttpResponse(body.encode("latin-1", "replace"), content_type="text/xml; charset=ISO-8859-1")
 
 
-RENDER = {BatchEntry.STOCK: _stock, BatchEntry.ARTICLE_INFO: _article_info, BatchEntry.ORDERS: _orders}
+RENDER = {BatchEntry.STOCK: _stock, BatchEntry.ARTICLE_INFO: _article_info, BatchEntry.ORDERS: _orders,
+          BatchEntry.PRICE_LISTS: _list_prices}

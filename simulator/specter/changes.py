@@ -6,9 +6,12 @@ from decimal import Decimal
 import requests
 from django.db import transaction
 
-from .models import Account, Article, BatchEntry, Order
+from .models import Account, Article, BatchEntry, ListPrice, Order, PriceList
 
-CALLBACK_FOR = {BatchEntry.STOCK: "actionstockchange", BatchEntry.ARTICLE_INFO: "actionarticlechange", BatchEntry.ORDERS: "actionorderchange"}
+# A list price is article data, so it pings the article-change callback (Specter has no callback of
+# its own for price lists that we know of; the price-list calls are invented anyway).
+CALLBACK_FOR = {BatchEntry.STOCK: "actionstockchange", BatchEntry.ARTICLE_INFO: "actionarticlechange", BatchEntry.ORDERS: "actionorderchange",
+                BatchEntry.PRICE_LISTS: "actionarticlechange"}
 
 
 def queue(account: Account, kind: str, payload: dict) -> BatchEntry:
@@ -52,6 +55,22 @@ def set_price(account: Account, article_no: str, price_ex_vat: Decimal, name: st
     queue(account, BatchEntry.ARTICLE_INFO, {"articleNo": article.article_no, "name": article.name,
                                              "priceExclVat": str(article.price_ex_vat), "vatPercent": str(article.vat_percent)})
     return article
+
+
+@transaction.atomic
+def set_list_price(account: Account, price_list_name_or_id, article_no: str, price_ex_vat: Decimal, from_quantity: int = 1) -> ListPrice:
+    """Set an article's price on a price list (found by id, or by name ignoring case), from a
+    quantity: 1 is the plain price, 2 and up a volume price. Raises PriceList.DoesNotExist."""
+    key = str(price_list_name_or_id).strip()
+    lists = list(PriceList.objects.filter(account=account))  # compared here: SQLite ignores the case of ASCII only
+    price_list = next((pl for pl in lists if str(pl.price_list_id) == key or pl.name.strip().casefold() == key.casefold()), None)
+    if price_list is None:
+        raise PriceList.DoesNotExist(f"no price list {key!r}")
+    listed, _ = ListPrice.objects.update_or_create(price_list=price_list, article_no=article_no, from_quantity=max(1, int(from_quantity)),
+                                                   defaults={"price_ex_vat": Decimal(price_ex_vat)})
+    queue(account, BatchEntry.PRICE_LISTS, {"articleNo": article_no, "priceListId": price_list.price_list_id,
+                                            "priceExclVat": str(listed.price_ex_vat), "fromQuantity": listed.from_quantity})
+    return listed
 
 
 # Our order statuses (§10.3): 1 registered, 2 partly delivered, 3 delivered, 4 invoiced, 5 cancelled, 6 paid.

@@ -1,8 +1,9 @@
-"""The demo's Specter account: articles matching the demo shop, service articles, a SET article."""
+"""The demo's Specter account: articles matching the demo shop, service articles, a SET article,
+and a reseller price list named as the demo shop's (price lists are matched by name)."""
 
 from decimal import Decimal
 
-from .models import Account, Article
+from .models import Account, Article, ListPrice, PriceList
 
 ARTICLES = [
     # article_no, name, price ex VAT, VAT, stock, service, components
@@ -20,6 +21,14 @@ ARTICLES = [
     ("POSTFORSKOTT", "Postförskott", "0", 25, 0, True, []),
 ]
 
+# The id differs from the demo shop's pricelistId on purpose: only the name joins them.
+PRICE_LISTS = [(3, "Återförsäljare", "SEK", "5")]
+LIST_PRICES = [
+    # price list id, article_no, from quantity, price ex VAT
+    (3, "TSHIRT-S", 1, "127.20"), (3, "TSHIRT-M", 1, "127.20"), (3, "TSHIRT-L", 1, "127.20"),
+    (3, "MUGG-01", 1, "63.20"), (3, "MUGG-01", 10, "55.00"),
+]
+
 
 def ensure_demo_account(smb_id: str = "1001", md5key: str = "demo-md5key") -> Account:
     account, _ = Account.objects.get_or_create(smb_id=smb_id, defaults={"md5key": md5key})
@@ -29,4 +38,10 @@ def ensure_demo_account(smb_id: str = "1001", md5key: str = "demo-md5key") -> Ac
             defaults={"name": name, "price_ex_vat": Decimal(price), "vat_percent": vat, "stock": stock,
                       "is_service": service, "components": components},
         )
+    for price_list_id, name, currency, group in PRICE_LISTS:
+        PriceList.objects.get_or_create(account=account, price_list_id=price_list_id,
+                                        defaults={"name": name, "currency": currency, "customer_group_id": group})
+    for price_list_id, article_no, from_quantity, price in LIST_PRICES:
+        ListPrice.objects.get_or_create(price_list=account.price_lists.get(price_list_id=price_list_id), article_no=article_no,
+                                        from_quantity=from_quantity, defaults={"price_ex_vat": Decimal(price)})
     return account

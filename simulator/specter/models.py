@@ -97,13 +97,13 @@ class Order(models.Model):
 
 
 class BatchEntry(models.Model):
-    """A change waiting for the webshop's pull-with-ack (stock, article info, order status).
+    """A change waiting for the webshop's pull-with-ack (stock, article info, order status, list prices).
 
     Entries get the client's batchNo when pulled and are removed from the queue when acked; while
     a pulled batch is not acked, a pull with another batchNo is refused with code 99.
     """
 
-    STOCK, ARTICLE_INFO, ORDERS = "stock", "articleinfo", "orders"
+    STOCK, ARTICLE_INFO, ORDERS, PRICE_LISTS = "stock", "articleinfo", "orders", "pricelists"
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="batch_entries")
     queue = models.CharField(max_length=20)
     payload = models.JSONField()

@@ -3,7 +3,7 @@ list, price lists, stock locations, and customers (specs/starweb-api.md §4.2–
 
 import json
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import PER_PAGE, _collection, api_view, error
@@ -227,9 +227,109 @@ def price_put(request, shop, product_id, variant_id, pricelist_id):
         return error(404, "not_found", "No such variant or price list")
     if body is None or not isinstance(body.get("priceExVat"), (int, float)):
         return error(400, "invalid_request", "priceExVat is required")
-    variant["prices"][str(pricelist_id)] = {"priceExVat": body["priceExVat"], "specialPriceExVat": body.get("specialPriceExVat")}
+    stored = variant["prices"].setdefault(str(pricelist_id), {})  # keeps the volume prices under it
+    stored.update(priceExVat=body["priceExVat"], specialPriceExVat=body.get("specialPriceExVat"))
     found.save()
     return JsonResponse({"data": _price_out(pricelist_id, variant["prices"][str(pricelist_id)])})
+
+
+# Volume prices hang under a variant's price on a price list (stored there as {"<quantity>": price}):
+# without that price there is nothing to hang them on, so the simulator answers 404 (our reading).
+VOLUME = "/products/{id}/variants/{variantId}/prices/{pricelistId}/volume"
+
+
+def _volume_out(pricelist_id: int, quantity, price) -> dict:
+    return {"pricelistId": pricelist_id, "quantity": int(quantity), "priceExVat": price}
+
+
+def _volume_prices(shop, product_id, variant_id, pricelist_id):
+    """(product, the price's volume prices) or (None, None) when the variant has no price there."""
+    found, variant = _find(shop, product_id, variant_id)
+    price = (variant or {}).get("prices", {}).get(str(pricelist_id))
+    if price is None:
+        return None, None
+    return found, price.setdefault("volumePrices", {})
+
+
+def _volume_body(request, quantity=None):
+    """The body's (quantity, priceExVat), or None when they are missing or out of range."""
+    body = _body(request)
+    if body is None or not isinstance(body.get("priceExVat"), (int, float)) or body["priceExVat"] < 0:
+        return None
+    if not isinstance(body.get("quantity"), int) or body["quantity"] < 2 or (quantity is not None and body["quantity"] != quantity):
+        return None
+    return body["quantity"], body["priceExVat"]
+
+
+@csrf_exempt
+def volume(request, shop, product_id, variant_id, pricelist_id, quantity=None):
+    kwargs = {"product_id": product_id, "variant_id": variant_id, "pricelist_id": pricelist_id}
+    if quantity is None:
+        return (volume_create if request.method == "POST" else volume_list)(request, shop, **kwargs)
+    view = {"PUT": volume_put, "PATCH": volume_patch, "DELETE": volume_delete}.get(request.method, volume_get)
+    return view(request, shop, quantity=quantity, **kwargs)
+
+
+@api_view(f"GET {VOLUME}")
+def volume_list(request, shop, product_id, variant_id, pricelist_id):
+    _product, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
+    if prices is None:
+        return error(404, "not_found", "The variant has no price on this price list")
+    return JsonResponse({"data": [_volume_out(pricelist_id, q, p) for q, p in sorted(prices.items(), key=lambda i: int(i[0]))]})
+
+
+@api_view(f"POST {VOLUME}", mutating=True)
+def volume_create(request, shop, product_id, variant_id, pricelist_id):
+    found, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
+    if prices is None:
+        return error(404, "not_found", "The variant has no price on this price list")
+    given = _volume_body(request)
+    if given is None:
+        return error(400, "invalid_request", "quantity (2 or more) and priceExVat are required")
+    if str(given[0]) in prices:
+        return error(400, "invalid_request", "A volume price for this quantity exists")
+    prices[str(given[0])] = given[1]
+    found.save()
+    return JsonResponse({"data": _volume_out(pricelist_id, *given)}, status=201)
+
+
+@api_view(f"GET {VOLUME}/{{quantity}}")
+def volume_get(request, shop, product_id, variant_id, pricelist_id, quantity):
+    _product, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
+    if prices is None or str(quantity) not in prices:
+        return error(404, "not_found", "No such volume price")
+    return JsonResponse({"data": _volume_out(pricelist_id, quantity, prices[str(quantity)])})
+
+
+def _volume_write(request, shop, product_id, variant_id, pricelist_id, quantity):
+    found, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
+    if prices is None or str(quantity) not in prices:
+        return error(404, "not_found", "No such volume price")
+    given = _volume_body(request, quantity)
+    if given is None:
+        return error(400, "invalid_request", "quantity (the one in the path) and priceExVat are required")
+    prices[str(quantity)] = given[1]
+    found.save()
+    return JsonResponse({"data": _volume_out(pricelist_id, *given)})
+
+
+@api_view(f"PUT {VOLUME}/{{quantity}}", mutating=True)
+def volume_put(request, shop, **kwargs):
+    return _volume_write(request, shop, **kwargs)
+
+
+@api_view(f"PATCH {VOLUME}/{{quantity}}", mutating=True)
+def volume_patch(request, shop, **kwargs):
+    return _volume_write(request, shop, **kwargs)
+
+
+@api_view(f"DELETE {VOLUME}/{{quantity}}", mutating=True)
+def volume_delete(request, shop, product_id, variant_id, pricelist_id, quantity):
+    found, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
+    if prices is None or prices.pop(str(quantity), None) is None:
+        return error(404, "not_found", "No such volume price")
+    found.save()
+    return HttpResponse(status=204)
 
 
 @api_view("GET /pricelists")

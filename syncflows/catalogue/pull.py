@@ -11,20 +11,22 @@ from connections.models import Connection
 from connections.specter import batches
 
 from ..models import SpecterCallback, SyncRun
-from . import order_status, products_in, stock
+from . import order_status, price_lists, products_in, stock
 
-APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products_in.apply}
-CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"]}
+APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products_in.apply, "pricelists": price_lists.apply}
+# A list price pings actionArticleChange (we know of no callback of its own), as article info does.
+CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"], "pricelists": ["article"]}
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 
 
 def allowed(connection: Connection, kind: str) -> bool:
     """Flows #2 and #3, an active connection, and the package: order status and stock from 200 up;
-    prices with every package that has these flows."""
+    prices with every package that has these flows; price lists from 400 up."""
     if connection.status != Connection.Status.ACTIVE or connection.flow not in (Connection.Flow.ERP, Connection.Flow.COMBO):
         return False
     entitled = entitlements_for(connection.merchant)
-    return {"orders": entitled.order_status, "stock": entitled.stock, "articleinfo": entitled.has_subscription}.get(kind, False)
+    return {"orders": entitled.order_status, "stock": entitled.stock, "articleinfo": entitled.has_subscription,
+            "pricelists": entitled.price_lists}.get(kind, False)
 
 
 def connections_taking(kind: str):

@@ -9,7 +9,8 @@ class Result:
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def note(self, text: str) -> None:
-        self.skipped += 1
+    def note(self, text: str, *, skipped: int = 1) -> None:
+        """Report `text` on the run, counting `skipped` entries left alone because of it."""
+        self.skipped += skipped
         if len(self.notes) < 20:
             self.notes.append(text)

@@ -151,6 +151,12 @@ def test_the_merchant_sees_their_service_account_and_this_months_orders(owner_cl
     assert 'id="balance"' in body and "120 min" in body and 'id="month-orders"' in body
 
 
+def test_the_merchant_is_told_that_price_lists_are_matched_by_name(owner_client, merchant):
+    body = owner_client.get(reverse("billing:merchant_home", args=[merchant.pk])).content.decode()
+    entitlements = body[body.index('id="entitlements"'):]
+    assert "Prislistor" in entitlements and "matchas mot butikens prislistor på namnet" in entitlements
+
+
 def test_another_merchant_cannot_see_the_service_account(other_owner_client, merchant):
     assert other_owner_client.get(reverse("billing:merchant_home", args=[merchant.pk])).status_code == 404
 

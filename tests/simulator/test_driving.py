@@ -1,6 +1,7 @@
 """Driving the simulators: the admin JSON endpoints, the management commands, the page's buttons."""
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from integrator import demo
 from simulator.models import FaultRule
-from simulator.specter.models import Account, Article, BatchEntry, Customer, Order as SpecterOrder
+from simulator.specter.models import Account, Article, BatchEntry, Customer, Order as SpecterOrder, PriceList as SpecterPriceList
 from simulator.starweb.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,14 @@ def test_stock_and_price_change_through_the_admin_endpoint(client, world):
     assert _post(client, reverse("sim_admin_specter", args=["1001", "deliver"]), {}).status_code == 400
 
 
+def test_a_list_price_changes_through_the_admin_endpoint_and_waits_in_the_price_list_batch(client, world):
+    url = reverse("sim_admin_specter", args=["1001", "listprice"])
+    answer = _post(client, url, {"priceList": "Återförsäljare", "articleNo": "MUGG-01", "priceExVat": "52", "fromQuantity": 20}).json()
+    assert answer == {"priceListId": 3, "articleNo": "MUGG-01", "fromQuantity": 20, "priceExVat": "52"}
+    assert BatchEntry.objects.get(queue=BatchEntry.PRICE_LISTS).payload["fromQuantity"] == 20
+    assert _post(client, url, {"priceList": "Grossist", "articleNo": "MUGG-01", "priceExVat": "1"}).status_code == 404
+
+
 def test_the_management_commands_place_orders_and_change_specter(world):
     out = StringIO()
     call_command("sim_starweb", "place-order", "--count", "3", "--seed", "1", stdout=out)
@@ -69,11 +78,14 @@ def test_the_management_commands_place_orders_and_change_specter(world):
     assert SpecterOrder.objects.get(order_no="20001").data["deliveryStatus"] == "D"
 
 
-def test_the_staff_page_buttons_deliver_and_set_stock(staff_client, world):
+def test_the_staff_page_buttons_deliver_set_stock_and_set_a_list_price(staff_client, world):
     _specter_order()
     staff_client.post(reverse("sim_specter_action", args=["1001", "deliver"]), {"orderNo": "20001", "trackingNo": "T2"})
     staff_client.post(reverse("sim_specter_action", args=["1001", "stock"]), {"articleNo": "BOK-01", "stock": "4"})
     assert SpecterOrder.objects.get(order_no="20001").data["statusId"] == 3
     assert Article.objects.get(article_no="BOK-01").stock == 4
+    staff_client.post(reverse("sim_specter_action", args=["1001", "listprice"]),
+                      {"priceList": "3", "articleNo": "MUGG-01", "fromQuantity": "5", "priceExVat": "58.50"})
+    assert SpecterPriceList.objects.get(price_list_id=3).prices.get(article_no="MUGG-01", from_quantity=5).price_ex_vat == Decimal("58.50")
     page = staff_client.get(reverse("sim_index")).content.decode()
-    assert "Deliver" in page and "Set stock" in page
+    assert "Deliver" in page and "Set stock" in page and "Set list price" in page

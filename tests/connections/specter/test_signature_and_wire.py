@@ -36,6 +36,8 @@ def test_names_with_swedish_letters_are_signed_as_latin_1_bytes():
         ("newOrderSubmit", {"customerId": "10452"}, "10452"),
         ("newArticleSubmit", {"articleNo_1": "MUGG-01", "articleNo_2": "X"}, "MUGG-01"),
         ("checkAccountSettings", {"date": "2026-11-23"}, "2026-11-23"),
+        ("getPriceListsExternal", {"date": "2026-11-23"}, "2026-11-23"),
+        ("getPriceListExternalNeedUpdate", {"batchNo": "9f2c"}, "9f2c"),
         ("getOrdersExternalNeedUpdate", {"batchNo": "9f2c"}, "9f2c"),
         ("newInvoiceSubmit", {"orderId": "88311"}, "88311"),
         ("newCustomerSubmit", {"customerOrganizationalForm": "C", "name": "  Exempel   AB "}, "Exempel AB"),

@@ -38,6 +38,29 @@ def test_prices_are_set_per_price_list_and_read_back(starweb):
     assert errors(raw(starweb, "/products/101/variants/1011/prices"), "ProductVariantPriceModelCollection") == []
 
 
+def test_volume_prices_are_created_replaced_and_read_back_under_a_price_list_price(starweb):
+    starweb.set_price(102, 1020, 2, 63.2)
+    starweb.set_volume_price(102, 1020, 2, 10, 55)  # new: created
+    starweb.set_volume_price(102, 1020, 2, 10, 54.5)  # existing: replaced
+    starweb.set_volume_price(102, 1020, 2, 25, 50)
+    assert starweb.volume_prices(102, 1020, 2) == [{"pricelistId": 2, "quantity": 10, "priceExVat": 54.5},
+                                                   {"pricelistId": 2, "quantity": 25, "priceExVat": 50}]
+    assert errors(raw(starweb, "/products/102/variants/1020/prices/2/volume"), "ProductVariantVolumePriceModelCollection") == []
+    assert errors(raw(starweb, "/products/102/variants/1020/prices/2/volume/10"), "ProductVariantVolumePriceModelItem") == []
+    starweb.set_price(102, 1020, 2, 62)  # the plain price changes; its volume prices stay
+    assert len(starweb.volume_prices(102, 1020, 2)) == 2
+    url, auth = f"{starweb.base_url}/products/102/variants/1020/prices/2/volume", {"Authorization": f"Bearer {starweb._token()}"}
+    patched = requests.patch(f"{url}/25", json={"quantity": 25, "priceExVat": 49}, headers=auth, timeout=10)
+    assert patched.status_code == 200 and errors(patched.json(), "ProductVariantVolumePriceModelItem") == []
+    assert requests.delete(f"{url}/10", headers=auth, timeout=10).status_code == 204
+    assert starweb.volume_prices(102, 1020, 2) == [{"pricelistId": 2, "quantity": 25, "priceExVat": 49}]
+
+
+def test_a_volume_price_without_a_price_on_the_list_is_not_found(starweb):
+    with pytest.raises(NotFound):
+        starweb.set_volume_price(103, 1030, 2, 10, 150)
+
+
 def test_a_product_and_its_variant_are_created_and_updated(starweb):
     product = starweb.create_product({"defaultVatRate": "25", "externalId": "A-77", "externalIdType": "Specter"})
     variant = starweb.create_variant(product["productId"], {"sku": "NY-01", "externalId": "A-77", "externalIdType": "Specter", "stockQuantity": 3})
@@ -56,6 +79,9 @@ SPEC_OPERATIONS = {
     "PATCH /products/{id}/variants/{variantId}": ("/products/{productId}/variants/{variantId}", "patch"),
     "PATCH /products/{id}/variants/{variantId}/stocks/{locationId}": ("/products/{productId}/variants/{variantId}/stocks/{stockLocationId}", "patch"),
     "PATCH /products/{id}/variants/{variantId}/prices/{pricelistId}": ("/products/{productId}/variants/{variantId}/prices/{pricelistId}", "patch"),
+    "POST /products/{id}/variants/{variantId}/prices/{pricelistId}/volume": ("/products/{productId}/variants/{variantId}/prices/{pricelistId}/volume", "post"),
+    "PUT /products/{id}/variants/{variantId}/prices/{pricelistId}/volume/{quantity}":
+        ("/products/{productId}/variants/{variantId}/prices/{pricelistId}/volume/{quantity}", "put"),
 }
 
 
@@ -80,6 +106,7 @@ def test_every_body_the_client_sends_matches_the_specs_request_schema(starweb, s
     starweb.update_variant(product["productId"], variant["variantId"], {"ean": "7310000000002"})
     starweb.set_stock(product["productId"], variant["variantId"], 1, 5)
     starweb.set_price(product["productId"], variant["variantId"], 1, 100)
+    starweb.set_volume_price(product["productId"], variant["variantId"], 1, 5, 90)  # a PUT, not found, then a POST
     sent = [(c.operation, c.summary["body"]) for c in CallLog.objects.filter(system="starweb", mutating=True) if "body" in c.summary]
     assert {operation for operation, _ in sent} == set(SPEC_OPERATIONS)
     for operation, body in sent:
