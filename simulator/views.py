@@ -40,8 +40,12 @@ def specter_action(request, smb_id, action):
     """The page's buttons: deliver (with a tracking number), invoice, paid, cancel, and set stock."""
     account = get_object_or_404(Account, smb_id=smb_id)
     if action == "stock":
-        changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
-        messages.success(request, f"Stock of {request.POST['articleNo']} set.")
+        try:
+            changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
+        except changes.DerivedStock as derived:
+            messages.error(request, str(derived))
+        else:
+            messages.success(request, f"Stock of {request.POST['articleNo']} set.")
         return redirect("sim_index")
     order_no = request.POST.get("orderNo", "")
     act = {"deliver": lambda: changes.deliver(account, order_no, request.POST.get("trackingNo", "")),
