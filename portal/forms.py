@@ -12,11 +12,13 @@ from billing.models import Package
 from connections.errors import AuthenticationFailed, IntegrationError
 from connections.models import Connection
 from connections.settings import ORDER_EVENTS
+from connections.specter.batches import SUM_OF_SITES
 from connections.specter.client import SpecterClient
 from connections.specter.signature import Credentials
 from connections.starweb import base_url
 from connections.starweb.client import StarwebClient
 from connections.starweb.types import name_of
+from syncflows.catalogue import stock
 
 
 class SecretInput(forms.PasswordInput):
@@ -234,6 +236,11 @@ EVENT_LABELS = {
 }
 
 
+ONE_SITE = "site"
+STOCK_SITE_CHOICES = [("", _("Specter's default warehouse")), (SUM_OF_SITES, _("All warehouses added up")),
+                      (ONE_SITE, _("One stock site (give its id)"))]
+
+
 class StatusRulesForm(forms.Form):
     """Per Specter event: the shop status to set, and whether it mails the customer, carries the
     tracking number and captures the payment. Plus where Specter's stock goes in the shop."""
@@ -259,16 +266,32 @@ class StatusRulesForm(forms.Form):
         self.fields["stock_location_id"] = forms.TypedChoiceField(
             label=_("Specter's stock goes to this stock location in the shop"), coerce=int, initial=connection.stock_location_id,
             choices=[(loc["stockLocationId"], name_of(loc, "stockLocationId")) for loc in locations] or [(1, "1")])
+        self.fields["stock_site_choice"] = forms.ChoiceField(
+            label=_("Stock from Specter's warehouse"), required=False, choices=STOCK_SITE_CHOICES,
+            initial=connection.stock_site if connection.stock_site in ("", SUM_OF_SITES) else ONE_SITE)
+        self.fields["stock_site_id"] = forms.CharField(
+            label=_("Stock site id in Specter"), required=False, max_length=20,
+            initial=connection.stock_site if connection.stock_site.isdigit() else "")
         if not (entitlements.stock and flows_back):
-            self.fields["stock_location_id"].disabled = True
+            for name in ("stock_location_id", "stock_site_choice", "stock_site_id"):
+                self.fields[name].disabled = True
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-check-input" if isinstance(field, forms.BooleanField) else "form-select"
+            field.widget.attrs["class"] = ("form-check-input" if isinstance(field, forms.BooleanField)
+                                           else "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
         self.help = None if entitlements.order_status and flows_back else _(
             "Order status and stock come back from Specter with flows #2 and #3, from package 200.")
 
     @property
     def rows(self):
         return [tuple(self[names[key]] for key in ("status", "email", "tracking", "capture")) for names in self.events]
+
+    def clean(self):
+        data = super().clean()
+        choice, site_id = data.get("stock_site_choice") or "", (data.get("stock_site_id") or "").strip()
+        if choice == ONE_SITE and not site_id.isdigit():
+            self.add_error("stock_site_id", _("Give the stock site's id in Specter, in digits."))
+        data["stock_site"] = site_id if choice == ONE_SITE else choice
+        return data
 
     def save(self) -> Connection:
         data, rules = self.cleaned_data, {}
@@ -278,5 +301,9 @@ class StatusRulesForm(forms.Form):
                                 "tracking": data[f"{event}_tracking"], "capture": data[f"{event}_capture"]}
         self.connection.status_rules = rules
         self.connection.stock_location_id = data["stock_location_id"]
-        self.connection.save(update_fields=["status_rules", "stock_location_id", "updated_at"])
+        warehouse_changed = data["stock_site"] != self.connection.stock_site
+        self.connection.stock_site = data["stock_site"]
+        self.connection.save(update_fields=["status_rules", "stock_location_id", "stock_site", "updated_at"])
+        if warehouse_changed:  # the figures written so far belong to the old setting
+            stock.forget_written(self.connection)
         return self.connection

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .models import FaultRule
 from .specter import changes
 from .specter.models import Account
+from .specter.stock import availability
 from .starweb.demo import place_order
 from .starweb.models import Shop
 
@@ -53,9 +54,12 @@ def specter_action(request, smb_id, action):
     account = get_object_or_404(Account, smb_id=smb_id)
     body = _body(request)
     try:
-        if action == "stock":
-            article = changes.set_stock(account, body["articleNo"], int(body["stock"]))
-            return JsonResponse({"articleNo": article.article_no, "stock": article.stock})
+        if action == "stock":  # optional "site": a stock site's id (none: the default warehouse)
+            site = str(body.get("site") or "")
+            if site and not site.isdigit():
+                return JsonResponse({"error": "site must be a stock site's id (digits)"}, status=400)
+            article = changes.set_stock(account, body["articleNo"], int(body["stock"]), site)
+            return JsonResponse({"articleNo": article.article_no, "stock": article.stock, "sites": availability(account, article)})
         if action == "price":
             article = changes.set_price(account, body["articleNo"], Decimal(str(body["priceExVat"])), body.get("name"))
             return JsonResponse({"articleNo": article.article_no, "priceExVat": str(article.price_ex_vat)})
@@ -71,6 +75,8 @@ def specter_action(request, smb_id, action):
             order = {"invoice": changes.invoice, "paid": changes.mark_paid, "cancel": changes.cancel}[action](account, order_no)
         else:
             return JsonResponse({"error": "unknown action"}, status=404)
+    except changes.DerivedStock as derived:
+        return JsonResponse({"error": str(derived)}, status=400)
     except KeyError as missing:
         return JsonResponse({"error": f"{missing} is required"}, status=400)
     except account.articles.model.DoesNotExist:

@@ -42,8 +42,12 @@ def specter_action(request, smb_id, action):
     """The page's buttons: deliver (with a tracking number), invoice, paid, cancel, set stock and set a list price."""
     account = get_object_or_404(Account, smb_id=smb_id)
     if action == "stock":
-        changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
-        messages.success(request, f"Stock of {request.POST['articleNo']} set.")
+        try:
+            changes.set_stock(account, request.POST["articleNo"], int(request.POST.get("stock") or 0))
+        except changes.DerivedStock as derived:
+            messages.error(request, str(derived))
+        else:
+            messages.success(request, f"Stock of {request.POST['articleNo']} set.")
         return redirect("sim_index")
     if action == "listprice":
         listed = changes.set_list_price(account, request.POST["priceList"], request.POST["articleNo"],

@@ -69,3 +69,19 @@ PRICE_LISTS_ACTION = "getPriceListsExternal"
 #   <responseMaxLimit>100</responseMaxLimit>
 # fromQuantity 1 (or missing) is the article's plain price on the list; 2 and up a volume price.
 PRICE_LIST_BATCH = ("getPriceListExternalNeedUpdate", "updatePriceListsFromBatch")
+# Unknown: how a <stock> block of a getArticleExternalNeedUpdate with getMultipleStocksites=1 (§3 #4,
+# §7) names its stock site, and which block is the default warehouse. We assume attributes
+# `<stock stocksiteId="2" isDefault="0">` (the Plus API's Stocks[] carries an IsDefaultStock flag, §7);
+# without an isDefault="1" block, the first block is the default one. Each block lists the batch's
+# articles with their figure at that site. The simulator renders exactly this.
+STOCK_SITE_ATTRIBUTE = "stocksiteId"
+STOCK_SITE_DEFAULT_ATTRIBUTE = "isDefault"
+
+# Unknown: the legacy API does not expose a SET (package) article's components (§6). We assume
+# Specter lists the SET article itself in the stock batch, its availability computed from its
+# components (min over components of floor(component stock / quantity per set)), whenever a
+# component's stock changes, per stock site too. So a SET article is carried to the shop like any
+# other article and we never compute it ourselves: if the assumption is wrong, the SET's variant
+# merely keeps its last figure (and the drift report shows nothing new), while computing it here
+# from components we cannot see could only guess. The simulator does exactly this.
+SET_STOCK_REPORTED_BY_SPECTER = True

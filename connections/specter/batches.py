@@ -22,10 +22,36 @@ ACTIONS = {
 }
 
 
+SUM_OF_SITES = "sum"  # Connection.stock_site: all warehouses added up
+
+
 @dataclass(frozen=True)
 class StockChange:
     article_no: str
-    quantity: Decimal | None  # None: Specter said "noItemsAvailable"
+    quantity: Decimal | None  # the default warehouse's figure; None: Specter said "noItemsAvailable"
+    # Pulled with getMultipleStocksites=1: {stock site id: figure}, and which of them is the default
+    # warehouse (the one `quantity` is for). None in text mode, which gives the default site only.
+    sites: dict[str, Decimal | None] | None = None
+    default_site: str = ""
+
+
+class SiteNotReported(LookupError):
+    """The batch holds no figure for the stock site a shop takes its stock from."""
+
+
+def stock_figure(change: StockChange, stock_site: str) -> Decimal:
+    """The figure a shop taking `stock_site` ("" default warehouse, "sum", or a site id) gets from
+    `change`; "noItemsAvailable" counts as 0. Raises SiteNotReported when the batch lacks it."""
+    if change.sites is None:  # text mode: the default warehouse only
+        if stock_site:
+            raise SiteNotReported(f"{change.article_no}: the batch was pulled without the warehouses")
+        return change.quantity or Decimal(0)
+    if stock_site == SUM_OF_SITES:
+        return sum((figure or Decimal(0) for figure in change.sites.values()), Decimal(0))
+    site = stock_site or change.default_site
+    if site not in change.sites:
+        raise SiteNotReported(f"{change.article_no}: Specter reported no stock for warehouse {stock_site or 'default'}")
+    return change.sites[site] or Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -79,15 +105,16 @@ class Batch:
     more: bool = False
 
 
-def pull(client: SpecterClient, kind: str, *, batch_no: str = "") -> Batch:
-    """Fetch the waiting changes of `kind`. On error 99, fetch the open batch instead (once)."""
+def pull(client: SpecterClient, kind: str, *, batch_no: str = "", stock_sites: bool = False) -> Batch:
+    """Fetch the waiting changes of `kind`. On error 99, fetch the open batch instead (once).
+    `stock_sites`: a stock batch with every warehouse's figure (XML), not the default one's (text)."""
     batch_no = batch_no or uuid.uuid4().hex
     try:
-        return _fetch(client, kind, batch_no)
+        return _fetch(client, kind, batch_no, stock_sites)
     except BatchOpen as open_batch:
         if not open_batch.batch_no or open_batch.batch_no == batch_no:
             raise
-        return _fetch(client, kind, open_batch.batch_no)
+        return _fetch(client, kind, open_batch.batch_no, stock_sites)
 
 
 def ack(client: SpecterClient, batch: Batch) -> None:
@@ -95,9 +122,12 @@ def ack(client: SpecterClient, batch: Batch) -> None:
     client._call("getInfo.asp", ACTIONS[batch.kind][1], {"batchNo": batch.batch_no}, mutating=True)
 
 
-def _fetch(client: SpecterClient, kind: str, batch_no: str) -> Batch:
+def _fetch(client: SpecterClient, kind: str, batch_no: str, stock_sites: bool = False) -> Batch:
+    params = {"batchNo": batch_no, "useXML": "2" if kind != "stock" or stock_sites else "1"}
+    if kind == "stock" and stock_sites:
+        params["getMultipleStocksites"] = "1"  # §3 #4: one <stock> block per warehouse, XML only
     try:
-        text = client._payload("getInfo.asp", ACTIONS[kind][0], {"batchNo": batch_no, "useXML": "2" if kind != "stock" else "1"})
+        text = client._payload("getInfo.asp", ACTIONS[kind][0], params)
         return PARSERS[kind](text, batch_no)
     except (ElementTree.ParseError, Garbled, IndexError, InvalidOperation):
         raise Retryable(f"specter: the {kind} batch could not be read", system="specter") from None
@@ -118,6 +148,8 @@ def _quantity(value) -> int | None:
 
 
 def _stock(text: str, batch_no: str) -> Batch:
+    if text.startswith("<"):
+        return _stock_sites(text, batch_no)
     entries = []
     for line in filter(None, (part.strip() for part in text.replace("\n", "\r").split("\r"))):
         _id, article_no, quantity, *_ = line.split(";")
@@ -127,6 +159,25 @@ def _stock(text: str, batch_no: str) -> Batch:
 
 def _root(text: str):
     return ElementTree.fromstring(text.encode("latin-1") if text.lstrip().startswith("<?xml") else text)
+
+
+def _stock_sites(text: str, batch_no: str) -> Batch:
+    """The multi-warehouse form: `<stockChanges><stock stocksiteId=".."><articles><article>
+    <articleNo/><noItemsAv/></article>…` one block per site (how a block names its site and which
+    is the default: connections/specter/assumptions.py)."""
+    blocks = list(_root(text).iter("stock"))
+    marked = [b for b in blocks if b.get(A.STOCK_SITE_DEFAULT_ATTRIBUTE) == "1"]
+    default = (marked or blocks or [None])[0]
+    default_site = default.get(A.STOCK_SITE_ATTRIBUTE, "") if default is not None else ""
+    figures: dict[str, dict[str, Decimal | None]] = {}  # article no. -> site -> figure, in batch order
+    for block in blocks:
+        site = block.get(A.STOCK_SITE_ATTRIBUTE, "")
+        for article in block.iter("article"):
+            quantity = (article.findtext("noItemsAv") or "").strip()
+            figure = None if quantity in ("", "noItemsAvailable") else Decimal(quantity.replace(",", "."))
+            figures.setdefault(article.findtext("articleNo", "").strip(), {})[site] = figure
+    entries = tuple(StockChange(no, sites.get(default_site), sites, default_site) for no, sites in figures.items() if no)
+    return Batch("stock", batch_no, entries)
 
 
 def _article_info(text: str, batch_no: str) -> Batch:

@@ -36,6 +36,8 @@ def pull(account: Account, p: dict) -> HttpResponse:
         BatchEntry.objects.filter(pk__in=ids).update(batch_no=batch_no)
         entries = list(BatchEntry.objects.filter(pk__in=ids))
     more = waiting.filter(batch_no="").exists()
+    if kind == BatchEntry.STOCK and p.get("getmultiplestocksites") == "1":
+        return _stock_sites(entries, batch_no, more)
     return RENDER[kind](entries, batch_no, more)
 
 
@@ -47,6 +49,25 @@ def ack(account: Account, p: dict) -> HttpResponse:
 def _stock(entries, batch_no, more) -> HttpResponse:
     # §4.4 text mode: specterArticleId;articleNo;quantity;batchNo lines separated by CR.
     return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};{e.payload['stock']};{batch_no}\r" for e in entries))
+
+
+# connections/specter/assumptions.py: how a <stock> block names its site and marks the default one.
+SITE_ATTRIBUTE, DEFAULT_ATTRIBUTE, DEFAULT_SITE = "stocksiteId", "isDefault", "1"
+
+
+def _stock_sites(entries, batch_no, more) -> HttpResponse:
+    # §3 #4 with getMultipleStocksites=1: one <stock> block per site, each listing every article of
+    # the batch with its figure there (0 where it has none). Entries queued before stock sites
+    # existed carry only the default site's figure.
+    figures = [(e.payload["articleNo"], e.payload.get("sites") or {DEFAULT_SITE: e.payload["stock"]}) for e in entries]
+    site_ids = sorted({DEFAULT_SITE, *(site for _, sites in figures for site in sites)}, key=lambda s: (s != DEFAULT_SITE, s))
+    blocks = "".join(
+        f"<stock {SITE_ATTRIBUTE}={quoteattr(site)} {DEFAULT_ATTRIBUTE}=\"{1 if site == DEFAULT_SITE else 0}\"><articles>"
+        + "".join(f"<article><articleNo>{escape(no)}</articleNo><noItemsAv>{sites.get(site, 0)}</noItemsAv></article>" for no, sites in figures)
+        + "</articles></stock>"
+        for site in site_ids
+    )
+    return _xml(f"<stockChanges>{blocks}</stockChanges>")
 
 
 def _article_info(entries, batch_no, more) -> HttpResponse:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import requests
 from django.db import transaction
 
+from . import stock as sites
 from .models import Account, Article, BatchEntry, ListPrice, Order, PriceList
 
 # A list price is article data, so it pings the article-change callback (Specter has no callback of
@@ -14,10 +15,10 @@ CALLBACK_FOR = {BatchEntry.STOCK: "actionstockchange", BatchEntry.ARTICLE_INFO: 
                 BatchEntry.PRICE_LISTS: "actionarticlechange"}
 
 
-def queue(account: Account, kind: str, payload: dict) -> BatchEntry:
+def queue(account: Account, kind: str, payload: dict, *, ping_callback: bool = True) -> BatchEntry:
     entry = BatchEntry.objects.create(account=account, queue=kind, payload=payload)
     url = account.callbacks.get(CALLBACK_FOR[kind])
-    if url:
+    if url and ping_callback:
         transaction.on_commit(lambda: ping(url))
     return entry
 
@@ -33,15 +34,31 @@ def ping(url: str, **values) -> bool:
         return False
 
 
+class DerivedStock(ValueError):
+    """A SET article's stock follows its components; it cannot be set."""
+
+
 def stock_changed(article: Article) -> None:
-    queue(article.account, BatchEntry.STOCK, {"articleNo": article.article_no, "stock": article.stock, "id": article.pk})
+    """Queue the article's stock on every site, and that of each SET article containing it (whose
+    availability its components make: connections/specter/assumptions.py)."""
+    account = article.account
+    for n, changed in enumerate([article, *sites.sets_containing(account, article)]):
+        figures = sites.availability(account, changed)
+        queue(account, BatchEntry.STOCK, {"articleNo": changed.article_no, "stock": figures.get(sites.DEFAULT_SITE, 0),
+                                          "sites": figures, "id": changed.pk}, ping_callback=n == 0)  # one change, one ping
 
 
 @transaction.atomic
-def set_stock(account: Account, article_no: str, stock: int) -> Article:
+def set_stock(account: Account, article_no: str, stock: int, site: str = "") -> Article:
+    """Set an article's stock on a site ("" or "1": the default warehouse)."""
     article = account.articles.select_for_update().get(article_no=article_no)
-    article.stock = stock
-    article.save(update_fields=["stock"])
+    if article.components:
+        raise DerivedStock(f"{article_no} is a SET article: its stock follows its components")
+    if site in ("", sites.DEFAULT_SITE):
+        article.stock = stock
+    else:
+        article.other_sites = {**(article.other_sites or {}), str(site): stock}
+    article.save(update_fields=["stock", "other_sites"])
     stock_changed(article)
     return article
 

@@ -48,9 +48,12 @@ def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> Sy
     run = SyncRun.objects.create(connection=connection, kind=kind)
     started = timezone.now()
     notes = []
+    # One pull serves every shop on the account: if any of them takes other warehouses than the
+    # default one, ask for all of them (each shop then picks its own figure).
+    options = {"stock_sites": stock.needs_sites(c for c, _shop in shops.values())} if kind == "stock" else {}
     try:
         for _ in range(MAX_BATCHES):
-            batch = batches.pull(specter, kind)
+            batch = batches.pull(specter, kind, **options)
             for taker, shop in shops.values():
                 result = APPLY[kind](taker, list(batch.entries), shop)
                 run.writes += result.writes

@@ -1,6 +1,8 @@
 """The activation wizard against the simulators over real HTTP: each step verifies what it can,
 says what is wrong and how to fix it, and activation registers the shop's webhooks."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,62 @@ def test_only_an_owner_of_the_merchant_may_set_up_a_connection(other_owner_clien
     assert other_owner_client.get(step_url(connection, "specter")).status_code == 404
     assert other_owner_client.post(reverse("portal:new_connection", args=[merchant.pk])).status_code == 404
     assert anonymous_client.get(step_url(connection, "specter")).status_code == 302
+
+
+@pytest.fixture
+def statuses_section(live_server, settings, merchant):
+    """(connection, URL) of the "Back from Specter" section of a flow #2 connection's settings page."""
+    from tests.syncflows.wiring import wired_connection
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP)
+    Connection.objects.filter(pk=connection.pk).update(merchant=merchant)
+    return connection, reverse("portal:settings_section", args=[merchant.pk, connection.pk, "statuses"])
+
+
+def test_the_merchant_chooses_which_of_specters_warehouses_the_stock_comes_from_and_it_is_audited(owner_client, statuses_section):
+    from auditlog.models import LogEntry
+
+    connection, url = statuses_section
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "site", "stock_site_id": " 3 "})
+    connection.refresh_from_db()
+    assert connection.stock_site == "3"
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "sum", "stock_site_id": "3"})
+    connection.refresh_from_db()
+    assert connection.stock_site == "sum"
+    updates = LogEntry.objects.get_for_object(connection).filter(action=LogEntry.Action.UPDATE)
+    changed = [tuple(entry.changes["stock_site"]) for entry in updates if "stock_site" in (entry.changes or {})]
+    assert sorted(changed) == [("", "3"), ("3", "sum")]
+    body = owner_client.get(url).content.decode()
+    assert 'value="sum" selected' in body
+
+
+def test_a_stock_site_that_is_not_digits_is_refused_and_nothing_is_saved(owner_client, statuses_section):
+    connection, url = statuses_section
+    response = owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "site", "stock_site_id": "Lager 2"})
+    assert response.status_code == 200 and "siffror" in response.content.decode()
+    connection.refresh_from_db()
+    assert connection.stock_site == ""
+
+
+def test_changing_the_warehouse_forgets_the_figures_written_so_the_reconciliation_does_not_put_the_old_ones_back(owner_client, statuses_section):
+    from syncflows.models import ProductBinding
+
+    connection, url = statuses_section
+    ProductBinding.objects.create(connection=connection, sku="MUGG-01", product_id=102, variant_id=1020, last_stock=100)
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "", "stock_site_id": ""})  # unchanged
+    assert ProductBinding.objects.get(connection=connection).last_stock == 100
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "site", "stock_site_id": "2"})
+    assert ProductBinding.objects.get(connection=connection).last_stock is None
+
+
+def test_without_stock_in_the_package_the_warehouse_choice_is_disabled_and_not_saved(live_server, settings, owner_client, merchant):
+    from tests.syncflows.wiring import wired_connection
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM)  # flow #1: no stock from Specter
+    Connection.objects.filter(pk=connection.pk).update(merchant=merchant)
+    url = reverse("portal:settings_section", args=[merchant.pk, connection.pk, "statuses"])
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "sum"})
+    connection.refresh_from_db()
+    assert connection.stock_site == ""
+    body = owner_client.get(url).content.decode()
+    assert re.search(r'<select name="stock_site_choice"[^>]*disabled', body) and re.search(r'<input[^>]*name="stock_site_id"[^>]*disabled', body)

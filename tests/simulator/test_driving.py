@@ -67,6 +67,17 @@ def test_a_list_price_changes_through_the_admin_endpoint_and_waits_in_the_price_
     assert _post(client, url, {"priceList": "Grossist", "articleNo": "MUGG-01", "priceExVat": "1"}).status_code == 404
 
 
+def test_stock_is_set_per_warehouse_through_the_admin_endpoint_and_a_set_article_follows_its_components(client, world):
+    url = reverse("sim_admin_specter", args=["1001", "stock"])
+    _post(client, url, {"articleNo": "KAFFE-500", "stock": 4, "site": "2"})
+    answer = _post(client, url, {"articleNo": "MUGG-01", "stock": 6, "site": "2"}).json()
+    assert answer["sites"] == {"1": 100, "2": 6} and answer["stock"] == 100  # `stock` stays the default warehouse's
+    queued = [e.payload for e in BatchEntry.objects.filter(queue="stock", payload__articleNo="PRESENTSET-01")]
+    assert queued[-1]["sites"] == {"1": 100, "2": 4}  # the gift set: as many as the scarcer component allows
+    assert _post(client, url, {"articleNo": "MUGG-01", "stock": 6, "site": "lager"}).status_code == 400
+    assert _post(client, url, {"articleNo": "PRESENTSET-01", "stock": 6}).status_code == 400  # derived, never set
+
+
 def test_the_management_commands_place_orders_and_change_specter(world):
     out = StringIO()
     call_command("sim_starweb", "place-order", "--count", "3", "--seed", "1", stdout=out)

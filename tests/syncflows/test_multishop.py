@@ -71,3 +71,23 @@ def test_two_webshops_on_one_specter_account_cannot_share_a_prefix(two_shops, mo
     first, second = two_shops
     form = SpecterForm({"specter_smb_id": "1001", "order_number_prefix": "A-"}, instance=second)
     assert not form.is_valid() and "order_number_prefix" in form.errors
+
+
+def test_two_shops_on_one_account_with_different_warehouse_settings_each_get_their_own_figure_from_one_pull(two_shops):
+    from simulator.models import CallLog
+    from syncflows.catalogue import pull
+
+    first, second = two_shops
+    Connection.objects.filter(pk=first.pk).update(stock_site="")  # Specter's default warehouse
+    Connection.objects.filter(pk=second.pk).update(stock_site="sum")
+    first.refresh_from_db()
+    account = Account.objects.get(smb_id="1001")
+    changes.set_stock(account, "BOK-01", 10)
+    changes.set_stock(account, "BOK-01", 4, site="2")
+    pulls = CallLog.objects.filter(system="specter", operation="getarticleexternalneedupdate")
+    before = pulls.count()
+    run = pull.pull(first, "stock")
+    assert run.ok and pulls.count() == before + 1
+    stocks = {slug: next(v["stocks"]["1"] for p in Product.objects.filter(shop__slug=slug) for v in p.data["variants"] if v["sku"] == "BOK-01")
+              for slug in ("demobutiken", "filial")}
+    assert stocks == {"demobutiken": 10, "filial": 14}

@@ -27,7 +27,10 @@ class Command(BaseCommand):
         if found is None or not target:
             raise CommandError("Give an existing --account and the article or order number.")
         if action == "stock":
-            changes.set_stock(found, target, int(value or 0))
+            try:
+                changes.set_stock(found, target, int(value or 0))
+            except changes.DerivedStock as derived:
+                raise CommandError(str(derived)) from None
         elif action == "price":
             changes.set_price(found, target, Decimal(value or "0"))
         elif action == "deliver":

@@ -48,16 +48,39 @@ def callback_server():
     server.shutdown()
 
 
-def test_an_order_reports_the_stock_it_took(specter, account):
+def test_an_order_for_a_set_article_reports_its_components_and_the_set_it_took(specter, account):
     specter.submit_order(specter.submit_customer(person()), order("WS-12", rows=(("PRESENTSET-01", "140", "1", "25"),)))
     changed = {e.article_no: e.quantity for e in batches.pull(specter, "stock").entries}
-    assert changed == {"MUGG-01": Decimal(99), "KAFFE-500": Decimal(199)}
+    assert changed == {"MUGG-01": Decimal(99), "KAFFE-500": Decimal(199), "PRESENTSET-01": Decimal(99)}
+
+
+def test_a_set_article_is_as_available_as_its_scarcest_component_allows(specter, account):
+    account.articles.create(article_no="DUOSET", name="Två muggar och kaffe", components=[["MUGG-01", 2], ["KAFFE-500", 1]])
+    changes.set_stock(account, "MUGG-01", 9)  # 4 sets (floor of 9 / 2), kaffe would allow 200
+    changes.set_stock(account, "KAFFE-500", 3, site="2")  # site 2 has kaffe but no mugs: 0 sets there
+    sets = [e for e in batches.pull(specter, "stock", stock_sites=True).entries if e.article_no == "DUOSET"]
+    assert [(e.quantity, e.sites) for e in sets] == [(Decimal(4), {"1": Decimal(4), "2": Decimal(0)})]
+
+
+def test_the_stock_of_a_set_article_cannot_be_set_it_follows_its_components(account):
+    with pytest.raises(changes.DerivedStock):
+        changes.set_stock(account, "PRESENTSET-01", 5)
+
+
+def test_stock_on_other_warehouses_comes_only_when_asked_for_and_text_mode_gives_the_default_one(specter, account):
+    changes.set_stock(account, "MUGG-01", 7, site="2")
+    changes.set_stock(account, "MUGG-01", 12)
+    batch = batches.pull(specter, "stock", stock_sites=True)
+    [with_sites] = [e for e in batch.entries if e.article_no == "MUGG-01"]  # per site, the article's latest figure
+    assert (with_sites.quantity, with_sites.sites, with_sites.default_site) == (Decimal(12), {"1": Decimal(12), "2": Decimal(7)}, "1")
+    plain = batches.pull(specter, "stock")  # the same open batch, fetched in text mode
+    assert [(e.quantity, e.sites) for e in plain.entries if e.article_no == "MUGG-01"] == [(Decimal(100), None), (Decimal(12), None)]
 
 
 def test_a_stock_change_is_pulled_once_and_gone_after_the_ack(specter, account):
-    changes.set_stock(account, "MUGG-01", 17)
+    changes.set_stock(account, "BOK-01", 17)  # not in a SET article, which would be reported too
     batch = batches.pull(specter, "stock")
-    assert [(e.article_no, e.quantity) for e in batch.entries] == [("MUGG-01", Decimal(17))]
+    assert [(e.article_no, e.quantity) for e in batch.entries] == [("BOK-01", Decimal(17))]
     batches.ack(specter, batch)
     assert batches.pull(specter, "stock").entries == ()
 
@@ -69,7 +92,7 @@ def test_an_unacked_batch_blocks_a_new_one_and_is_fetched_again_not_lost(specter
     again = batches.pull(specter, "stock")  # a new batchNo: Specter answers 99, the client takes the open one
     assert again.batch_no == first.batch_no and again.entries == first.entries
     batches.ack(specter, again)
-    assert [e.article_no for e in batches.pull(specter, "stock").entries] == ["KAFFE-500"]
+    assert [e.article_no for e in batches.pull(specter, "stock").entries] == ["KAFFE-500", "PRESENTSET-01"]
 
 
 def test_a_price_change_comes_as_article_info(specter, account):
