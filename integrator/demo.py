@@ -39,7 +39,8 @@ DEMO_MERCHANT = "Demobutiken AB"
 # articles (simulator/starweb/demo.py, simulator/specter/demo.py). Tests wire their shops the same way.
 DEMO_ORDER_SETTINGS = {
     "status": Connection.Status.ACTIVE, "flow": Connection.Flow.ERP,
-    # Flow #2: Specter rules stock and order status, which come back to the shop (package 200).
+    # Flow #2: Specter rules stock, prices and order status, which come back to the shop (package 200;
+    # price lists from 400, the demo merchant's package).
     "status_rules": {"delivered": {"status_id": 3, "email": True, "tracking": True, "capture": False},
                      "cancelled": {"status_id": 4, "email": True, "tracking": False, "capture": False}},
     "export_order": Connection.OrderExport.REGISTERED,
@@ -110,7 +111,7 @@ def seed() -> Merchant:
     billing = _user(BILLING, is_staff=True)
     billing.groups.add(Group.objects.get(name=BILLING_ADMINS))
 
-    merchant = _merchant(DEMO_MERCHANT, "556677-8899", owner, "200", first_of_month)
+    merchant = _merchant(DEMO_MERCHANT, "556677-8899", owner, "400", first_of_month)  # 400: price lists show too
     _merchant("Annan Handel AB", "559900-1122", other_owner, "100", first_of_month)
 
     # The simulated shop and Specter account answer under our own host (simulator/urls.py).

@@ -245,7 +245,8 @@ class StatusRulesForm(forms.Form):
     """Per Specter event: the shop status to set, and whether it mails the customer, carries the
     tracking number and captures the payment. Plus where Specter's stock goes in the shop."""
 
-    def __init__(self, *args, connection: Connection, statuses: list[dict], locations: list[dict], entitlements: Entitlements, **kwargs):
+    def __init__(self, *args, connection: Connection, statuses: list[dict], locations: list[dict], entitlements: Entitlements,
+                 categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.connection = connection
         status_choices = [("", _("Leave the status as it is")), *[(s["statusId"], name_of(s, "statusId")) for s in statuses]]
@@ -275,6 +276,13 @@ class StatusRulesForm(forms.Form):
         if not (entitlements.stock and flows_back):
             for name in ("stock_location_id", "stock_site_choice", "stock_site_id"):
                 self.fields[name].disabled = True
+        # Flow #2 creates the shop's products from Specter's articles: categories follow the products
+        # by the one the merchant names here (Specter's legacy API carries no category of its own).
+        self.fields["product_category_id"] = forms.TypedChoiceField(
+            label=_("Products created from Specter's articles go into this category"), coerce=int, empty_value=None, required=False,
+            initial=connection.product_category_id,
+            choices=[("", _("No category")), *[(c["categoryId"], name_of(c, "categoryId")) for c in categories]],
+            disabled=connection.flow != Connection.Flow.ERP)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = ("form-check-input" if isinstance(field, forms.BooleanField)
                                            else "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
@@ -303,7 +311,9 @@ class StatusRulesForm(forms.Form):
         self.connection.stock_location_id = data["stock_location_id"]
         warehouse_changed = data["stock_site"] != self.connection.stock_site
         self.connection.stock_site = data["stock_site"]
-        self.connection.save(update_fields=["status_rules", "stock_location_id", "stock_site", "updated_at"])
+        if not self.fields["product_category_id"].disabled:
+            self.connection.product_category_id = data.get("product_category_id")
+        self.connection.save(update_fields=["status_rules", "stock_location_id", "stock_site", "product_category_id", "updated_at"])
         if warehouse_changed:  # the figures written so far belong to the old setting
             stock.forget_written(self.connection)
         return self.connection

@@ -77,8 +77,9 @@ def form_for(slug: str, connection, data=None, sources: Sources | None = None):
     if slug == "events":
         return forms.EventsForm(data, instance=connection, statuses=src.statuses, entitlements=src.entitlements)
     if slug == "statuses":
+        categories = src.starweb.categories() if connection.flow == connection.Flow.ERP else ()
         return forms.StatusRulesForm(data, connection=connection, statuses=src.statuses, locations=src.starweb.stock_locations(),
-                                     entitlements=src.entitlements)
+                                     entitlements=src.entitlements, categories=categories)
     if slug == "methods":
         return forms.MethodsForm(data, connection=connection, shipping=src.starweb.shipping_methods(), payment=src.starweb.payment_methods())
     raise ValueError(slug)

@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 from ..errors import Retryable
 from . import assumptions as A
 from .batches import _decimal, _root
-from .client import SpecterClient, refusal
-from .wire import Garbled, decode, parse
+from .client import SpecterClient
+from .wire import Garbled
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,8 @@ class ArticlePage:
 
 def page(client: SpecterClient, number: int) -> ArticlePage:
     """One page of Specter's articles (numbered from 1)."""
-    body = client._raw("getInfo.asp", A.ARTICLE_LIST_ACTION, {"page": str(number), "useXML": "2"})
-    text = decode(body).strip()
-    if text.startswith("0;") or (text.startswith("<") and "<code>" in text):
-        reply = parse(body)
-        if not reply.ok:
-            raise refusal(A.ARTICLE_LIST_ACTION, reply)
     try:
-        return read(text)
+        return read(client._payload("getInfo.asp", A.ARTICLE_LIST_ACTION, {"page": str(number), "useXML": "2"}))
     except (ElementTree.ParseError, Garbled, ValueError):
         raise Retryable("specter: the article list could not be read", system="specter") from None
 

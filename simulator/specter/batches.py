@@ -6,6 +6,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 
+from . import stock as sites
 from .models import Account, BatchEntry
 
 QUEUES = {
@@ -124,7 +125,7 @@ def article_list(account: Account, p: dict) -> HttpResponse:
     total = articles.count()
     pages = max(1, -(-total // ARTICLE_LIST_PAGE))
     rows = "".join(
-        f"<article priceExclVat=\"{a.price_ex_vat.normalize():f}\" vatPercent=\"{a.vat_percent.normalize():f}\" noItemsAv=\"{a.stock}\">"
+        f"<article priceExclVat=\"{a.price_ex_vat.normalize():f}\" vatPercent=\"{a.vat_percent.normalize():f}\" noItemsAv=\"{sites.availability(account, a)[sites.DEFAULT_SITE] if a.components else a.stock}\">"
         f"<articleNo>{escape(a.article_no)}</articleNo><name>{escape(a.name)}</name></article>"
         for a in articles[(number - 1) * ARTICLE_LIST_PAGE:number * ARTICLE_LIST_PAGE]
     )

@@ -69,7 +69,7 @@ def test_staff_onboard_a_merchant_whose_owner_then_logs_in(page, live_server, sc
 def test_a_billing_admin_reads_the_month_sorts_filters_and_exports_csv(page, live_server, screenshot):
     demo.seed()
     month = timezone.localdate().replace(day=1)
-    for name, code, orders in [("Överskott AB", "100", 130), ("Lagom AB", "400", 120)]:
+    for name, code, orders in [("Överskott AB", "100", 130), ("Lagom AB", "800", 120)]:
         merchant = SubscriptionFactory(merchant=MerchantFactory(name=name), package=package(code), start_date=date(2026, 1, 1)).merchant
         connection_id = uuid.uuid4()
         with transaction.atomic():

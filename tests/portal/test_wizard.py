@@ -178,3 +178,15 @@ def test_without_stock_in_the_package_the_warehouse_choice_is_disabled_and_not_s
     assert connection.stock_site == ""
     body = owner_client.get(url).content.decode()
     assert re.search(r'<select name="stock_site_choice"[^>]*disabled', body) and re.search(r'<input[^>]*name="stock_site_id"[^>]*disabled', body)
+
+
+def test_on_flow_two_the_merchant_picks_the_shop_category_that_products_from_specter_go_into(owner_client, statuses_section):
+    connection, url = statuses_section
+    body = owner_client.get(url).content.decode()
+    assert '<option value="2">Kläder</option>' in body  # the shop's categories, read from Starweb
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "", "product_category_id": "2"})
+    connection.refresh_from_db()
+    assert connection.product_category_id == 2
+    owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "", "product_category_id": ""})
+    connection.refresh_from_db()
+    assert connection.product_category_id is None
