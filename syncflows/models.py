@@ -147,6 +147,8 @@ class PollCursor(models.Model):
     connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="poll_cursor")
     seen_until = models.DateTimeField(null=True, blank=True)
     polled_at = models.DateTimeField(null=True, blank=True)
+    # Flows #1 and #3: the newest product change the scheduled product export has sent to Specter.
+    products_seen_until = models.DateTimeField(null=True, blank=True)
 
 
 class Alert(models.Model):
@@ -194,6 +196,9 @@ class ProductBinding(models.Model):
     last_name = models.CharField(max_length=150, blank=True)
     # Package 400: what we last wrote to the shop's other price lists, {"<pricelistId>:<fromQuantity>": "<price>"}.
     last_list_prices = models.JSONField(default=dict, blank=True)
+    # Flow #2: the variant details last written from Specter's article info (externalId, EAN, weight,
+    # cost price), so an unchanged article writes nothing.
+    last_details = models.JSONField(default=dict, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -260,6 +265,9 @@ class InitialSync(models.Model):
     written = models.PositiveIntegerField(default=0)  # articles sent to Specter
     unchanged = models.PositiveIntegerField(default=0)
     next_page = models.PositiveIntegerField(default=1)
+    # One runner at a time: a runner holds the sync until then; the sweeper restarts one whose holder
+    # let it lapse (a worker that died, or a page that failed and waits a moment).
+    lease_until = models.DateTimeField(null=True, blank=True)
     problems = models.JSONField(default=list, blank=True)  # [sku or product, reason], the first 500
     problem_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

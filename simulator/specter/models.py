@@ -48,6 +48,9 @@ class Article(models.Model):
     components = models.JSONField(default=list, blank=True)  # SET article: [[article_no, quantity], ...]
     # Multi-warehouse: `stock` is the default stock site's ("1"); other sites' stock by site id.
     other_sites = models.JSONField(default=dict, blank=True)
+    bar_code = models.CharField(max_length=50, blank=True)
+    weight_kg = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    buy_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "article_no"], name="sim_specter_article_once")]
