@@ -3,6 +3,7 @@
 import logging
 import socket
 
+from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -34,14 +35,20 @@ def process_transfer(transfer_id: int) -> str | None:
     return engine.run(transfer_id)
 
 
+def queue_long(func: str, *args) -> None:
+    """Long work (an initial sync, an assortment scan) goes to the cluster for long tasks (design.md
+    §5): its own timeout, and it never takes the order workers' places."""
+    async_task(func, *args, cluster=settings.Q_LONG_CLUSTER)
+
+
 def sweep() -> int:
     """Re-enqueue due retries, lost enqueues and abandoned leases; release held orders that may go."""
     ids = ledger.due()
     for transfer_id in ids:
         intake.enqueue(transfer_id)
     throttle.forget_old()
-    for sync_id in initial.stalled():
-        async_task("syncflows.tasks.initial_sync", str(sync_id))
+    for sync_id in initial.restart_stalled():
+        queue_long("syncflows.tasks.initial_sync", str(sync_id))
     return len(ids) + intake.release_held()
 
 

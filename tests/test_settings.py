@@ -31,6 +31,18 @@ def test_django_q_uses_the_orm_broker_on_the_default_database_with_a_small_queue
     assert q["workers"] <= q["queue_limit"] <= 2 * q["workers"]
 
 
+def test_the_cluster_for_long_work_keeps_the_rules_with_its_own_hour_long_timeout():
+    # What a qcluster started with Q_CLUSTER_NAME=long (as `make run` does) reads.
+    probe = ("import django; django.setup(); from django_q.conf import Conf; "
+             "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS)")
+    env = {**os.environ, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    name, timeout, retry, attempts, ack, workers = out[-6:]
+    assert name == "long" and int(timeout) == settings.Q_LONG_TIMEOUT > settings.Q_CLUSTER["timeout"]
+    assert int(retry) >= int(timeout) + 60 and attempts == "1" and ack == "True" and int(workers) == settings.Q_LONG_WORKERS
+    assert settings.Q_CLUSTER["name"] != settings.Q_LONG_CLUSTER  # the order cluster reads another queue
+
+
 def test_http_timeouts_are_far_below_the_task_timeout():
     total = settings.HTTP_CONNECT_TIMEOUT + settings.HTTP_READ_TIMEOUT
     assert total * 4 <= settings.Q_CLUSTER["timeout"]
@@ -96,7 +108,9 @@ def test_every_environment_variable_is_listed_in_env_example():
 def test_only_the_settings_package_reads_the_environment():
     allowed = {"integrator/settings", "manage.py", "integrator/wsgi.py", "integrator/asgi.py",
                # passes the environment on to the qcluster it starts, with two overrides; reads nothing
-               "syncflows/management/commands/bench_orders.py"}
+               "syncflows/management/commands/bench_orders.py",
+               # passes the environment on to the two qclusters it starts, one with Q_CLUSTER_NAME set
+               "integrator/management/commands/serve.py"}
     offenders = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT).as_posix()

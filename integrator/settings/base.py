@@ -180,6 +180,15 @@ Q_CLUSTER = {
     "poll": env.float("Q_POLL_SECONDS", default=0.2),
     "label": "Django Q2",
 }
+# Long work (initial syncs, assortment scans) runs on its own cluster settings (design.md §5): a
+# second qcluster started with Q_CLUSTER_NAME=long takes only these tasks, with an hour's timeout,
+# so they are not killed every Q_TIMEOUT and never hold up orders. `make run` starts both.
+Q_LONG_CLUSTER = "long"
+Q_LONG_TIMEOUT = env.int("Q_LONG_TIMEOUT", default=3600)
+Q_LONG_WORKERS = env.int("Q_LONG_WORKERS", default=1)
+Q_CLUSTER["ALT_CLUSTERS"] = {Q_LONG_CLUSTER: {
+    "workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90,
+}}
 
 # The order ledger: how long a worker's lease on a transfer lasts (longer than one phase's HTTP
 # calls), the retry backoff (exponential with jitter, capped), and when retries give up.

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
 
 from billing.models import Membership
 from connections.errors import IntegrationError
@@ -16,6 +15,7 @@ from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view
 from syncflows.catalogue import initial
 from syncflows.models import InitialSync
+from syncflows.tasks import queue_long
 
 
 def may_start(request) -> bool:
@@ -59,5 +59,5 @@ def start_initial_sync(request, connection_id):
     except IntegrationError as error:
         messages.error(request, _("The count could not be read: %(error)s") % {"error": error})
     else:  # the audit trail records who started it (syncflows/apps.py registers InitialSync)
-        async_task("syncflows.tasks.initial_sync", str(sync.pk))
+        queue_long("syncflows.tasks.initial_sync", str(sync.pk))
     return redirect("portal:initial_sync", merchant_id=request.merchant.pk, connection_id=connection.pk)

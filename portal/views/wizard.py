@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
+from syncflows.tasks import queue_long
 
 from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
@@ -61,7 +61,7 @@ def _check(request, connection, context):
     check = assortment.latest(connection)
     if assortment.needs_new(check) or request.GET.get("recheck"):
         check = AssortmentCheck.objects.create(connection=connection)
-        async_task("syncflows.tasks.check_assortment", str(check.pk))
+        queue_long("syncflows.tasks.check_assortment", str(check.pk))
     context["assortment"] = check
     try:
         client = starweb_for(connection)

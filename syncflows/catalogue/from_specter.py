@@ -5,6 +5,8 @@ stock where the package includes stock). Hidden products, as in flow #2: the mer
 A repeated page changes nothing twice: the bindings remember what was written. The first page of a
 run that may repeat a crashed one (`careful`) asks the shop for each SKU before creating it."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from billing.entitlements import entitlements_for
@@ -15,6 +17,8 @@ from ..models import ProductBinding
 from . import binder, products_in
 from .export import patiently
 from .initial import Direction, Page
+
+FILTERABLE_SKU = re.compile(r"[A-Za-z0-9._-]+")  # Starweb's pattern for filterSku (OpenAPI 2.12)
 
 
 def _preview(connection, starweb, specter) -> int:
@@ -54,8 +58,15 @@ class _Writer:
         self.connection, self.starweb = connection, starweb
         self.stock = entitlements_for(connection.merchant).stock
         self._master = None
+        self._refreshed = False
 
     def find(self, sku: str) -> ProductBinding | None:
+        """The shop's variant with this SKU, if any, bound. Starweb's filterSku takes only
+        [A-Za-z0-9._-]; for another SKU the whole shop is read once (bindings refreshed) instead."""
+        if not FILTERABLE_SKU.fullmatch(sku):
+            binder.refresh(self.connection, self.starweb, force=not self._refreshed)
+            self._refreshed = True
+            return ProductBinding.objects.filter(connection=self.connection, sku=sku).first()
         for product in self.starweb.products_with_sku(sku):
             for variant in (product.get("variants") or {}).get("data") or []:
                 if variant.get("sku") == sku:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ from connections.models import Connection
 from ..models import InitialSync
 
 PROBLEMS_KEPT = 500
-STALLED = timedelta(minutes=2)
+LEASE = timedelta(minutes=10)  # far longer than one page; a dead worker's sync resumes after it
+RETRY_AFTER = timedelta(minutes=1)  # a page that failed (Specter or the shop away) is tried again then
 
 
 @dataclass
@@ -80,9 +82,11 @@ def start(connection: Connection, direction: str, *, by=None, starweb=None, spec
 
 
 def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
-    """Work the sync from its cursor to the end. Each page commits its progress with its results,
-    so a crash repeats at most one page; the first page of a run is worked `careful`ly, since it may
-    be the one a crashed run had begun."""
+    """Work the sync from its cursor to the end. One runner at a time (the lease); each page commits
+    its progress with its results, so a crash repeats at most one page; the first page of a run is
+    worked `careful`ly, since it may be the one a crashed run had begun."""
+    if not _claim(sync_id):
+        return InitialSync.objects.get(pk=sync_id)  # another runner holds it
     sync = InitialSync.objects.select_related("connection__merchant").get(pk=sync_id)
     connection = sync.connection
     direction = directions()[sync.direction]
@@ -90,7 +94,8 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
     careful = True
     try:
         while sync.state == InitialSync.State.RUNNING:
-            page = direction.page(connection, sync.next_page, starweb, specter, careful=careful)
+            number = sync.next_page
+            page = direction.page(connection, number, starweb, specter, careful=careful)
             careful = False
             with transaction.atomic():
                 sync.done += page.read
@@ -99,21 +104,30 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
                 sync.problem_count += len(page.problems)
                 sync.problems = (sync.problems + page.problems)[:PROBLEMS_KEPT]
                 sync.total = max(page.total, sync.done)
-                sync.next_page += 1
+                sync.next_page = number + 1
+                sync.lease_until = timezone.now() + LEASE
                 if sync.next_page > page.last_page or not page.read:
                     _finish(sync, direction)
                 sync.save()
     except Permanent as error:
-        sync.state, sync.error, sync.finished_at = InitialSync.State.FAILED, str(error), timezone.now()
-        sync.save(update_fields=["state", "error", "finished_at", "updated_at"])
+        sync.state, sync.error, sync.finished_at, sync.lease_until = InitialSync.State.FAILED, str(error), timezone.now(), None
+        sync.save(update_fields=["state", "error", "finished_at", "lease_until", "updated_at"])
     except IntegrationError as error:
-        sync.error = str(error)  # stays running: the sweeper resumes it from next_page
-        sync.save(update_fields=["error", "updated_at"])
+        # Stays running: the sweeper resumes it from next_page once the short lease runs out.
+        sync.error, sync.lease_until = str(error), timezone.now() + RETRY_AFTER
+        sync.save(update_fields=["error", "lease_until", "updated_at"])
     return sync
 
 
+def _claim(sync_id) -> bool:
+    """Take the sync's lease if it is running and nobody holds it (one statement: no two runners)."""
+    now = timezone.now()
+    return bool(InitialSync.objects.filter(pk=sync_id, state=InitialSync.State.RUNNING)
+                .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=now + LEASE))
+
+
 def _finish(sync: InitialSync, direction: Direction) -> None:
-    sync.state, sync.finished_at, sync.error = InitialSync.State.DONE, timezone.now(), ""
+    sync.state, sync.finished_at, sync.error, sync.lease_until = InitialSync.State.DONE, timezone.now(), "", None
     minutes = max(1, int((sync.finished_at - sync.started_at).total_seconds() // 60))
     WorkLog.objects.create(merchant_id=sync.connection.merchant_id, worked_on=timezone.localdate(), minutes=minutes,
                            category=WorkLog.Category.INITIAL_SYNC, staff_id=sync.started_by_id if _is_staff(sync) else None,
@@ -125,6 +139,20 @@ def _is_staff(sync: InitialSync) -> bool:
 
 
 def stalled(now=None) -> list:
-    """Running syncs whose worker stopped (no progress for STALLED): the sweeper restarts them."""
+    """Running syncs nobody holds (a worker died, or a failed page waited its minute): the sweeper
+    restarts them. A sync whose task is still queued is not held yet: it waits a lease for its turn."""
     now = now or timezone.now()
-    return list(InitialSync.objects.filter(state=InitialSync.State.RUNNING, updated_at__lt=now - STALLED).values_list("pk", flat=True))
+    return list(_unheld(now).values_list("pk", flat=True))
+
+
+def restart_stalled(now=None) -> list:
+    """The stalled syncs, each marked as queued (no holder, just touched) so that the sweeper does
+    not queue it again while its task waits for a worker; the caller queues them."""
+    now = now or timezone.now()
+    ids = stalled(now)
+    return [pk for pk in ids if _unheld(now).filter(pk=pk).update(lease_until=None, updated_at=now)]
+
+
+def _unheld(now):
+    unheld = Q(lease_until__lt=now) | Q(lease_until__isnull=True, updated_at__lt=now - LEASE)
+    return InitialSync.objects.filter(state=InitialSync.State.RUNNING).filter(unheld)

@@ -66,3 +66,14 @@ def test_the_heartbeat_schedule_exists_after_migrate():
 def test_health_needs_no_login_and_shows_no_secret(client, settings):
     body = client.get(reverse("health")).content.decode()
     assert settings.SECRET_KEY not in body and "login" not in body.lower()
+
+
+def test_long_work_may_wait_behind_an_hour_long_sync_but_not_longer(client, settings):
+    heartbeat()
+    waited = settings.HEALTH_MAX_QUEUE_AGE + timedelta(seconds=30)
+    long_task = OrmQ.objects.create(key=settings.Q_LONG_CLUSTER, payload="x", lock=timezone.now() - waited)
+    assert _health(client).status_code == 200  # behind a running initial sync: fine
+    long_task.lock = timezone.now() - waited - timedelta(seconds=settings.Q_LONG_TIMEOUT)
+    long_task.save()
+    response = _health(client)
+    assert response.status_code == 500 and "oldest long-work task has waited" in response.json()["QueueBacklog()"]

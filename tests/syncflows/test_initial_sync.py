@@ -67,7 +67,7 @@ def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(con
     monkeypatch.setattr(SpecterClient, "submit_articles", fails_on_the_second_page)
     sync = initial.run(initial.start(connection, "to_specter").pk)
     assert (sync.state, sync.next_page, sync.done) == ("running", 2, 50) and "503" in sync.error
-    InitialSync.objects.filter(pk=sync.pk).update(updated_at=sync.updated_at.replace(year=2000))
+    InitialSync.objects.filter(pk=sync.pk).update(lease_until=sync.updated_at.replace(year=2000))  # its minute is up
     assert sync.pk in initial.stalled()  # the sweeper would restart it
     sync = initial.run(sync.pk)
     assert (sync.state, sync.done, sync.written) == ("done", 125, 127)
@@ -129,3 +129,32 @@ def test_the_assortment_check_reads_every_page_and_finds_missing_spaced_and_dupl
     assert (check.state, check.done, check.variants) == ("done", 66, 70)
     assert check.counts == {"missing": 1, "spaced": 1, "duplicated": 1}
     assert check.duplicated == ["MUGG-01"] and check.spaced == ["A B"]
+
+
+def test_a_second_runner_leaves_a_sync_alone_while_the_first_holds_it(connection):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sync = initial.start(connection, "to_specter")
+    InitialSync.objects.filter(pk=sync.pk).update(lease_until=timezone.now() + timedelta(minutes=5))  # another worker's
+    again = initial.run(sync.pk)
+    assert (again.state, again.done, again.next_page) == ("running", 0, 1) and article_calls() == 0
+
+
+def test_the_sweeper_restarts_a_sync_whose_worker_died_once_on_the_cluster_for_long_work(connection, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_q.models import OrmQ
+
+    from syncflows.tasks import sweep
+
+    sync = initial.start(connection, "to_specter")
+    InitialSync.objects.filter(pk=sync.pk).update(lease_until=timezone.now() - timedelta(seconds=1))  # its holder died
+    sweep()
+    sweep()  # queued already: not again while it waits for a worker
+    queued = [q for q in OrmQ.objects.all() if q.task["func"] == "syncflows.tasks.initial_sync"]
+    assert [q.key for q in queued] == [settings.Q_LONG_CLUSTER]
+    drain()
+    assert InitialSync.objects.get(pk=sync.pk).state == "done"

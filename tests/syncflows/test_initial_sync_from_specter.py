@@ -82,7 +82,7 @@ def test_a_sync_that_stops_after_creating_a_product_resumes_without_a_second_one
     monkeypatch.setattr(products_in, "create", lost_after_creating)
     sync = initial.run(initial.start(connection, "to_starweb").pk)
     assert (sync.state, sync.next_page) == ("running", 2) and "broke" in sync.error
-    InitialSync.objects.filter(pk=sync.pk).update(updated_at=sync.updated_at.replace(year=2000))
+    InitialSync.objects.filter(pk=sync.pk).update(lease_until=sync.updated_at.replace(year=2000))  # its minute is up
     assert sync.pk in initial.stalled()
     sync = initial.run(sync.pk)  # the sweeper's restart: the page is worked again, carefully
     assert sync.state == "done"

@@ -1,4 +1,5 @@
-"""`make run`'s last step: the web server and the django-q2 worker together, stopped together."""
+"""`make run`'s last step: the web server and the django-q2 workers (the orders' cluster and the
+one for long work) together, stopped together."""
 
 import ctypes
 import os
@@ -22,7 +23,7 @@ def _die_with_parent() -> None:
 
 
 class Command(BaseCommand):
-    help = "Run gunicorn and one qcluster together. Ctrl-C (or SIGTERM) stops both cleanly."
+    help = "Run gunicorn and the two qclusters (orders; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -37,9 +38,13 @@ class Command(BaseCommand):
             "--graceful-timeout", "5", "--access-logfile", "-",
         ]
         worker = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "qcluster"]
+        # The orders' cluster, and the one for long work (initial syncs) with its own settings.
+        plain, long_work = dict(os.environ), {**os.environ, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER}
+        plain.pop("Q_CLUSTER_NAME", None)
         # Each child in its own session: a terminal's Ctrl-C reaches only us, and we stop each child
         # exactly once (django-q2's cluster can hang when it gets SIGINT and SIGTERM together).
-        children = [subprocess.Popen(cmd, start_new_session=True, preexec_fn=_die_with_parent) for cmd in (web, worker)]
+        children = [subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+                    for cmd, env in ((web, plain), (worker, plain), (worker, long_work))]
         stopping = False
 
         def stop(signum, _frame):
@@ -53,7 +58,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
 
         base_url = f"http://{host}:{port}"
-        self.stdout.write(self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + worker). Ctrl-C stops both.\n"))
+        self.stdout.write(self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + workers). Ctrl-C stops them all.\n"))
         if settings.SIMULATOR_ENABLED:
             self.stdout.write(demo.banner(base_url) + "\n")
 
