@@ -9,6 +9,7 @@ SCHEDULES = {
     "order sweeper": ("syncflows.tasks.sweep", 1),
     "order poller": ("syncflows.tasks.poll_all", 2),
     "specter pull": ("syncflows.tasks.pull_all_specter", 5),
+    "product export": ("syncflows.tasks.export_changed_all", 15),
     "stock reconciliation": ("syncflows.tasks.reconcile_stock_all", 24 * 60),
     "needs-attention digest": ("syncflows.tasks.daily_digest", 24 * 60),
 }

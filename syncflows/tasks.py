@@ -13,7 +13,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import assortment, drift, export, initial, pull
+from .catalogue import assortment, changes, drift, export, initial, pull
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,23 @@ def export_product(connection_id: str, product_id: int) -> int:
     except IntegrationError as error:
         log.warning("export of product %s for connection %s failed: %s", product_id, connection_id, error)
         return 0
+
+
+def export_changed_all() -> int:
+    """The schedule's safety net for product webhooks: queue a run for every connection that
+    exports products on change."""
+    connections = changes.connections_exporting()
+    for connection in connections:
+        async_task("syncflows.tasks.export_changed_products", str(connection.pk))
+    return len(connections)
+
+
+def export_changed_products(connection_id: str) -> bool:
+    """Send the products changed in the shop since the last run, if the connection still takes them.
+    A failure is on the run's row; the next run reads the same changes again."""
+    connection = Connection.objects.select_related("merchant").filter(pk=connection_id).first()
+    run = changes.export_changed(connection) if connection else None
+    return bool(run and run.ok)
 
 
 def reconcile_stock_all() -> int:

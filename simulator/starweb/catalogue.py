@@ -2,8 +2,10 @@
 list, price lists, stock locations, and customers (specs/starweb-api.md §4.2–4.3, §5.3–5.5)."""
 
 import json
+from datetime import datetime
 
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import PER_PAGE, _collection, api_view, error
@@ -72,11 +74,27 @@ def product_list(request, shop):
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     include = "variants" in request.GET.get("include", "") or "primaryVariant" in request.GET.get("include", "")
     rows = shop.products.all()
+    since = request.GET.get("updatedSince")
+    if since is not None:
+        since = _instant(since)
+        if since is None:
+            return error(400, "invalid_request", "updatedSince is not an ISO-8601 date-time")
+        rows = rows.filter(modified_at__gte=since)
     sku = request.GET.get("filterSku")
     if sku is not None:  # exact SKU of any variant (a scan: the simulator's shops are small where this is used)
         rows = [p for p in rows if any(v.get("sku") == sku for v in p.data.get("variants", []))]
     total = len(rows) if sku is not None else rows.count()
     return _collection([_product_out(p, include) for p in rows[(page - 1) * PER_PAGE: page * PER_PAGE]], page, total)
+
+
+def _instant(value: str):
+    """An ISO-8601 time as Starweb takes it ("2019-11-28T13:38:17+01:00"; "Z" too); without an
+    offset, the shop's time (Europe/Stockholm). None when it is not a time."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 @api_view("POST /products", mutating=True)

@@ -93,9 +93,15 @@ def _remember(connection, rows) -> None:
     )
 
 
+def exports_on_change(connection: Connection) -> bool:
+    """Flows #1 and #3 with products exported "when the product changes" (by webhook and schedule)."""
+    return (connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
+            and connection.export_product == Connection.ProductExport.CHANGED)
+
+
 def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
     """One product, on its webhook (flows #1 and #3, products exported "when the product changes")."""
-    if connection.flow not in (Connection.Flow.ECOM, Connection.Flow.COMBO) or connection.export_product != Connection.ProductExport.CHANGED:
+    if not exports_on_change(connection):
         return 0, 0
     product = (starweb or starweb_for(connection)).product(product_id)
     rows, _problems = articles_of(product)
@@ -124,11 +130,11 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     return Page(len(products), total, last_page, written, unchanged, problems)
 
 
-def read_page(starweb, page: int):
+def read_page(starweb, page: int, params: dict = PRODUCT_PARAMS):
     """One page of products. Starweb's 1000 requests a minute bound a big assortment: on our own
     throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
     than hand the row back and wait for the sweeper."""
-    return patiently(lambda: starweb.page("/products", page, PRODUCT_PARAMS))
+    return patiently(lambda: starweb.page("/products", page, params))
 
 
 def patiently(call):

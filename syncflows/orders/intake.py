@@ -117,15 +117,17 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
             enqueue(transfer.pk)
             new += 1
         elif transfer.state == State.DONE and transfer.shop_changed_at is None:
-            _flag_if_changed(transfer, _parse_time(raw.get("modifiedAt")))
-        created_at = _parse_time(raw.get("createdAt"))
+            _flag_if_changed(transfer, parse_time(raw.get("modifiedAt")))
+        created_at = parse_time(raw.get("createdAt"))
         if created_at and (newest is None or created_at > newest):
             newest = created_at
     PollCursor.objects.filter(pk=cursor.pk).update(seen_until=newest, polled_at=now)
     return new
 
 
-def _parse_time(value):
+def parse_time(value):
+    """A Starweb time (ISO-8601) as an aware datetime; one without an offset is in our time zone.
+    None when missing or not a time."""
     try:
         parsed = parse_datetime(value) if isinstance(value, str) else None
     except ValueError:
