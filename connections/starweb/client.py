@@ -28,6 +28,10 @@ class NotFound(Permanent):
     """404: the order (or other resource) does not exist in the shop."""
 
 
+# The product with its primary variant (the only one Starweb embeds), that variant's prices, names.
+PRODUCT_INCLUDE = "primaryVariant,primaryVariant.prices,languages"
+
+
 class StarwebClient:
     def __init__(self, connection: Connection, session=None):
         self.connection = connection
@@ -83,15 +87,38 @@ class StarwebClient:
         return answer.get("data") or [], int(pagination.get("total") or 0), int(pagination.get("total_pages") or 1)
 
     def products(self):
-        """Every product with its variants, page by page."""
-        return self.pages("/products", {"include": "variants"})
+        """Every product with all its variants, page by page."""
+        page = 1
+        while True:
+            rows, _total, last_page = self.product_page(page)
+            yield from rows
+            if page >= last_page:
+                return
+            page += 1
+
+    def product_page(self, page: int, params: dict | None = None) -> tuple[list[dict], int, int]:
+        """One page of products, each with ALL its variants under "variants" (see with_variants)."""
+        rows, total, last_page = self.page("/products", page, {**(params or {}), "include": PRODUCT_INCLUDE})
+        return [self.with_variants(row) for row in rows], total, last_page
 
     def product(self, product_id) -> dict:
-        return self._get(f"/products/{product_id}", {"include": "variants"})["data"]
+        return self.with_variants(self._get(f"/products/{product_id}", {"include": PRODUCT_INCLUDE})["data"])
 
     def products_with_sku(self, sku: str) -> list[dict]:
         """The products having a variant with exactly this SKU (Starweb's filterSku), with variants."""
-        return self._get("/products", {"filterSku": sku, "include": "variants"}).get("data") or []
+        rows = self._get("/products", {"filterSku": sku, "include": PRODUCT_INCLUDE}).get("data") or []
+        return [self.with_variants(row) for row in rows]
+
+    def with_variants(self, product: dict) -> dict:
+        """Starweb embeds one variant in a product, however many it has (specs/starweb-api.md §5.4);
+        a product with several gets the rest from /products/{id}/variants (one more request)."""
+        if product.get("hasSeveralVariants"):
+            variants = list(self.pages(f"/products/{product['productId']}/variants", {"include": "prices"}))
+            return {**product, "variants": {"data": variants}}
+        if "variants" not in product and isinstance(product.get("primaryVariant"), dict):  # read it either way
+            primary = product["primaryVariant"].get("data", product["primaryVariant"])
+            return {**product, "variants": {"data": [primary]}}
+        return product
 
     def categories(self):
         """The shop's product categories, page by page, with their names."""

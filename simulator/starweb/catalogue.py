@@ -43,15 +43,22 @@ def _price_out(pricelist_id: int, price: dict) -> dict:
     return out
 
 
-def _product_out(product: Product, include_variants: bool) -> dict:
+def _product_out(product: Product, include_variant: bool) -> dict:
+    """As Starweb answers: with `include=primaryVariant` (or `variants`) ONE variant is embedded,
+    however many the product has; `hasSeveralVariants` says to read the rest from /variants."""
     data = {k: v for k, v in product.data.items() if k != "variants"}
     if "categories" in data:
         data["categories"] = {"data": data["categories"]}
-    data.update(productId=product.product_id, hasSeveralVariants=len(product.data.get("variants", [])) > 1,
+    variants = product.data.get("variants", [])
+    data.update(productId=product.product_id, hasSeveralVariants=len(variants) > 1,
                 modifiedAt=product.modified_at.isoformat(timespec="seconds"))
-    if include_variants:
-        data["variants"] = {"data": [_variant_out(v) for v in product.data.get("variants", [])]}
+    if include_variant:
+        data["variants"] = {"data": [_variant_out(v) for v in variants[:1]]}
     return data
+
+
+def _includes_variant(request) -> bool:
+    return bool({"primaryVariant", "variants"} & set(request.GET.get("include", "").split(",")))
 
 
 def _find(shop, product_id, variant_id=None):
@@ -72,7 +79,7 @@ def products(request, shop):
 @api_view("GET /products")
 def product_list(request, shop):
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
-    include = "variants" in request.GET.get("include", "") or "primaryVariant" in request.GET.get("include", "")
+    include = _includes_variant(request)
     rows = shop.products.all()
     since = request.GET.get("updatedSince")
     if since is not None:
@@ -118,7 +125,7 @@ def product(request, shop, product_id):
 @api_view("GET /products/{id}")
 def product_get(request, shop, product_id):
     found, _ = _find(shop, product_id)
-    return JsonResponse({"data": _product_out(found, True)}) if found else error(404, "not_found", "No such product")
+    return JsonResponse({"data": _product_out(found, _includes_variant(request))}) if found else error(404, "not_found", "No such product")
 
 
 @api_view("PATCH /products/{id}", mutating=True)
@@ -161,7 +168,11 @@ def variants(request, shop, product_id):
 @api_view("GET /products/{id}/variants")
 def variant_list(request, shop, product_id):
     found, _ = _find(shop, product_id)
-    return JsonResponse({"data": [_variant_out(v) for v in found.data["variants"]]}) if found else error(404, "not_found", "No such product")
+    if found is None:
+        return error(404, "not_found", "No such product")
+    page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    variants = found.data["variants"]
+    return _collection([_variant_out(v) for v in variants[(page - 1) * PER_PAGE: page * PER_PAGE]], page, len(variants))
 
 
 @api_view("POST /products/{id}/variants", mutating=True)

@@ -16,7 +16,7 @@ from connections.models import Connection
 
 from ..models import PollCursor, SyncRun
 from ..orders.intake import parse_time
-from .export import PRODUCT_PARAMS, articles_of, exports_on_change, read_page, send_changed
+from .export import articles_of, exports_on_change, read_page, send_changed
 from .result import Result
 
 KIND = "products"
@@ -76,7 +76,7 @@ def export_changed(connection: Connection, *, now=None, starweb=None, specter=No
 
 def _send_pages(connection, since, run: SyncRun, result: Result, starweb, specter):
     """Read and send every page of products changed since `since`; returns the newest change seen."""
-    params = {**PRODUCT_PARAMS, "updatedSince": since.isoformat(timespec="seconds")}
+    params = {"updatedSince": since.isoformat(timespec="seconds")}
     update = connection.export_product_update == Connection.Update.DIRECT
     newest, number = None, 1
     while True:

@@ -21,7 +21,6 @@ from .initial import Direction, Page
 
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
 MAX_RATE_WAIT = 61
-PRODUCT_PARAMS = {"include": "variants"}
 
 
 def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
@@ -113,7 +112,7 @@ def export_product(connection: Connection, product_id, *, starweb=None, specter=
 
 def _preview(connection, starweb, specter) -> int:
     """How many products the shop has (one request)."""
-    _rows, total, _pages = starweb.page("/products", 1, PRODUCT_PARAMS)
+    _rows, total, _pages = starweb.page("/products", 1)
     return total
 
 
@@ -130,11 +129,11 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     return Page(len(products), total, last_page, written, unchanged, problems)
 
 
-def read_page(starweb, page: int, params: dict = PRODUCT_PARAMS):
+def read_page(starweb, page: int, params: dict | None = None):
     """One page of products. Starweb's 1000 requests a minute bound a big assortment: on our own
     throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
     than hand the row back and wait for the sweeper."""
-    return patiently(lambda: starweb.page("/products", page, params))
+    return patiently(lambda: starweb.product_page(page, params))
 
 
 def patiently(call):

@@ -106,7 +106,7 @@ def test_reading_a_page_waits_out_the_rate_limit_and_reads_on():
     class Limited:
         calls = 0
 
-        def page(self, path, page, params):
+        def product_page(self, page, params):
             Limited.calls += 1
             if Limited.calls < 3:
                 raise RateLimited("starweb: rate limited", wait=0.01)

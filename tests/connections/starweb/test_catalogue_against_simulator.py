@@ -16,9 +16,18 @@ def test_products_come_with_their_variants_and_match_the_spec(starweb):
     products = list(starweb.products())
     skus = {v["sku"] for p in products for v in p["variants"]["data"]}
     assert {"TSHIRT-S", "TSHIRT-M", "TSHIRT-L", "MUGG-01", "PRESENTSET-01"} <= skus
-    assert errors(raw(starweb, "/products", include="variants"), "ProductModelCollection") == []
+    assert errors(raw(starweb, "/products", include="primaryVariant,primaryVariant.prices,languages"), "ProductModelCollection") == []
     assert errors(raw(starweb, "/products/101"), "ProductModelItem") == []
+    assert errors(raw(starweb, "/products/101/variants", include="prices"), "ProductVariantModelCollection") == []
     assert [v["sku"] for v in starweb.product(101)["variants"]["data"]] == ["TSHIRT-S", "TSHIRT-M", "TSHIRT-L"]
+
+
+def test_the_list_embeds_one_variant_as_starweb_does_and_the_client_reads_the_rest(starweb):
+    listed = raw(starweb, "/products", include="primaryVariant")["data"]
+    tshirt = next(p for p in listed if p["productId"] == 101)
+    assert tshirt["hasSeveralVariants"] and len(tshirt["variants"]["data"]) == 1
+    rows, _total, _pages = starweb.product_page(1)
+    assert [v["sku"] for v in next(p for p in rows if p["productId"] == 101)["variants"]["data"]] == ["TSHIRT-S", "TSHIRT-M", "TSHIRT-L"]
 
 
 def test_stock_is_set_per_location_and_read_back(starweb):
