@@ -7,16 +7,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from billing.models import WorkLog
-from connections.errors import Retryable
 from connections.models import Connection
-from connections.specter.client import SpecterClient
 from simulator.models import CallLog
 from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
 from syncflows.catalogue import export, initial
 from syncflows.models import InitialSync
-from tests.syncflows.wiring import drain, wired_connection
+from tests.syncflows.wiring import fail_article_submit_on, drain, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,15 +54,7 @@ def test_a_product_without_or_with_a_bad_article_number_is_left_out_and_named(co
 
 def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(connection, monkeypatch):
     add_products(ensure_demo_shop(), 120)
-    original, calls = SpecterClient.submit_articles, {"n": 0}
-
-    def fails_on_the_second_page(self, rows, *, update):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise Retryable("specter: 503")
-        return original(self, rows, update=update)
-
-    monkeypatch.setattr(SpecterClient, "submit_articles", fails_on_the_second_page)
+    fail_article_submit_on(monkeypatch, 2)  # the second page's call
     sync = initial.run(initial.start(connection, "to_specter").pk)
     assert (sync.state, sync.next_page, sync.done) == ("running", 2, 50) and "503" in sync.error
     InitialSync.objects.filter(pk=sync.pk).update(lease_until=sync.updated_at.replace(year=2000))  # its minute is up

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from connections.clients import starweb_for
-from connections.errors import Permanent, Retryable
+from connections.errors import Permanent
 from connections.models import Connection
-from connections.specter.client import SpecterClient
 from simulator.models import CallLog
 from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
@@ -22,7 +21,7 @@ from simulator.starweb.models import Product
 from syncflows import tasks
 from syncflows.catalogue import changes
 from syncflows.models import ExportedArticle, PollCursor, SyncRun
-from tests.syncflows.wiring import drain, queued, wired_connection
+from tests.syncflows.wiring import fail_article_submit_on, drain, queued, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,15 +95,7 @@ def test_a_failure_from_specter_mid_run_leaves_the_cursor_and_the_next_run_sends
     scheduled_run()
     before = PollCursor.objects.get(connection=connection).products_seen_until
     add_products(shop, 60)  # two pages of changed products: 50 and 10
-    original, calls = SpecterClient.submit_articles, {"n": 0}
-
-    def fails_on_the_second_page(self, rows, *, update):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise Retryable("specter: 503")
-        return original(self, rows, update=update)
-
-    monkeypatch.setattr(SpecterClient, "submit_articles", fails_on_the_second_page)
+    fail_article_submit_on(monkeypatch, 2)  # the second page's call
     failed = scheduled_run()
     assert not failed.ok and "503" in failed.summary and failed.writes == 50
     assert PollCursor.objects.get(connection=connection).products_seen_until == before

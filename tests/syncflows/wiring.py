@@ -27,6 +27,22 @@ def wired_connection(live_server, settings, *, webhooks=True, package="200", **o
     return connection
 
 
+def fail_article_submit_on(monkeypatch, call_no: int) -> None:
+    """Specter answers the call_no-th newArticleSubmit with a 503; the others go through."""
+    from connections.errors import Retryable
+    from connections.specter.client import SpecterClient
+
+    original, calls = SpecterClient.submit_articles, {"n": 0}
+
+    def failing(self, rows, *, update):
+        calls["n"] += 1
+        if calls["n"] == call_no:
+            raise Retryable("specter: 503")
+        return original(self, rows, update=update)
+
+    monkeypatch.setattr(SpecterClient, "submit_articles", failing)
+
+
 def specter_orders(external_order_no) -> list:
     return list(SpecterOrder.objects.filter(external_order_no=str(external_order_no)))
 
