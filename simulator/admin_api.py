@@ -25,6 +25,21 @@ def _body(request) -> dict:
     return body if isinstance(body, dict) else {}
 
 
+def _number(value):
+    """A Decimal from a JSON number or string, None when not given, False when unreadable."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except ArithmeticError:
+        return False
+    return number if number.is_finite() and number >= 0 else False
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
 @csrf_exempt
 @require_POST
 def starweb_place_order(request, shop):
@@ -49,7 +64,8 @@ def fault(request, system, account):
 @csrf_exempt
 @require_POST
 def specter_action(request, smb_id, action):
-    """Change simulated Specter: stock, price, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py).
+    """Change simulated Specter: stock, price, article, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py).
+    article: {"articleNo", and any of "name", "priceExVat", "barCode" ("" removes it), "weightKg", "buyPrice"}.
     listprice: {"priceList": name or id, "articleNo", "priceExVat", "fromQuantity": 1}."""
     account = get_object_or_404(Account, smb_id=smb_id)
     body = _body(request)
@@ -63,6 +79,16 @@ def specter_action(request, smb_id, action):
         if action == "price":
             article = changes.set_price(account, body["articleNo"], Decimal(str(body["priceExVat"])), body.get("name"))
             return JsonResponse({"articleNo": article.article_no, "priceExVat": str(article.price_ex_vat)})
+        if action == "article":
+            numbers = {field: _number(body.get(key)) for field, key in (("price_ex_vat", "priceExVat"), ("weight_kg", "weightKg"),
+                                                                         ("buy_price", "buyPrice"))}
+            if any(value is False for value in numbers.values()):
+                return JsonResponse({"error": "priceExVat, weightKg and buyPrice must be numbers"}, status=400)
+            bar_code = body.get("barCode")
+            article = changes.change_article(account, body["articleNo"], name=body.get("name"),
+                                             bar_code=None if bar_code is None else str(bar_code).strip(), **numbers)
+            return JsonResponse({"articleNo": article.article_no, "name": article.name, "priceExVat": str(article.price_ex_vat),
+                                 "barCode": article.bar_code, "weightKg": _text(article.weight_kg), "buyPrice": _text(article.buy_price)})
         if action == "listprice":
             listed = changes.set_list_price(account, body["priceList"], body["articleNo"], Decimal(str(body["priceExVat"])),
                                             int(body.get("fromQuantity", 1)))

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 from ..errors import Retryable
 from . import assumptions as A
-from .batches import _decimal, _root
+from .batches import _decimal, _root, details
 from .client import SpecterClient
 from .wire import Garbled
 
@@ -19,6 +19,10 @@ class ListedArticle:
     price_ex_vat: Decimal | None
     vat_percent: Decimal | None
     stock: int | None  # Specter's available quantity (its default warehouse)
+    # As on ArticleInfo, so one mapper (syncflows/catalogue/details.py) serves both.
+    bar_code: str | None = None
+    weight_kg: Decimal | None = None
+    buy_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def read(text: str) -> ArticlePage:
         raise ValueError("no <articles>")
     articles = tuple(
         ListedArticle(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")),
-                      _decimal(a.get("vatPercent")), _stock(a.get("noItemsAv")))
+                      _decimal(a.get("vatPercent")), _stock(a.get("noItemsAv")), **details(a))
         for a in listing.iter("article")
     )
     return ArticlePage(articles, int(listing.get("totalCount") or len(articles)), int(listing.get("pages") or 1))

@@ -60,6 +60,10 @@ class ArticleInfo:
     name: str
     price_ex_vat: Decimal | None
     vat_percent: Decimal | None
+    # The variant's details (§3 #6 attributes barCode, productWeight in kg, buyPrice); None when absent.
+    bar_code: str | None = None
+    weight_kg: Decimal | None = None
+    buy_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,18 @@ def _stock_sites(text: str, batch_no: str) -> Batch:
 def _article_info(text: str, batch_no: str) -> Batch:
     root = _root(text) if text else None
     entries = tuple(
-        ArticleInfo(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")), _decimal(a.get("vatPercent")))
+        ArticleInfo(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")),
+                    _decimal(a.get("vatPercent")), **details(a))
         for a in (root.iter("article") if root is not None else [])
     )
     return Batch("articleinfo", batch_no, entries, more=_at_limit(root, len(entries)))
+
+
+def details(article) -> dict:
+    """The variant details an <article> carries as attributes (article info and the article register
+    alike): bar code, weight in kg and buy price, each None when absent or unreadable."""
+    return {"bar_code": (article.get("barCode") or "").strip() or None, "weight_kg": _decimal(article.get("productWeight")),
+            "buy_price": _decimal(article.get("buyPrice"))}
 
 
 def _at_limit(root, count: int) -> bool:

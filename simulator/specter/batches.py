@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 
-from . import stock as sites
+from . import changes, stock as sites
 from .models import Account, BatchEntry
 
 QUEUES = {
@@ -71,9 +71,16 @@ def _stock_sites(entries, batch_no, more) -> HttpResponse:
     return _xml(f"<stockChanges>{blocks}</stockChanges>")
 
 
+DETAILS = ("buyPrice", "barCode", "productWeight")  # §3 #6 attributes, present when the article has them
+
+
+def _details(values: dict) -> str:
+    return "".join(f" {name}={quoteattr(str(values[name]))}" for name in DETAILS if values.get(name) not in (None, ""))
+
+
 def _article_info(entries, batch_no, more) -> HttpResponse:
     articles = "".join(
-        f"<article priceExclVat={quoteattr(e.payload['priceExclVat'])} vatPercent={quoteattr(e.payload['vatPercent'])}>"
+        f"<article priceExclVat={quoteattr(e.payload['priceExclVat'])} vatPercent={quoteattr(e.payload['vatPercent'])}{_details(e.payload)}>"
         f"<articleNo>{escape(e.payload['articleNo'])}</articleNo><name>{escape(e.payload['name'])}</name></article>"
         for e in entries
     )
@@ -125,7 +132,7 @@ def article_list(account: Account, p: dict) -> HttpResponse:
     total = articles.count()
     pages = max(1, -(-total // ARTICLE_LIST_PAGE))
     rows = "".join(
-        f"<article priceExclVat=\"{a.price_ex_vat.normalize():f}\" vatPercent=\"{a.vat_percent.normalize():f}\" noItemsAv=\"{sites.availability(account, a)[sites.DEFAULT_SITE] if a.components else a.stock}\">"
+        f"<article priceExclVat=\"{a.price_ex_vat.normalize():f}\" vatPercent=\"{a.vat_percent.normalize():f}\" noItemsAv=\"{sites.availability(account, a)[sites.DEFAULT_SITE] if a.components else a.stock}\"{_details(changes.article_info(a))}>"
         f"<articleNo>{escape(a.article_no)}</articleNo><name>{escape(a.name)}</name></article>"
         for a in articles[(number - 1) * ARTICLE_LIST_PAGE:number * ARTICLE_LIST_PAGE]
     )

@@ -63,15 +63,36 @@ def set_stock(account: Account, article_no: str, stock: int, site: str = "") -> 
     return article
 
 
-@transaction.atomic
 def set_price(account: Account, article_no: str, price_ex_vat: Decimal, name: str | None = None) -> Article:
+    return change_article(account, article_no, price_ex_vat=price_ex_vat, name=name)
+
+
+@transaction.atomic
+def change_article(account: Account, article_no: str, *, name: str | None = None, price_ex_vat: Decimal | None = None,
+                   bar_code: str | None = None, weight_kg: Decimal | None = None, buy_price: Decimal | None = None) -> Article:
+    """Change an article's master data (None leaves a field as it is; bar_code "" removes the bar
+    code) and queue one article-info entry with all of it, as Specter reports the whole article."""
     article = account.articles.select_for_update().get(article_no=article_no)
-    article.price_ex_vat = price_ex_vat
-    article.name = name or article.name
-    article.save(update_fields=["price_ex_vat", "name"])
-    queue(account, BatchEntry.ARTICLE_INFO, {"articleNo": article.article_no, "name": article.name,
-                                             "priceExclVat": str(article.price_ex_vat), "vatPercent": str(article.vat_percent)})
+    for field, value in (("name", name or None), ("price_ex_vat", price_ex_vat), ("bar_code", bar_code),
+                         ("weight_kg", weight_kg), ("buy_price", buy_price)):
+        if value is not None:
+            setattr(article, field, value)
+    article.save(update_fields=["name", "price_ex_vat", "bar_code", "weight_kg", "buy_price"])
+    queue(account, BatchEntry.ARTICLE_INFO, article_info(article))
     return article
+
+
+def article_info(article: Article) -> dict:
+    """An article-info entry's payload; the details only when the article has them (§3 #6)."""
+    payload = {"articleNo": article.article_no, "name": article.name, "priceExclVat": str(article.price_ex_vat),
+               "vatPercent": str(article.vat_percent)}
+    if article.bar_code:
+        payload["barCode"] = article.bar_code
+    if article.weight_kg is not None:
+        payload["productWeight"] = f"{Decimal(article.weight_kg):.3f}"  # kg, 3 decimals as newArticleSubmit sends it
+    if article.buy_price is not None:
+        payload["buyPrice"] = str(article.buy_price)
+    return payload
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
-"""The demo's Specter account: articles matching the demo shop, service articles, a SET article,
-and a reseller price list named as the demo shop's (price lists are matched by name)."""
+"""The demo's Specter account: articles matching the demo shop (some with EAN, weight and buy
+price), service articles, a SET article, and a reseller price list named as the demo shop's (price
+lists are matched by name)."""
 
 from decimal import Decimal
 
@@ -21,6 +22,10 @@ ARTICLES = [
     ("POSTFORSKOTT", "Postförskott", "0", 25, 0, True, []),
 ]
 
+# article_no: (bar code, weight in kg, buy price): some articles carry their variant details, as
+# Specter's article info reports them (specs/specter-api.md §3 #6); the others have none.
+DETAILS = {"MUGG-01": ("7350000000101", "0.420", "28.00"), "KAFFE-500": ("7350000000118", "0.520", "38.50")}
+
 # The id differs from the demo shop's pricelistId on purpose: only the name joins them.
 PRICE_LISTS = [(3, "Återförsäljare", "SEK", "5")]
 LIST_PRICES = [
@@ -33,10 +38,12 @@ LIST_PRICES = [
 def ensure_demo_account(smb_id: str = "1001", md5key: str = "demo-md5key") -> Account:
     account, _ = Account.objects.get_or_create(smb_id=smb_id, defaults={"md5key": md5key})
     for article_no, name, price, vat, stock, service, components in ARTICLES:
+        bar_code, weight, buy_price = DETAILS.get(article_no, ("", None, None))
         Article.objects.get_or_create(
             account=account, article_no=article_no,
             defaults={"name": name, "price_ex_vat": Decimal(price), "vat_percent": vat, "stock": stock,
-                      "is_service": service, "components": components},
+                      "is_service": service, "components": components, "bar_code": bar_code,
+                      "weight_kg": weight and Decimal(weight), "buy_price": buy_price and Decimal(buy_price)},
         )
     for price_list_id, name, currency, group in PRICE_LISTS:
         PriceList.objects.get_or_create(account=account, price_list_id=price_list_id,

@@ -1,6 +1,7 @@
 """The initial sync Specter → Starweb (a new shop): every article of Specter's register becomes a
-product of the shop, or updates the one with its SKU (name, price on the master price list, and
-stock where the package includes stock). Hidden products, as in flow #2: the merchant shows them.
+product of the shop, or updates the one with its SKU (name, price on the master price list, the
+variant's external id, EAN, weight and cost, and stock where the package includes stock). Hidden
+products, as in flow #2: the merchant shows them.
 
 A repeated page changes nothing twice: the bindings remember what was written. The first page of a
 run that may repeat a crashed one (`careful`) asks the shop for each SKU before creating it."""
@@ -14,7 +15,7 @@ from connections.models import Connection
 from connections.specter import articles
 
 from ..models import ProductBinding
-from . import binder, products_in
+from . import binder, details, products_in
 from .export import patiently
 from .initial import Direction, Page
 
@@ -43,7 +44,7 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:
-            binding = products_in.create(connection, sku, article.name, article.vat_percent, starweb)
+            binding = products_in.create(connection, sku, article.name, article.vat_percent, starweb, details.variant_body(article))
         if writer.put(binding, article):
             page.written += 1
         else:
@@ -89,7 +90,8 @@ class _Writer:
             changed["last_stock"] = article.stock
         if changed:
             ProductBinding.objects.filter(pk=binding.pk).update(**changed)
-        return renamed or bool(changed)
+        detailed = details.write_details(binding, article, self.starweb)  # remembers them itself
+        return renamed or bool(changed) or detailed
 
     def master(self) -> int:
         if self._master is None:

@@ -59,6 +59,17 @@ def test_stock_and_price_change_through_the_admin_endpoint(client, world):
     assert _post(client, reverse("sim_admin_specter", args=["1001", "deliver"]), {}).status_code == 400
 
 
+def test_an_article_changes_through_the_admin_endpoint_and_waits_as_one_article_info_entry(client, world):
+    url = reverse("sim_admin_specter", args=["1001", "article"])
+    answer = _post(client, url, {"articleNo": "MUGG-01", "name": "Mugg blå", "barCode": "7350012340017", "weightKg": "0,35", "buyPrice": 31.5}).json()
+    assert (answer["name"], answer["barCode"], Decimal(answer["weightKg"]), Decimal(answer["buyPrice"])) == (
+        "Mugg blå", "7350012340017", Decimal("0.35"), Decimal("31.5"))
+    [entry] = BatchEntry.objects.filter(queue=BatchEntry.ARTICLE_INFO)
+    assert (entry.payload["barCode"], entry.payload["productWeight"], entry.payload["priceExclVat"]) == ("7350012340017", "0.350", "79.2000")
+    assert _post(client, url, {"articleNo": "MUGG-01", "weightKg": "tung"}).status_code == 400
+    assert _post(client, url, {"articleNo": "NOPE", "name": "x"}).status_code == 404
+
+
 def test_a_list_price_changes_through_the_admin_endpoint_and_waits_in_the_price_list_batch(client, world):
     url = reverse("sim_admin_specter", args=["1001", "listprice"])
     answer = _post(client, url, {"priceList": "Återförsäljare", "articleNo": "MUGG-01", "priceExVat": "52", "fromQuantity": 20}).json()

@@ -1,6 +1,7 @@
 """The initial sync Specter → Starweb (a new shop) over real HTTP: every article of Specter's
-register a hidden product with its price and stock, the shop's own products matched on their SKU,
-page by page, resumable without doubling a product, a re-run writes nothing; staff may start it."""
+register a hidden product with its price, stock and details (EAN, weight, cost), the shop's own
+products matched on their SKU and bound by external id, page by page, resumable without doubling
+a product, a re-run writes nothing; staff may start it."""
 
 from decimal import Decimal
 
@@ -65,6 +66,29 @@ def test_an_article_the_shop_already_has_updates_that_product_and_adds_none(conn
     product, variant = shop_variant("MUGG-01")
     assert product.data["languages"][0]["name"] == "Mugg, blå" and variant["prices"]["1"]["priceExVat"] == 88.0
     assert Product.objects.filter(shop__slug="demobutiken").count() == before  # the demo shop has every product article
+
+
+def variant_patches():
+    return CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}/variants/{variantId}").count()
+
+
+def test_the_variants_get_specters_article_number_ean_weight_and_cost_and_an_unchanged_rerun_writes_nothing(connection):
+    Article.objects.filter(article_no="MUGG-01").update(bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    add_articles(1)
+    Article.objects.filter(article_no="NY-0000").update(bar_code="7350012340024", weight_kg=Decimal("1.2"))
+    initial.run(initial.start(connection, "to_starweb").pk)
+    _product, mug = shop_variant("MUGG-01")  # the shop's own product, matched by its SKU
+    assert (mug["externalId"], mug["externalIdType"], mug["ean"], mug["weightInKg"], mug["costPrice"]) == (
+        "MUGG-01", "Specter", "7350012340017", 0.35, "31.5")
+    _product, new = shop_variant("NY-0000")
+    assert (new["externalId"], new["ean"], new["weightInKg"]) == ("NY-0000", "7350012340024", 1.2)
+    patches = variant_patches()
+    assert patches == 7  # the demo shop's own 7 product variants, bound by external id; the new one was created with its details
+    again = initial.run(initial.start(connection, "to_starweb").pk)
+    assert again.written == 0 and variant_patches() == patches
+    Article.objects.filter(article_no="MUGG-01").update(buy_price=Decimal("33"))
+    third = initial.run(initial.start(connection, "to_starweb").pk)
+    assert third.written == 1 and variant_patches() == patches + 1 and shop_variant("MUGG-01")[1]["costPrice"] == "33"
 
 
 def test_a_sync_that_stops_after_creating_a_product_resumes_without_a_second_one(connection, monkeypatch):

@@ -159,3 +159,67 @@ def test_the_reconciliation_finds_stock_that_drifted_in_the_shop_puts_it_right_a
     body = client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk])).content.decode()
     section = body[body.index('id="stock-drift"'):]
     assert "<td>MUGG-01</td><td class=\"text-end\">4</td><td class=\"text-end\">12</td>" in section
+
+
+VARIANT_PATCH = "PATCH /products/{id}/variants/{variantId}"
+
+
+def shop_variant(sku):
+    return next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku)
+
+
+def variant_patches() -> int:
+    return CallLog.objects.filter(system="starweb", operation=VARIANT_PATCH).count()
+
+
+def test_a_changed_bar_code_weight_and_buy_price_in_specter_reach_the_variant_once(connection):
+    from decimal import Decimal
+
+    account = Account.objects.get(smb_id="1001")
+    changes.change_article(account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    drain()
+    variant = shop_variant("MUGG-01")
+    assert (variant["ean"], variant["weightInKg"], variant["costPrice"]) == ("7350012340017", 0.35, "31.5")
+    assert variant_patches() == 1
+    changes.change_article(account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    drain()  # the same values again: nothing to write
+    assert variant_patches() == 1
+    changes.change_article(account, "MUGG-01", weight_kg=Decimal("0.4"))
+    drain()
+    assert shop_variant("MUGG-01")["weightInKg"] == 0.4 and variant_patches() == 2
+
+
+def test_a_shop_variant_matched_only_by_its_sku_gets_specters_article_number_as_its_external_id(connection):
+    from decimal import Decimal
+
+    assert "externalId" not in shop_variant("BOK-01")  # the shop's own product, there before the connection
+    changes.set_price(Account.objects.get(smb_id="1001"), "BOK-01", Decimal("188.68"))  # any change to the article
+    drain()
+    variant = shop_variant("BOK-01")
+    assert (variant["externalId"], variant["externalIdType"]) == ("BOK-01", "Specter")
+    assert "ean" not in variant and "weightInKg" not in variant  # Specter has none: the shop's own values are left alone
+
+
+def test_a_new_article_in_specter_becomes_a_variant_with_its_details_in_one_write(connection):
+    from decimal import Decimal
+
+    account = Account.objects.get(smb_id="1001")
+    account.articles.create(article_no="NYHET-02", name="Nyhet", price_ex_vat=Decimal("80"), vat_percent=25, stock=0)
+    changes.change_article(account, "NYHET-02", bar_code="7350012340024", buy_price=Decimal("40"))
+    drain()
+    variant = shop_variant("NYHET-02")
+    assert (variant["externalId"], variant["ean"], variant["costPrice"]) == ("NYHET-02", "7350012340024", "40")
+    assert variant_patches() == 0  # created with them, not patched after
+
+
+def test_flow_3_takes_prices_from_specter_but_writes_no_variant_details(live_server, settings):
+    from decimal import Decimal
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.COMBO, status_rules=RULES)
+    changes.change_article(Account.objects.get(smb_id="1001"), "MUGG-01", price_ex_vat=Decimal("85"), bar_code="7350012340017",
+                           weight_kg=Decimal("0.35"))
+    run = pull.pull(connection, "articleinfo")
+    assert run.ok and run.writes == 1  # the price
+    variant = shop_variant("MUGG-01")
+    assert Decimal(str(variant["prices"]["1"]["priceExVat"])) == Decimal("85")
+    assert "ean" not in variant and "externalId" not in variant and variant_patches() == 0

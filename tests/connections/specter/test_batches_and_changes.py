@@ -101,6 +101,25 @@ def test_a_price_change_comes_as_article_info(specter, account):
     assert (info.article_no, info.name, info.price_ex_vat, info.vat_percent) == ("TSHIRT-M", "T-shirt M (ny)", Decimal("169.60"), Decimal("25.00"))
 
 
+def test_an_article_change_comes_as_article_info_with_its_bar_code_weight_and_buy_price(specter, account):
+    changes.change_article(account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.5"))
+    [info] = batches.pull(specter, "articleinfo").entries
+    assert (info.bar_code, info.weight_kg, info.buy_price) == ("7350012340017", Decimal("0.350"), Decimal("31.5"))
+    assert info.price_ex_vat == Decimal("79.20") and info.name == "Mugg"  # what was not changed is reported as it is
+
+
+def test_the_article_info_parser_reads_bar_code_weight_and_buy_price_with_decimal_commas_and_none_when_absent():
+    batch = batches._article_info(
+        '<?xml version="1.0" encoding="ISO-8859-1"?><response><articles>'
+        '<article buyPrice="12,50" priceExclVat="99,00" barCode=" 7350012340017 " productWeight="1,250">'
+        '<articleNo>A-1</articleNo><name>Ett</name></article>'
+        '<article priceExclVat="5" barCode="" productWeight="tung"><articleNo>A-2</articleNo><name>Två</name></article>'
+        '</articles><responseMaxLimit>100</responseMaxLimit></response>', "b1")
+    first, second = batch.entries
+    assert (first.bar_code, first.weight_kg, first.buy_price, first.price_ex_vat) == ("7350012340017", Decimal("1.250"), Decimal("12.50"), Decimal("99.00"))
+    assert (second.bar_code, second.weight_kg, second.buy_price) == (None, None, None)
+
+
 def test_deliveries_invoices_payment_and_cancellation_come_as_order_changes(specter, account):
     customer = specter.submit_customer(person())
     order_no = specter.submit_order(customer, order("WS-9", rows=(("TSHIRT-M", "159.2", "2", "25"), ("MUGG-01", "79.2", "1", "25"))))
