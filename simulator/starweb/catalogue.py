@@ -47,8 +47,9 @@ def _product_out(product: Product, include_variant: bool) -> dict:
     """As Starweb answers: with `include=primaryVariant` (or `variants`) ONE variant is embedded,
     however many the product has; `hasSeveralVariants` says to read the rest from /variants."""
     data = {k: v for k, v in product.data.items() if k != "variants"}
-    if "categories" in data:
-        data["categories"] = {"data": data["categories"]}
+    for relation in ("categories", "languages"):  # stored as lists, answered as Starweb nests them
+        if isinstance(data.get(relation), list):
+            data[relation] = {"data": data[relation]}
     variants = product.data.get("variants", [])
     data.update(productId=product.product_id, hasSeveralVariants=len(variants) > 1,
                 modifiedAt=product.modified_at.isoformat(timespec="seconds"))

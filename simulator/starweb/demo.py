@@ -26,22 +26,22 @@ def ensure_demo_shop(shop: str = "demobutiken", client_id: str = "demo-client", 
     PriceList.objects.get_or_create(shop=found, pricelist_id=1, defaults={"name": "Standard", "is_master": True})
     PriceList.objects.get_or_create(shop=found, pricelist_id=2, defaults={"name": "Återförsäljare"})
     if not found.products.exists():
-        for product_id, (vat, variants) in enumerate(PRODUCTS, start=101):
+        for product_id, (name, vat, variants) in enumerate(PRODUCTS, start=101):
             Product.objects.create(shop=found, product_id=product_id, data={
-                "defaultVatRate": str(vat), "type": "basic", "visibility": "visible",
+                "defaultVatRate": str(vat), "type": "basic", "visibility": "visible", "languages": [{"langCode": "sv", "name": name}],
                 "variants": [{"variantId": product_id * 10 + n, "sku": sku, "isActive": True, "stocks": {"1": stock},
                               "prices": {"1": {"priceExVat": price}}} for n, (sku, price, stock) in enumerate(variants)],
             })
     return found
 
 
-# VAT, [(sku, price ex VAT, stock)]: the same article numbers as the simulated Specter account.
+# Name, VAT, [(sku, price ex VAT, stock)]: the same article numbers as the simulated Specter account.
 PRODUCTS = [
-    (25, [("TSHIRT-S", 159.2, 40), ("TSHIRT-M", 159.2, 40), ("TSHIRT-L", 159.2, 40)]),
-    (25, [("MUGG-01", 79.2, 100)]),
-    (6, [("BOK-01", 188.68, 25)]),
-    (12, [("KAFFE-500", 71.43, 200)]),
-    (25, [("PRESENTSET-01", 140.0, 0)]),
+    ("T-shirt", 25, [("TSHIRT-S", 159.2, 40), ("TSHIRT-M", 159.2, 40), ("TSHIRT-L", 159.2, 40)]),
+    ("Mugg", 25, [("MUGG-01", 79.2, 100)]),
+    ("Kokbok", 6, [("BOK-01", 188.68, 25)]),
+    ("Kaffe 500 g", 12, [("KAFFE-500", 71.43, 200)]),
+    ("Presentset mugg + kaffe", 25, [("PRESENTSET-01", 140.0, 0)]),
 ]
 
 

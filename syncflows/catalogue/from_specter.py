@@ -79,9 +79,7 @@ class _Writer:
     def put(self, binding: ProductBinding, article) -> bool:
         changed = {}
         name = (article.name or article.article_no)[:150]
-        renamed = name != binding.last_name
-        if renamed:
-            products_in.rename(binding, name, self.starweb)  # remembers the name itself
+        renamed = name != binding.last_name and products_in.rename(binding, name, self.starweb)  # remembers the name itself
         if article.price_ex_vat is not None and binding.last_price != article.price_ex_vat:
             self.starweb.set_price(binding.product_id, binding.variant_id, self.master(), article.price_ex_vat)
             changed["last_price"] = article.price_ex_vat

@@ -26,8 +26,7 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
                 create(connection, change.article_no, change.name, change.vat_percent, starweb, details.variant_body(change))
                 created.writes += 1
                 continue
-            if change.name and change.name[:150] != known[sku].last_name:
-                rename(known[sku], change.name[:150], starweb)
+            if change.name and change.name[:150] != known[sku].last_name and rename(known[sku], change.name[:150], starweb):
                 created.writes += 1
             # Also binds by external id a shop variant that was only matched by its SKU.
             if details.write_details(known[sku], change, starweb):
@@ -58,7 +57,13 @@ def create(connection: Connection, article_no: str, name: str, vat_percent: Deci
     return binding
 
 
-def rename(binding: ProductBinding, name: str, starweb) -> None:
-    # One variant per article here, so the product's name is the article's (Swedish, the shop's default).
-    starweb.update_product(binding.product_id, {"languages": [{"langCode": "sv", "name": name}]})
+def rename(binding: ProductBinding, name: str, starweb) -> bool:
+    """Give the product its article's name (Swedish, the shop's default), when the product is that
+    one article. A product of several variants keeps the shop's name: each variant is its own
+    Specter article ("T-shirt S", "T-shirt M"), and none of their names is the product's. The name
+    is remembered either way, so it is weighed once. Returns whether the shop was written."""
     ProductBinding.objects.filter(pk=binding.pk).update(last_name=name)
+    if ProductBinding.objects.filter(connection_id=binding.connection_id, product_id=binding.product_id).count() > 1:
+        return False
+    starweb.update_product(binding.product_id, {"languages": [{"langCode": "sv", "name": name}]})
+    return True

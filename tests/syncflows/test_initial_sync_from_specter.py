@@ -68,6 +68,15 @@ def test_an_article_the_shop_already_has_updates_that_product_and_adds_none(conn
     assert Product.objects.filter(shop__slug="demobutiken").count() == before  # the demo shop has every product article
 
 
+def test_a_product_of_several_variants_keeps_its_shop_name_while_each_variant_takes_its_article_price(connection):
+    name = shop_variant("TSHIRT-M")[0].data["languages"][0]["name"]
+    Article.objects.filter(article_no="TSHIRT-M").update(price_ex_vat=Decimal("149"))
+    initial.run(initial.start(connection, "to_starweb").pk)
+    product, variant = shop_variant("TSHIRT-M")
+    assert product.data["languages"][0]["name"] == name != "T-shirt M"  # not renamed after one of its variants
+    assert variant["prices"]["1"]["priceExVat"] == 149.0
+
+
 def variant_patches():
     return CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}/variants/{variantId}").count()
 
