@@ -9,7 +9,7 @@ import json
 import time
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons stored in English, shown translated
 
 from connections.clients import specter_for, starweb_for
 from connections.errors import RateLimited
@@ -32,10 +32,10 @@ def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
     for variant in variants:
         sku = str(variant.get("sku") or "")
         if not sku:
-            problems.append([name, "no article number"])
+            problems.append([name, gettext_noop("no article number")])
             continue
         if any(ch.isspace() for ch in sku):
-            problems.append([sku, "the article number contains a space"])
+            problems.append([sku, gettext_noop("the article number contains a space")])
             continue
         price = _master_price(variant)
         row = {"articleNo": sku, "name": (name if len(variants) == 1 else f"{name} {sku}")[:100], "vatPercent": _plain(vat)}

@@ -8,7 +8,7 @@ run that may repeat a crashed one (`careful`) asks the shop for each SKU before 
 
 import re
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons stored in English, shown translated
 
 from billing.entitlements import entitlements_for
 from connections.models import Connection
@@ -37,10 +37,10 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     for article in listing.articles:
         sku = article.article_no
         if not sku or any(ch.isspace() for ch in sku):
-            page.problems.append([sku or article.name, "the article number is missing or contains a space"])
+            page.problems.append([sku or article.name, gettext_noop("the article number is missing or contains a space")])
             continue
         if sku in own:
-            page.problems.append([sku, "the connection's own article for shipping, discounts, fees or gift cards: not a product"])
+            page.problems.append([sku, gettext_noop("the connection's own article for shipping, discounts, fees or gift cards: not a product")])
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:

@@ -141,6 +141,8 @@ def test_integration_staff_start_the_sync_with_the_customer_and_their_time_is_lo
     sync = InitialSync.objects.get(connection=connection)
     assert (sync.state, sync.direction, sync.started_by) == ("done", "to_starweb", staff_user)
     assert WorkLog.objects.get(merchant=connection.merchant, category="initial_sync").staff == staff_user
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"  # the report reads in the reader's language
+    assert "FRAKT: kopplingens egen artikel för frakt" in staff_client.get(url).content.decode()
 
 
 def test_a_plain_member_can_watch_but_not_start_a_sync(connection, client):
