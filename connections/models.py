@@ -163,6 +163,7 @@ class Connection(MerchantOwned, models.Model):
             delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
             payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
             webshop_id=self.specter_webshop_id, order_number_prefix=self.order_number_prefix,
+            stock_site_id=self.stock_site if self.stock_site.isdigit() else "",
         )
 
     def prefix_clash(self, smb_id: str, prefix: str) -> bool:

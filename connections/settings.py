@@ -31,6 +31,9 @@ class ExportSettings:
     # numbers, which overlap, by a prefix on externalOrderNo.
     webshop_id: str = ""
     order_number_prefix: str = ""
+    # The Specter warehouse the shop's stock comes from, when it is one stock site: its orders are
+    # taken from there too (`stocksiteid`), so a shop for another market lowers its own warehouse.
+    stock_site_id: str = ""
 
     def external_order_no(self, order_id) -> str:
         return f"{self.order_number_prefix}{order_id}"

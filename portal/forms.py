@@ -272,6 +272,7 @@ class StatusRulesForm(forms.Form):
             initial=connection.stock_site if connection.stock_site in ("", SUM_OF_SITES) else ONE_SITE)
         self.fields["stock_site_id"] = forms.CharField(
             label=_("Stock site id in Specter"), required=False, max_length=20,
+            help_text=_("With one warehouse, the shop's orders are taken from it too (multishop: each market its own)."),
             initial=connection.stock_site if connection.stock_site.isdigit() else "")
         if not (entitlements.stock and flows_back):
             for name in ("stock_location_id", "stock_site_choice", "stock_site_id"):

@@ -156,7 +156,7 @@ def new_order(account: Account, p: dict) -> HttpResponse:
             return reply(False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
         total += row_total(price, quantity, vat)
     for row in rows:  # stock falls; a SET article lowers its components instead
-        _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]))
+        _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
     order = Order.objects.create(
         account=account, order_no=account.take_number(), external_order_no=external, customer_no=p["customerid"],
         rows=rows, total=total, data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
@@ -164,17 +164,24 @@ def new_order(account: Account, p: dict) -> HttpResponse:
     return reply(True, order.order_no, "OK")
 
 
-def _lower_stock(account: Account, article: Article, quantity: Decimal) -> None:
+def _lower_stock(account: Account, article: Article, quantity: Decimal, site: str = "1") -> None:
+    """Stock falls at the order's warehouse (`stocksiteid`; empty: the default one, "1")."""
     if article.is_service:
         return
     if article.components:
         for component_no, per_set in article.components:
             component = account.articles.filter(article_no=component_no).first()
             if component is not None:
-                _lower_stock(account, component, quantity * Decimal(str(per_set)))
+                _lower_stock(account, component, quantity * Decimal(str(per_set)), site)
         return
-    Article.objects.filter(pk=article.pk).update(stock=F("stock") - int(quantity))
-    article.refresh_from_db(fields=["stock"])
+    if site == "1":
+        Article.objects.filter(pk=article.pk).update(stock=F("stock") - int(quantity))
+        article.refresh_from_db(fields=["stock"])
+    else:
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked.other_sites = {**locked.other_sites, site: int(locked.other_sites.get(site, 0)) - int(quantity)}
+        locked.save(update_fields=["other_sites"])
+        article.refresh_from_db(fields=["other_sites"])
     changes.stock_changed(article)  # Specter reports its new stock back at once (§6 "Stock effect")
 
 

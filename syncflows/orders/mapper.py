@@ -204,6 +204,7 @@ def _order_fields(order: StarwebOrder, settings: ExportSettings) -> dict[str, st
     fields = {
         "externalOrderNo": settings.external_order_no(order.order_id),
         "webshopId": settings.webshop_id,
+        "stocksiteid": settings.stock_site_id,  # empty: Specter's default warehouse
         "currency": "SEK",
         "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
         "sendOrderMail": "1" if settings.confirmation_from_specter else "0",

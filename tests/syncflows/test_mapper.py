@@ -148,3 +148,11 @@ def test_a_multishop_order_carries_its_webshop_and_a_prefixed_order_number():
     fields = map_order(order, replace(SETTINGS, webshop_id="2", order_number_prefix="B-")).order
     assert (fields["externalOrderNo"], fields["webshopId"]) == ("B-1001", "2")
     assert "webshopId" not in map_order(order, SETTINGS).order  # one shop: no webshopId at all
+
+
+def test_a_shop_on_one_specter_warehouse_sends_its_orders_to_that_warehouse():
+    from dataclasses import replace
+
+    order = StarwebOrder.parse(order_json([item("TSHIRT-M", 1, "159.2", 25)]))
+    assert map_order(order, replace(SETTINGS, stock_site_id="2")).order["stocksiteid"] == "2"
+    assert "stocksiteid" not in map_order(order, SETTINGS).order  # Specter's default warehouse

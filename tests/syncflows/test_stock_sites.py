@@ -49,6 +49,23 @@ def test_one_chosen_warehouse_reaches_the_shop_and_the_others_do_not_count(wire)
     assert shop_stock("PRESENTSET-01") == 0  # warehouse 2 has mugs but no coffee: no gift sets there
 
 
+def test_a_shop_on_one_warehouse_has_its_orders_taken_from_that_warehouse_and_gets_its_stock_back(wire):
+    wire("2")
+    account = Account.objects.get(smb_id="1001")
+    changes.set_stock(account, "MUGG-01", 9, site="2")
+    drain()
+    order = order_json([item("MUGG-01", 2, "79.20")])
+    del order["orderId"]  # the shop numbers it
+    placed = place_order(ensure_demo_shop(), **order)
+    drain()
+    transfer = Transfer.objects.get(starweb_order_id=str(placed.order_id))
+    specter_order = account.orders.get(order_no=transfer.specter_order_no)
+    assert specter_order.data["stocksiteid"] == "2"
+    mug = account.articles.get(article_no="MUGG-01")
+    assert (mug.stock, mug.other_sites["2"]) == (100, 7)  # the default warehouse untouched
+    assert shop_stock("MUGG-01") == 7
+
+
 def test_a_warehouse_specter_does_not_report_is_noted_and_nothing_is_written(wire):
     connection = wire("7")
     changes.set_stock(Account.objects.get(smb_id="1001"), "BOK-01", 3)
