@@ -171,6 +171,23 @@ def test_the_throttle_stops_a_connection_at_its_limit_until_the_next_minute(star
     assert 0 < caught.value.wait <= 60
 
 
+def test_a_burst_at_the_end_of_a_minute_leaves_only_the_rest_of_the_limit_early_in_the_next(starweb):
+    # Starweb may count the last sixty seconds, not the clock's minute: 20 at 12:00:50 and 20 more
+    # at 12:01:05 would be 40 within fifteen seconds. The previous minute is carried in proportion.
+    from datetime import datetime, timezone as tz
+
+    connection_id = starweb.connection.pk
+    at = lambda minute, second: datetime(2026, 12, 1, 12, minute, second, tzinfo=tz.utc)  # noqa: E731
+    for _ in range(20):
+        throttle.take(connection_id, limit=20, now=at(0, 50))
+    throttle.take(connection_id, limit=20, now=at(1, 5))  # 20 × 55/60 ≈ 18.3 still count: room for one
+    with pytest.raises(RateLimited) as caught:
+        throttle.take(connection_id, limit=20, now=at(1, 5))
+    assert 1 <= caught.value.wait < 55  # as the previous minute slides out, not a whole minute
+    for _ in range(15):  # at 12:01:55 only 20 × 5/60 ≈ 1.7 of them still count
+        throttle.take(connection_id, limit=20, now=at(1, 55))
+
+
 def test_latency_only_slows_a_call(starweb):
     starweb.shop()
     fault("latency", "GET /shop", delay_ms=200)
