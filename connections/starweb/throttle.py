@@ -1,14 +1,12 @@
 """Keep each connection under Starweb's 1000 requests a minute, across every worker and machine.
 
-A counter per connection and minute in the database, raised by a conditional UPDATE that fails
-when the minute is full; then the caller gets RateLimited with the seconds until there is room,
-so the ledger reschedules the work instead of a worker sleeping on it.
-
-Starweb does not say whether its minute is the clock's or the last sixty seconds. Counting per
-clock minute alone would allow 950 requests at 12:00:59 and 950 more at 12:01:00, which a sliding
-limit answers with 429 and a minute's wait; so the previous minute's count is carried into this
-one in proportion to how much of it is still within sixty seconds (the sliding-window counter):
-no sixty seconds see much more than the limit, whichever way Starweb counts.
+Starweb does not say whether its minute is the clock's or the last sixty seconds. Counting per clock
+minute would allow 950 requests at 12:00:59 and 950 more at 12:01:00, which a sliding limit answers
+with 429 and a minute's wait. So requests are counted in the database per connection and five
+seconds (a bucket), and a request goes only while this bucket and the twelve before it (up to 65
+seconds) hold fewer than the limit: no sixty seconds ever see more, whichever way Starweb counts.
+A full count raises RateLimited with the seconds until the oldest bucket that must go has aged
+out, so the ledger reschedules the work instead of a worker sleeping on it.
 
 To keep the hot path at a fraction of a query per request, a process reserves requests from the
 shared counter in blocks and spends them locally. A process that dies with a block unspent only
@@ -19,75 +17,80 @@ import threading
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, Subquery, Value
+from django.db.models import F, IntegerField, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..errors import RateLimited
 from ..models import RateWindow
 
-# Starweb allows 1000 a minute per API user; we stop short to leave room for clock skew.
+# Starweb allows 1000 a minute per API user; we stop short to leave room for the merchant's other tools.
 LIMIT_PER_MINUTE = 950
 BLOCK = 10
+BUCKET = timedelta(seconds=5)
+SPAN = timedelta(seconds=60)  # the buckets before this one that count with it
 
 _lock = threading.Lock()
-_reserved: dict[tuple, int] = {}  # (connection id, window start) -> requests reserved, not yet spent
+_reserved: dict[tuple, int] = {}  # (connection id, bucket start) -> requests reserved, not yet spent
+
+
+def bucket_of(now):
+    return now.replace(second=now.second - now.second % BUCKET.seconds, microsecond=0)
 
 
 def take(connection_id, *, now=None, limit: int = LIMIT_PER_MINUTE) -> None:
-    """Count one request now. Raises RateLimited(wait=seconds to the next minute) when full."""
+    """Count one request now. Raises RateLimited(wait=seconds until one fits) when full."""
     now = now or timezone.now()
-    window = now.replace(second=0, microsecond=0)
-    key = (str(connection_id), window)
+    bucket = bucket_of(now)
+    key = (str(connection_id), bucket)
     with _lock:
         if _reserved.get(key, 0) > 0:
             _reserved[key] -= 1
             return
-        for stale in [k for k in _reserved if k[1] < window]:
+        for stale in [k for k in _reserved if k[1] < bucket]:
             del _reserved[stale]
-    got = _reserve(connection_id, window, now, limit)
+    got = _reserve(connection_id, bucket, now, limit)
     with _lock:
         _reserved[key] = _reserved.get(key, 0) + got - 1
 
 
-def _reserve(connection_id, window, now, limit: int) -> int:
+def _reserve(connection_id, bucket, now, limit: int) -> int:
     """Reserve a block (or, near the limit, one) request in the shared counter; returns how many,
-    or raises RateLimited. One statement on the usual path, more when the minute is new or full."""
-    rows = RateWindow.objects.filter(connection_id=connection_id, window_start=window)
-    still_counting = 1 - (now - window).total_seconds() / 60  # the share of last minute within sixty seconds
-    previous = RateWindow.objects.filter(connection_id=connection_id, window_start=window - timedelta(minutes=1)).values("count")[:1]
-    carried = Coalesce(Subquery(previous), Value(0), output_field=FloatField()) * Value(still_counting, output_field=FloatField())
-    if rows.filter(count__lte=Value(limit - BLOCK, output_field=FloatField()) - carried).update(count=F("count") + BLOCK):
+    or raises RateLimited. One statement on the usual path, more when the bucket is new or full."""
+    rows = RateWindow.objects.filter(connection_id=connection_id, window_start=bucket)
+    earlier = RateWindow.objects.filter(connection_id=connection_id, window_start__gte=bucket - SPAN, window_start__lt=bucket)
+    used_before = Coalesce(Subquery(earlier.values("connection_id").annotate(total=Sum("count")).values("total")[:1]),
+                           Value(0), output_field=IntegerField())
+    if rows.filter(count__lte=Value(limit - BLOCK) - used_before).update(count=F("count") + BLOCK):
         return BLOCK
+    before = sorted(earlier.values_list("window_start", "count"))
     current = rows.values_list("count", flat=True).first()
-    before = RateWindow.objects.filter(connection_id=connection_id, window_start=window - timedelta(minutes=1)).values_list("count", flat=True).first() or 0
-    room = limit - before * still_counting
+    room = limit - sum(count for _, count in before) - (current or 0)
     if current is None and room >= 1:
-        first = int(min(BLOCK, room))
         try:
             with transaction.atomic():
-                RateWindow.objects.create(connection_id=connection_id, window_start=window, count=first)
-            return first
-        except IntegrityError:  # another process opened the minute first
+                RateWindow.objects.create(connection_id=connection_id, window_start=bucket, count=min(BLOCK, room))
+            return min(BLOCK, room)
+        except IntegrityError:  # another process opened the bucket first
             pass
-    if rows.filter(count__lte=Value(limit - 1, output_field=FloatField()) - carried).update(count=F("count") + 1):
+    if rows.filter(count__lte=Value(limit - 1) - used_before).update(count=F("count") + 1):
         return 1
     raise RateLimited("starweb: our own limit of requests a minute is reached", system="starweb",
-                      wait=_wait(current or 0, before, now, window, limit))
+                      wait=_wait([*before, (bucket, current or 0)], 1 - room, now))
 
 
-def _wait(current: int, before: int, now, window, limit: int) -> float:
-    """Seconds until one more request fits: the previous minute slides out at before/60 a second;
-    at the latest, the next minute (when this one's count starts to slide out instead)."""
-    to_next_minute = 60 - (now - window).total_seconds()
-    if current < limit and before:
-        still_counting = 1 - (now - window).total_seconds() / 60
-        over = current + before * still_counting + 1 - limit
-        return max(1.0, min(to_next_minute, over / (before / 60)))
-    return max(1.0, to_next_minute)
+def _wait(counted: list, over: int, now) -> float:
+    """Seconds until `over` requests of the counted buckets have aged out of the count (a bucket
+    leaves it once the current bucket starts more than SPAN after it)."""
+    freed = 0
+    for started, count in counted:
+        freed += count
+        if freed >= over:
+            return max(0.5, (started + SPAN + BUCKET - now).total_seconds())
+    return (SPAN + BUCKET).total_seconds()
 
 
 def forget_old(now=None) -> int:
-    """Delete counters of minutes long gone (the sweeper calls this); returns how many."""
+    """Delete counters of buckets long gone (the sweeper calls this); returns how many."""
     now = now or timezone.now()
     return RateWindow.objects.filter(window_start__lt=now - timedelta(minutes=5)).delete()[0]
