@@ -47,11 +47,32 @@ def take(connection_id, *, now=None, limit: int = LIMIT_PER_MINUTE) -> None:
         if _reserved.get(key, 0) > 0:
             _reserved[key] -= 1
             return
+        first_here = key not in _reserved  # this process's first request in this bucket
         for stale in [k for k in _reserved if k[1] < bucket]:
             del _reserved[stale]
-    got = _reserve(connection_id, bucket, now, limit)
+    got = (first_here and _open(connection_id, bucket, limit)) or _reserve(connection_id, bucket, now, limit)
     with _lock:
         _reserved[key] = _reserved.get(key, 0) + got - 1
+
+
+def _open(connection_id, bucket, limit: int) -> int:
+    """Open the bucket with a block, in one statement, if nobody has and the earlier buckets leave
+    room: INSERT … SELECT … WHERE ON CONFLICT DO NOTHING RETURNING (PostgreSQL, SQLite ≥ 3.35).
+    Returns the block, or 0 (opened already, or too full: the caller takes the usual path)."""
+    db = transaction.get_connection()
+    field = RateWindow._meta.get_field
+    table, column = db.ops.quote_name(RateWindow._meta.db_table), db.ops.quote_name
+    owner, started = field("connection").get_db_prep_save(connection_id, db), field("window_start").get_db_prep_save(bucket, db)
+    since = field("window_start").get_db_prep_save(bucket - SPAN, db)
+    block = min(BLOCK, limit)
+    sql = (f"INSERT INTO {table} ({column('connection_id')}, {column('window_start')}, {column('count')}) "
+           f"SELECT %s, %s, %s WHERE COALESCE((SELECT SUM({column('count')}) FROM {table} WHERE {column('connection_id')} = %s "
+           f"AND {column('window_start')} >= %s AND {column('window_start')} < %s), 0) <= %s "
+           f"ON CONFLICT DO NOTHING RETURNING {column('count')}")
+    with db.cursor() as cursor:
+        cursor.execute(sql, [owner, started, block, owner, since, started, limit - block])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _reserve(connection_id, bucket, now, limit: int) -> int:
