@@ -2,9 +2,12 @@
 
 Starweb does not say whether its minute is the clock's or the last sixty seconds. Counting per clock
 minute would allow 950 requests at 12:00:59 and 950 more at 12:01:00, which a sliding limit answers
-with 429 and a minute's wait. So requests are counted in the database per connection and five
-seconds (a bucket), and a request goes only while this bucket and the twelve before it (up to 65
+with 429 and a minute's wait. So requests are counted in the database per connection and fifteen
+seconds (a bucket), and a request goes only while this bucket and the four before it (up to 75
 seconds) hold fewer than the limit: no sixty seconds ever see more, whichever way Starweb counts.
+(Shorter buckets would count closer to sixty seconds, but every process opens each bucket of each
+connection it serves and may leave part of its block unspent there: fifteen seconds keep both the
+statements per order and that overstatement small.)
 A full count raises RateLimited with the seconds until the oldest bucket that must go has aged
 out, so the ledger reschedules the work instead of a worker sleeping on it.
 
@@ -27,7 +30,7 @@ from ..models import RateWindow
 # Starweb allows 1000 a minute per API user; we stop short to leave room for the merchant's other tools.
 LIMIT_PER_MINUTE = 950
 BLOCK = 10
-BUCKET = timedelta(seconds=5)
+BUCKET = timedelta(seconds=15)
 SPAN = timedelta(seconds=60)  # the buckets before this one that count with it
 
 _lock = threading.Lock()
