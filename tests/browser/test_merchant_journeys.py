@@ -119,3 +119,23 @@ def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_it
     specter = SpecterOrder.objects.get(external_order_no=str(placed.order_id))
     assert page.locator("#specter-no").inner_text() == specter.order_no
     screenshot("3-retried-and-in-specter")
+
+
+def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_finish(page, live_server, settings, screenshot):
+    from connections.models import Connection
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, webhooks=False)
+    owner = owner_with_password(connection.merchant)
+    _log_in(page, live_server.url, owner)
+    page.goto(f"{live_server.url}/m/{connection.merchant_id}/connections/{connection.pk}/")
+    page.locator(".nav-tabs").get_by_role("link", name="Initial synkronisering").click()  # the tab, on every flow
+    page.locator("#direction-to_starweb").get_by_text("Specter har 12 artiklar.").wait_for()
+    page.locator("#direction-to_specter").get_by_text("Butiken har 5 produkter.").wait_for()
+    screenshot("1-both-directions-counted")
+    page.locator("#start-to_starweb").click()
+    page.locator("#sync-progress").wait_for()
+    drain()  # the worker for long work, run here so the test decides when
+    page.locator('#sync-progress[data-state="done"]').wait_for()  # the page polls until then
+    assert "12 av 12 artiklar lästa" in page.locator("#sync-progress").inner_text()
+    page.locator("#sync-problems").get_by_text("FRAKT: kopplingens egen artikel").wait_for()
+    screenshot("2-done-with-its-report")
