@@ -7,23 +7,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from connections.specter import batches
-from connections.specter.client import SpecterClient
-from connections.specter.signature import Credentials
 from simulator.specter import changes
-from simulator.specter.demo import ensure_demo_account
 from tests.connections.specter.test_client_against_simulator import order, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def account(db):
-    return ensure_demo_account("1001", "demo-md5key")
-
-
-@pytest.fixture
-def specter(live_server, account) -> SpecterClient:
-    return SpecterClient(Credentials("1001", "demo-md5key"), base_url=live_server.url + "/sim/specter/")
 
 
 @pytest.fixture

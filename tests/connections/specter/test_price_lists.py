@@ -7,11 +7,8 @@ import pytest
 
 from connections.errors import Retryable
 from connections.specter import batches
-from connections.specter.client import SpecterClient
 from connections.specter.price_lists import PriceList, parse_price_lists
-from connections.specter.signature import Credentials
 from simulator.specter import changes
-from simulator.specter.demo import ensure_demo_account
 
 BATCH = """<?xml version="1.0" encoding="ISO-8859-1"?><response><APIresponse><result>1</result></APIresponse>
 <listPrices>
@@ -59,16 +56,6 @@ def test_the_price_lists_are_read_with_their_names_in_latin_1():
             '</priceLists></response>')
     assert parse_price_lists(text) == [PriceList("3", "Återförsäljare", "SEK", "5")]
     assert parse_price_lists("") == []
-
-
-@pytest.fixture
-def account(db):
-    return ensure_demo_account("1001", "demo-md5key")
-
-
-@pytest.fixture
-def specter(live_server, account) -> SpecterClient:
-    return SpecterClient(Credentials("1001", "demo-md5key"), base_url=live_server.url + "/sim/specter/")
 
 
 @pytest.mark.django_db(transaction=True)
