@@ -5,6 +5,7 @@ Retries are owned by us (the ledger and the clients), never hidden inside urllib
 """
 
 import re
+import time
 from collections.abc import Iterable
 
 import requests
@@ -75,7 +76,7 @@ def send(
     secrets = tuple(secrets)
     kwargs.setdefault("timeout", timeouts())
     try:
-        return session.request(method, url, **kwargs)
+        return _request(session, method, url, kwargs)
     except requests.ConnectTimeout:
         error: IntegrationError = Retryable(f"{system}: connect timeout", system=system)
     except requests.ReadTimeout:
@@ -89,6 +90,23 @@ def send(
     except requests.RequestException as exc:
         error = Permanent(f"{system}: request failed: {redact(str(exc), secrets)}", system=system)
     raise error from None
+
+
+REFUSED_RETRY_SECONDS = 0.2
+
+
+def _request(session: requests.Session, method: str, url: str, kwargs: dict) -> requests.Response:
+    """One request; a connection refused is tried once more after a moment, whatever the method:
+    it never reached the server (a listener's full queue, a restart), so repeating it cannot do
+    anything twice, and it spares the work a retry round of the ledger's backoff. Anything else,
+    a connect timeout included, is the caller's to retry."""
+    try:
+        return session.request(method, url, **kwargs)
+    except requests.ConnectionError as exc:
+        if isinstance(exc, requests.ConnectTimeout) or _was_sent(exc):
+            raise
+    time.sleep(REFUSED_RETRY_SECONDS)
+    return session.request(method, url, **kwargs)
 
 
 def _was_sent(exc: requests.ConnectionError) -> bool:
