@@ -28,6 +28,18 @@ class NotFound(Permanent):
     """404: the order (or other resource) does not exist in the shop."""
 
 
+def each_page(read_page):
+    """(rows, total) of page 1, 2, … of a paginated list, until its last page (or an empty one);
+    `read_page(number)` answers (rows, total rows, total pages), as StarwebClient.page does."""
+    number = 1
+    while True:
+        rows, total, last_page = read_page(number)
+        yield rows, total
+        if number >= last_page or not rows:
+            return
+        number += 1
+
+
 # The product with its primary variant (the only one Starweb embeds), that variant's prices, names.
 PRODUCT_INCLUDE = "primaryVariant,primaryVariant.prices,languages"
 
@@ -37,6 +49,7 @@ class StarwebClient:
         self.connection = connection
         self.base_url = connection.starweb_base_url.rstrip("/")
         self.session = session or http.new_session()
+        self._master_pricelist = None
 
     # -- reads ------------------------------------------------------------------------------------
 
@@ -72,13 +85,8 @@ class StarwebClient:
 
     def pages(self, path: str, params: dict | None = None):
         """Yield the rows of a paginated list, page by page (meta.pagination), never all at once."""
-        page = 1
-        while True:
-            rows, _total, last_page = self.page(path, page, params)
+        for rows, _total in each_page(lambda number: self.page(path, number, params)):
             yield from rows
-            if page >= last_page:
-                return
-            page += 1
 
     def page(self, path: str, page: int, params: dict | None = None) -> tuple[list[dict], int, int]:
         """One page of a list: (rows, total rows, total pages)."""
@@ -88,13 +96,8 @@ class StarwebClient:
 
     def products(self):
         """Every product with all its variants, page by page."""
-        page = 1
-        while True:
-            rows, _total, last_page = self.product_page(page)
+        for rows, _total in each_page(self.product_page):
             yield from rows
-            if page >= last_page:
-                return
-            page += 1
 
     def product_page(self, page: int, params: dict | None = None) -> tuple[list[dict], int, int]:
         """One page of products, each with ALL its variants under "variants" (see with_variants)."""
@@ -132,6 +135,12 @@ class StarwebClient:
 
     def pricelists(self) -> list[dict]:
         return self._get("/pricelists")["data"]
+
+    def master_pricelist_id(self) -> int:
+        """The shop's master price list (pricelist 1 by Starweb's default), read once per client."""
+        if self._master_pricelist is None:
+            self._master_pricelist = next((p["pricelistId"] for p in self.pricelists() if p.get("isMaster")), 1)
+        return self._master_pricelist
 
     def stock_locations(self) -> list[dict]:
         return self._get("/stock-locations")["data"]

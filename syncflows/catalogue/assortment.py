@@ -12,7 +12,7 @@ from connections.models import Connection
 from connections.starweb.types import name_of
 
 from ..models import AssortmentCheck
-from .export import read_page
+from .export import product_pages
 
 EXAMPLES = 10
 FRESH = timedelta(minutes=10)
@@ -34,19 +34,15 @@ def scan(check_id, *, starweb=None) -> AssortmentCheck:
     check = AssortmentCheck.objects.select_related("connection").get(pk=check_id)
     starweb = starweb or starweb_for(check.connection)
     seen, counts = set(), {"missing": 0, "spaced": 0, "duplicated": 0}
-    page = 1
     try:
-        while True:
-            products, total, last_page = read_page(starweb, page)
+        for products, total in product_pages(starweb):
             for product in products:
                 _variants(product, seen, counts, check)
             check.total, check.done, check.counts = max(total, check.done + len(products)), check.done + len(products), counts
-            if page >= last_page or not products:
-                check.state = AssortmentCheck.State.DONE
-            check.save()
-            if check.state == AssortmentCheck.State.DONE:
-                return check
-            page += 1
+            check.save()  # progress per page, for the page that polls it
+        check.state = AssortmentCheck.State.DONE
+        check.save(update_fields=["state", "updated_at"])
+        return check
     except IntegrationError as error:
         check.state, check.error = AssortmentCheck.State.FAILED, str(error)
         check.save(update_fields=["state", "error", "updated_at"])

@@ -12,6 +12,11 @@ from ..models import ProductBinding, SyncRun
 REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
 
 
+def usable_sku(sku: str) -> bool:
+    """An article number we can bind and send: present, without spaces (domain.md)."""
+    return bool(sku) and not any(ch.isspace() for ch in sku)
+
+
 def each_bound(connection, latest: dict, starweb, result):
     """(sku, change, binding) for each SKU of `latest` that the shop has; the others are noted on
     `result` as missing in the shop."""
@@ -44,7 +49,7 @@ def refresh(connection: Connection, starweb, *, force: bool = False) -> bool:
     for product in starweb.products():
         for variant in (product.get("variants") or {}).get("data") or []:
             sku = str(variant.get("sku") or "")
-            if not sku or any(ch.isspace() for ch in sku):
+            if not usable_sku(sku):
                 run.skipped += 1
                 continue
             ProductBinding.objects.update_or_create(connection=connection, sku=sku, defaults={

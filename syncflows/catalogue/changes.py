@@ -16,7 +16,7 @@ from connections.models import Connection
 
 from ..models import PollCursor, SyncRun
 from ..orders.intake import parse_time
-from .export import articles_of, exports_on_change, read_page, send_changed
+from .export import articles_of, exports_on_change, product_pages, send_changed
 from .result import Result
 
 KIND = "products"
@@ -78,9 +78,8 @@ def _send_pages(connection, since, run: SyncRun, result: Result, starweb, specte
     """Read and send every page of products changed since `since`; returns the newest change seen."""
     params = {"updatedSince": since.isoformat(timespec="seconds")}
     update = connection.export_product_update == Connection.Update.DIRECT
-    newest, number = None, 1
-    while True:
-        products, _total, last_page = read_page(starweb, number, params)
+    newest = None
+    for products, _total in product_pages(starweb, params):
         rows = []
         for product in products:
             product_rows, problems = articles_of(product)
@@ -94,6 +93,4 @@ def _send_pages(connection, since, run: SyncRun, result: Result, starweb, specte
         result.writes += written
         result.skipped += unchanged
         run.entries += len(products)
-        if number >= last_page or not products:
-            return newest
-        number += 1
+    return newest

@@ -11,7 +11,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 
 from ..models import ProductBinding, SyncRun
-from .export import read_page
+from .export import product_pages
 
 REPORTED = 50  # differences kept in the run's summary
 
@@ -20,10 +20,9 @@ def reconcile(connection: Connection, *, starweb=None, fix: bool = True) -> Sync
     starweb = starweb or starweb_for(connection)
     run = SyncRun.objects.create(connection=connection, kind="drift")
     known = dict(ProductBinding.objects.filter(connection=connection, last_stock__isnull=False).values_list("sku", "last_stock"))
-    differences, page = [], 1
+    differences = []
     try:
-        while known:
-            products, _total, last_page = read_page(starweb, page)
+        for products, _total in (product_pages(starweb) if known else ()):  # nothing reported yet: no request
             for product in products:
                 for variant in (product.get("variants") or {}).get("data") or []:
                     sku = str(variant.get("sku") or "")
@@ -36,9 +35,6 @@ def reconcile(connection: Connection, *, starweb=None, fix: bool = True) -> Sync
                         if fix:
                             starweb.set_stock(product["productId"], variant["variantId"], connection.stock_location_id, known[sku])
                             run.writes += 1
-            if page >= last_page or not products:
-                break
-            page += 1
         run.ok = True
     except IntegrationError as error:
         run.summary = str(error)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons 
 
 from connections.clients import specter_for, starweb_for
 from connections.errors import RateLimited
+from connections.starweb.client import each_page
 from connections.models import Connection
 from connections.starweb.types import name_of
 
@@ -134,6 +135,11 @@ def read_page(starweb, page: int, params: dict | None = None):
     throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
     than hand the row back and wait for the sweeper."""
     return patiently(lambda: starweb.product_page(page, params))
+
+
+def product_pages(starweb, params: dict | None = None):
+    """(products, total) of every page of the shop's products, read patiently (read_page)."""
+    return each_page(lambda number: read_page(starweb, number, params))
 
 
 def patiently(call):

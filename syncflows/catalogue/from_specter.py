@@ -36,7 +36,7 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     page = Page(len(listing.articles), listing.total, listing.pages)
     for article in listing.articles:
         sku = article.article_no
-        if not sku or any(ch.isspace() for ch in sku):
+        if not binder.usable_sku(sku):
             page.problems.append([sku or article.name, gettext_noop("the article number is missing or contains a space")])
             continue
         if sku in own:
@@ -58,7 +58,6 @@ class _Writer:
     def __init__(self, connection: Connection, starweb):
         self.connection, self.starweb = connection, starweb
         self.stock = entitlements_for(connection.merchant).stock
-        self._master = None
         self._refreshed = False
 
     def find(self, sku: str) -> ProductBinding | None:
@@ -81,7 +80,7 @@ class _Writer:
         name = (article.name or article.article_no)[:150]
         renamed = name != binding.last_name and products_in.rename(binding, name, self.starweb)  # remembers the name itself
         if article.price_ex_vat is not None and binding.last_price != article.price_ex_vat:
-            self.starweb.set_price(binding.product_id, binding.variant_id, self.master(), article.price_ex_vat)
+            self.starweb.set_price(binding.product_id, binding.variant_id, self.starweb.master_pricelist_id(), article.price_ex_vat)
             changed["last_price"] = article.price_ex_vat
         if self.stock and article.stock is not None and binding.last_stock != article.stock:
             self.starweb.set_stock(binding.product_id, binding.variant_id, self.connection.stock_location_id, article.stock)
@@ -91,10 +90,6 @@ class _Writer:
         detailed = details.write_details(binding, article, self.starweb)  # remembers them itself
         return renamed or bool(changed) or detailed
 
-    def master(self) -> int:
-        if self._master is None:
-            self._master = next((p["pricelistId"] for p in self.starweb.pricelists() if p.get("isMaster")), 1)
-        return self._master
 
 
 TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _preview, _page)

@@ -17,15 +17,12 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
     result = Result()
     latest = {change.article_no: change for change in changes if change.price_ex_vat is not None}
     result.skipped += len(changes) - len(latest)
-    master = None
     now = timezone.now()
     for _sku, change, binding in binder.each_bound(connection, latest, starweb, result):
         if binding.last_price is not None and binding.last_price == change.price_ex_vat:
             result.skipped += 1
             continue
-        if master is None:
-            master = next((p["pricelistId"] for p in starweb.pricelists() if p.get("isMaster")), 1)
-        starweb.set_price(binding.product_id, binding.variant_id, master, change.price_ex_vat)
+        starweb.set_price(binding.product_id, binding.variant_id, starweb.master_pricelist_id(), change.price_ex_vat)
         ProductBinding.objects.filter(pk=binding.pk).update(last_price=change.price_ex_vat, synced_at=now)
         result.writes += 1
     return result

@@ -19,7 +19,7 @@ from .result import Result
 def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result:
     created = Result()
     if connection.flow == Connection.Flow.ERP:
-        latest = {c.article_no: c for c in changes if c.article_no and not any(ch.isspace() for ch in c.article_no)}
+        latest = {c.article_no: c for c in changes if binder.usable_sku(c.article_no)}
         known = binder.bound(connection, latest, starweb)
         for sku, change in latest.items():
             if sku not in known:

@@ -95,13 +95,10 @@ class Command(BaseCommand):
     def _bare(self, connection, session) -> int:
         """Every page read, every article sent in calls of 100: the same calls, nothing around them."""
         starweb, specter = starweb_for(connection, session), specter_for(connection, session)
-        page, done = 1, 0
-        while True:
-            products, _total, last_page = export.read_page(starweb, page)  # waits out the rate limit alike
+        done = 0
+        for products, _total in export.product_pages(starweb):  # waits out the rate limit alike
             rows = [row for product in products for row in export.articles_of(product)[0]]
             for start in range(0, len(rows), export.CHUNK):
                 specter.submit_articles(rows[start:start + export.CHUNK], update=False)
             done += len(products)
-            if page >= last_page or not products:
-                return done
-            page += 1
+        return done
