@@ -141,6 +141,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers as each language writes them (integrator/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["integrator.formats"]
 
 # --- Static files: served by WhiteNoise from our own host, never a CDN ------------------------
 STATIC_URL = "static/"
