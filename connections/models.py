@@ -74,7 +74,7 @@ class Connection(MerchantOwned, models.Model):
         CHANGED = "changed", _("When the product changes")
         INACTIVE = "inactive", _("Inactive")
 
-    export_order = models.CharField(_("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.INACTIVE)
+    export_order = models.CharField(_("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.REGISTERED)
     export_order_update = models.CharField(_("orders changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)
     export_product = models.CharField(_("export products"), max_length=10, choices=ProductExport.choices, default=ProductExport.INACTIVE)
     export_product_update = models.CharField(_("products changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)

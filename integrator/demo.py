@@ -47,7 +47,7 @@ DEMO_ORDER_SETTINGS = {
     "gift_card_article": "PRESENTKORT", "discount_article": "RABATT", "payment_fee_article": "AVGIFT",
     "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT",
     "delivery_methods": {"1": "PN", "2": "DHL", "3": "BUTIK"},
-    "payment_methods": {"1": "KLARNA", "2": "FAKTURA", "3": "PF", "4": "SWISH"},
+    "payment_methods": {"1": "K", "2": "I", "3": "P", "4": "SW"},
     "status_on_transfer_id": 2,  # "Plockas": the shop sees the order is in Specter (package 200+)
 }
 

@@ -17,3 +17,14 @@ def record_secrets(request, connection, form) -> None:
         changes_text="", actor=request.user if request.user.is_authenticated else None,
         additional_data={"merchant": str(connection.merchant_id)},
     )
+
+
+def record_override(request, connection, previous_status: str, overridden: list[str]) -> None:
+    """The owner activated although the pre-flight said orders would not go: who, when, and what."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
+        action=LogEntry.Action.UPDATE,
+        changes={"status": [previous_status, connection.status], "activated_anyway": ["", "; ".join(overridden)]},
+        changes_text="", actor=request.user if request.user.is_authenticated else None,
+        additional_data={"merchant": str(connection.merchant_id)},
+    )

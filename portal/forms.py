@@ -12,7 +12,9 @@ from billing.models import Package
 from connections.errors import AuthenticationFailed, IntegrationError
 from connections.models import Connection
 from connections.settings import ORDER_EVENTS
+from connections.specter import pay_types
 from connections.specter.batches import SUM_OF_SITES
+from connections.specter.pay_types import PAY_TYPES
 from connections.specter.client import SpecterClient
 from connections.specter.signature import Credentials
 from connections.starweb import base_url
@@ -153,6 +155,10 @@ class CustomersForm(forms.ModelForm):
         fields = ["ignore_control_email", "ignore_control_org_no", "force_customer_update"]
 
 
+USUAL_ARTICLES = {"shipping_article": "FRAKT", "payment_fee_article": "AVGIFT", "discount_article": "RABATT",
+                  "gift_card_article": "PRESENTKORT", "cod_article": "POSTFORSKOTT"}
+
+
 class ExportForm(forms.ModelForm):
     class Meta:
         model = Connection
@@ -160,6 +166,15 @@ class ExportForm(forms.ModelForm):
                   "zero_row_payment_fee", "zero_row_cod", "include_custom_fields", "discount_per_item_percent",
                   "company_in_address_line1", "gift_card_article", "discount_article", "payment_fee_article",
                   "shipping_article", "cod_article"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A connection being set up is offered the service articles' usual names; the pre-flight
+        # then checks each against Specter (and offers to create the ones it lacks).
+        if self.instance.status == Connection.Status.DRAFT:
+            for name, usual in USUAL_ARTICLES.items():
+                if not getattr(self.instance, name):
+                    self.initial[name] = usual
 
     def clean(self):
         data = super().clean()
@@ -192,7 +207,12 @@ class EventsForm(forms.ModelForm):
 
 
 class MethodsForm(forms.Form):
-    """One field per shipping and per payment method of the shop, read from the shop itself."""
+    """One field per shipping and per payment method of the shop, read from the shop itself.
+
+    Nothing is typed from memory: a delivery method's code is the shop's own method id (sent as
+    externalDeliveryMethod; the merchant enters it as "Extern nyckel" on the delivery method in
+    Specter, specs/specter-api.md §6), and a payment method is chosen from Specter's payment type
+    codes by name (§3.1), with our guess from the shop's method preselected."""
 
     def __init__(self, *args, connection: Connection, shipping: list[dict], payment: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,14 +220,29 @@ class MethodsForm(forms.Form):
         self.shipping, self.payment = [], []
         for method in shipping:
             key = str(method.get("shippingMethodId") or method.get("id"))
-            self.fields[f"ship_{key}"] = forms.CharField(label=name_of(method, "shippingMethodId"), required=False, max_length=50,
-                                                         initial=connection.delivery_methods.get(key, ""))
+            self.fields[f"ship_{key}"] = forms.CharField(
+                label=name_of(method, "shippingMethodId"), required=False, max_length=50,
+                initial=connection.delivery_methods.get(key, key),
+                help_text=_("Enter %(key)s as “Extern nyckel” on this delivery method in Specter (Inställningar → Leveranssätt).")
+                % {"key": connection.delivery_methods.get(key, key)})
             self.shipping.append(f"ship_{key}")
         for method in payment:
             key = str(method.get("paymentMethodId") or method.get("id"))
-            self.fields[f"pay_{key}"] = forms.CharField(label=name_of(method, "paymentMethodId"), required=False, max_length=50,
-                                                        initial=connection.payment_methods.get(key, ""))
+            stored = connection.payment_methods.get(key, "")
+            choices = [("", _("Choose Specter's payment type")), *[(code, f"{label} ({code})") for code, label in PAY_TYPES]]
+            if stored and stored not in pay_types.CODES:  # entered before the list: kept selectable, never lost
+                choices.append((stored, _("%(code)s (entered earlier)") % {"code": stored}))
+            self.fields[f"pay_{key}"] = forms.ChoiceField(
+                label=name_of(method, "paymentMethodId"), required=False, choices=choices,
+                initial=stored or pay_types.guess(method.get("idCode"), name_of(method, "paymentMethodId")))
             self.payment.append(f"pay_{key}")
+
+    def clean(self):
+        data = super().clean()
+        for name in self.shipping:
+            if any(ch.isspace() for ch in data.get(name) or ""):
+                self.add_error(name, _("Specter's external key cannot contain spaces."))
+        return data
 
     def save(self) -> Connection:
         connection = self.connection

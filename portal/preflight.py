@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.types import ParseError, StarwebOrder, name_of
+from syncflows.catalogue import service_articles
 from syncflows.orders.mapper import map_order, problems
 
 
@@ -20,6 +21,13 @@ class Finding:
     detail: str = ""
     fix_step: str = ""  # the wizard step (and settings section) where it is fixed
     examples: list[str] = field(default_factory=list)
+    code: str = ""  # stable name of the check: "activate anyway" names the red ones by it
+    create: list[str] = field(default_factory=list)  # service articles we may create in Specter
+
+
+def red(findings: list[Finding]) -> list[Finding]:
+    """The findings that stop orders (not those still being read)."""
+    return [f for f in findings if f.ok is False]
 
 
 def check(connection: Connection, starweb, assortment) -> list[Finding]:
@@ -28,20 +36,65 @@ def check(connection: Connection, starweb, assortment) -> list[Finding]:
     shop = starweb.shop()
     currency = str(shop.get("baseCurrency") or "")
     findings = [Finding(currency == "SEK", _("The shop's base currency is SEK"), "" if currency == "SEK" else
-                        _("It is %(currency)s: change it in Starweb.") % {"currency": currency}, "starweb")]
+                        _("It is %(currency)s: change it in Starweb.") % {"currency": currency}, "starweb", code="currency")]
+    findings += _events(connection, starweb)
     findings += _skus(assortment)
     shipping = {str(m["shippingMethodId"]): name_of(m, "shippingMethodId") for m in starweb.shipping_methods()}
     payment = {str(m["paymentMethodId"]): name_of(m, "paymentMethodId") for m in starweb.payment_methods()}
     unmapped_ship = [name for key, name in shipping.items() if key not in connection.delivery_methods]
     unmapped_pay = [name for key, name in payment.items() if key not in connection.payment_methods]
     findings.append(Finding(not unmapped_ship, _("Every delivery method is mapped to Specter"),
-                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_ship)} if unmapped_ship else "", "methods"))
+                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_ship)} if unmapped_ship else "", "methods",
+                            code="delivery"))
     findings.append(Finding(not unmapped_pay, _("Every payment method is mapped to Specter"),
-                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_pay)} if unmapped_pay else "", "methods"))
+                            _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_pay)} if unmapped_pay else "", "methods",
+                            code="payment"))
     missing = [label for name, label in ARTICLES if not getattr(connection, name)]
     findings.append(Finding(not missing, _("Article numbers for shipping, fees, discounts and gift cards are set"),
-                            _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export"))
+                            _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export", code="articles"))
+    findings.append(_articles_in_specter(connection))
+    if connection.status == Connection.Status.PAUSED:
+        findings.append(Finding(False, _("The connection is paused"), _("No order goes to Specter until you resume it."),
+                                code="paused"))
     return findings
+
+
+def _events(connection: Connection, starweb) -> list[Finding]:
+    """Export order must be "when the order is registered", and a chosen trigger status must exist."""
+    mode = connection.export_order
+    detail = {Connection.OrderExport.INACTIVE: _("Export order is set to Inactive: no order goes to Specter."),
+              Connection.OrderExport.MANUAL: _("Export order is set to Manual export: an order goes only when you press "
+                                               "Export on it.")}.get(mode, "")
+    findings = [Finding(mode == Connection.OrderExport.REGISTERED, _("Orders go to Specter when they are registered"), detail,
+                        "events", code="export")]
+    if connection.trigger_status_ids:
+        present = {s.get("statusId") for s in starweb.order_statuses()}
+        if not present & set(connection.trigger_status_ids):
+            findings.append(Finding(False, _("A status that triggers a transfer exists in the shop"),
+                                    _("None of the chosen statuses exists in the shop any more: no order would go."),
+                                    "events", code="triggers"))
+    return findings
+
+
+def _articles_in_specter(connection: Connection) -> Finding:
+    numbers = [getattr(connection, name) for name, _label in ARTICLES if getattr(connection, name)]
+    title = _("The article numbers for shipping, fees, discounts and gift cards exist in Specter")
+    if not numbers:
+        return Finding(None, title, _("Set them first."), "export", code="articles_in_specter")
+    result = service_articles.check(connection, numbers)
+    if not result.known:
+        return Finding(None, title, _("Specter's article register could not be read just now: %(error)s") % {"error": result.error},
+                       "export", code="articles_in_specter")
+    if not result.missing:
+        return Finding(True, title, code="articles_in_specter")
+    if service_articles.may_create(connection):
+        hint = _("Not found in Specter: %(numbers)s. Create them in Specter with the button below, or correct the numbers.")
+    else:
+        hint = _("Not found in Specter: %(numbers)s. Create them in Specter (Artiklar → Ny artikel), or correct the numbers.")
+    if not result.complete:
+        hint += " " + str(_("(Specter's register is long: we read its first pages only.)"))
+    return Finding(False, title, hint % {"numbers": ", ".join(result.missing)}, "export", code="articles_in_specter",
+                   create=result.missing if service_articles.may_create(connection) else [])
 
 
 ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("discount_article", "rabatt"),
@@ -52,16 +105,17 @@ def _skus(assortment) -> list[Finding]:
     if assortment is None or assortment.state != "done":
         done, total = (assortment.done, assortment.total) if assortment else (0, 0)
         detail = assortment.error if assortment is not None and assortment.state == "failed" else ""
-        return [Finding(None, _("Reading the assortment: %(done)s of %(total)s products") % {"done": done, "total": total}, detail)]
+        return [Finding(None, _("Reading the assortment: %(done)s of %(total)s products") % {"done": done, "total": total}, detail,
+                        code="assortment")]
     counts = assortment.counts
     return [
         Finding(not counts.get("missing"), _("Every product and variant has an article number (%(count)s checked)") % {"count": assortment.variants},
-                _("%(n)s without one") % {"n": counts["missing"]} if counts.get("missing") else "", "", assortment.missing),
+                _("%(n)s without one") % {"n": counts["missing"]} if counts.get("missing") else "", "", assortment.missing, code="sku_missing"),
         Finding(not counts.get("spaced"), _("No article number contains a space"),
                 _("%(n)s with a space: use a hyphen or write it together, in Starweb and Specter") % {"n": counts["spaced"]}
-                if counts.get("spaced") else "", "", assortment.spaced),
+                if counts.get("spaced") else "", "", assortment.spaced, code="sku_spaced"),
         Finding(not counts.get("duplicated"), _("Every article number is unique"),
-                _("%(n)s used twice") % {"n": counts["duplicated"]} if counts.get("duplicated") else "", "", assortment.duplicated),
+                _("%(n)s used twice") % {"n": counts["duplicated"]} if counts.get("duplicated") else "", "", assortment.duplicated, code="sku_duplicated"),
     ]
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path(base + "new/", wizard.new_connection, name="new_connection"),
     path(one + "setup/<slug:slug>/", wizard.setup, name="setup"),
     path(one + "activate/", wizard.activate, name="activate"),
+    path(one + "create-articles/", wizard.create_articles, name="create_articles"),
     path(one, connection.dashboard, name="dashboard"),
     path(one + "settings/", connection.settings_page, name="settings"),
     path(one + "settings/<slug:slug>/", connection.settings_page, name="settings_section"),

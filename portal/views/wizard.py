@@ -12,11 +12,11 @@ from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, owner_view
-from syncflows.catalogue import assortment
+from syncflows.catalogue import assortment, service_articles
 from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight
-from ..audit import record_secrets
+from ..audit import record_override, record_secrets
 from ..steps import STEPS, SLUGS, form_for, next_slug, step
 
 
@@ -75,11 +75,50 @@ def _check(request, connection, context):
 @owner_view
 @require_POST
 def activate(request, connection_id):
+    """Activate refuses while a red finding stands, unless the owner ticked "activate anyway" for
+    each one by name; such an activation is on the audit trail with what was overridden."""
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    back = redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
+    try:
+        blocking = preflight.red(preflight.check(connection, starweb_for(connection), assortment.latest(connection)))
+    except IntegrationError as error:
+        messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
+        return back
+    anyway = set(request.POST.getlist("anyway"))
+    unconfirmed = [f for f in blocking if f.code not in anyway]
+    if unconfirmed:
+        messages.error(request, _("Not activated: these checks failed, so orders would not go to Specter: %(names)s. Fix it, or tick "
+                                  "“activate anyway” next to it.") % {"names": "; ".join(f.title for f in unconfirmed)})
+        return back
+    previous = connection.status
     try:
         activation.activate(connection)
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
-        return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
-    messages.success(request, _("The connection is active. New orders go to Specter as they come."))
+        return back
+    if blocking:
+        record_override(request, connection, previous, [f.title for f in blocking])
+        messages.warning(request, _("The connection is active, but these checks failed, so orders will not reach Specter: %(names)s.")
+                         % {"names": "; ".join(f.title for f in blocking)})
+    else:
+        messages.success(request, _("The connection is active. New orders go to Specter as they come."))
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)
+
+
+@owner_view
+@require_POST
+def create_articles(request, connection_id):
+    """Create the service articles Specter lacks (flows #1 and #3 only: we write Specter's articles there)."""
+    connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    if not service_articles.may_create(connection):
+        raise Http404
+    labels = dict(preflight.ARTICLES)
+    wanted = [(getattr(connection, name), labels[name].capitalize()) for name, _label in preflight.ARTICLES if getattr(connection, name)]
+    missing = set(service_articles.check(connection, [n for n, _name in wanted]).missing)
+    try:
+        service_articles.create(connection, [(n, name) for n, name in wanted if n in missing])
+    except IntegrationError as error:
+        messages.error(request, _("Specter did not create them: %(error)s") % {"error": error})
+    else:
+        messages.success(request, _("Created in Specter: %(numbers)s.") % {"numbers": ", ".join(sorted(missing))})
+    return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
