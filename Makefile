@@ -5,6 +5,10 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Everything the demo wires (the shop's webhooks, Specter's callbacks and address, e-mail links)
+# points here; give PUBLIC_URL for a public address (a tunnel, a proxy) in front of HOST:PORT.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL := $(PUBLIC_URL)
 
 .PHONY: run test install install-test migrate seed serve messages check-python clean
 

@@ -71,6 +71,9 @@ def wire_webhooks(connection: Connection, shop_slug: str, base_url: str) -> str:
     endpoint, _ = WebhookEndpoint.objects.get_or_create(connection=connection)
     url = webhook_url(endpoint, base_url)
     shop = Shop.objects.get(slug=shop_slug)
+    # Our hooks registered under another address (an earlier run on another port) would post nowhere.
+    path = url.split("/hooks/", 1)[1]
+    WebHook.objects.filter(shop=shop, url__endswith=path).exclude(url=url).delete()
     for event in SUBSCRIBED_EVENTS:
         WebHook.objects.get_or_create(shop=shop, event=event, url=url, defaults={"name": f"integrator {event}"})
     return url
@@ -132,6 +135,10 @@ def seed() -> Merchant:
             **DEMO_ORDER_SETTINGS,
         },
     )
+    # Run again on another port or address: the connection follows, so orders arrive where we listen.
+    shop_url = f"{settings.PUBLIC_BASE_URL}/sim/starweb/demobutiken/api/v2"
+    if connection.starweb_base_url != shop_url and "/sim/starweb/" in connection.starweb_base_url:
+        Connection.objects.filter(pk=connection.pk).update(starweb_base_url=shop_url)
     wire_webhooks(connection, "demobutiken", settings.PUBLIC_BASE_URL)
     wire_callbacks(connection, "1001", settings.PUBLIC_BASE_URL)
     return merchant

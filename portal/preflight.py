@@ -145,3 +145,25 @@ def preview(connection: Connection, starweb) -> dict:
 def _plain(value: Decimal) -> str:
     """As Specter receives it, without trailing zeros, in the reader's number format."""
     return number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)
+
+
+def not_exporting(connection: Connection) -> list[str]:
+    """In plain words, why orders are not going to Specter now (empty: they are), from what we hold
+    ourselves, without calling either system (the overview shows it on every visit)."""
+    reasons = []
+    status = connection.status
+    if status == Connection.Status.DRAFT:
+        reasons.append(_("The connection is not activated yet: no order goes to Specter until you activate it."))
+    elif status == Connection.Status.PAUSED:
+        reasons.append(_("The connection is paused: orders are kept here and go to Specter when you resume."))
+    elif status == Connection.Status.INACTIVE:
+        reasons.append(_("The connection is deactivated: the shop no longer sends us orders."))
+    if connection.export_order == Connection.OrderExport.INACTIVE:
+        reasons.append(_("Export order is set to Inactive in the settings (Events): no order goes to Specter."))
+    elif connection.export_order == Connection.OrderExport.MANUAL:
+        reasons.append(_("Export order is set to Manual export in the settings (Events): an order goes only when you "
+                         "press Export on it."))
+    if connection.credentials_failed_at:
+        reasons.append(_("%(system)s refuses our credentials: orders wait until they are corrected in the settings.")
+                       % {"system": connection.credentials_failed_system.capitalize() or "Specter"})
+    return reasons

@@ -22,7 +22,7 @@ from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
 from syncflows.catalogue import drift
 from syncflows.models import Transfer, TransferAttempt
 
-from .. import activation
+from .. import activation, preflight
 from ..audit import record_secrets
 from ..steps import SECTIONS, STEPS, Sources, form_for
 
@@ -47,6 +47,7 @@ def dashboard(request, connection_id):
         "attention": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10],
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
+        "not_exporting": preflight.not_exporting(connection),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
     })
 

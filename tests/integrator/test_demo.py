@@ -55,3 +55,27 @@ def test_the_demo_refuses_to_seed_where_the_simulator_is_off(settings):
     settings.SIMULATOR_ENABLED = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seeding_again_on_another_port_wires_the_shop_and_specter_to_that_port_only(settings):
+    from simulator.specter.models import Account
+    from simulator.starweb.models import WebHook
+
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    demo.seed()
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8100"
+    connection = Connection.objects.get(merchant=demo.seed())
+    assert connection.starweb_base_url == "http://127.0.0.1:8100/sim/starweb/demobutiken/api/v2"
+    hooks = list(WebHook.objects.values_list("url", flat=True))
+    assert hooks and all(url.startswith("http://127.0.0.1:8100/hooks/") for url in hooks)
+    callbacks = Account.objects.get(smb_id="1001").callbacks
+    assert callbacks and all(url.startswith("http://127.0.0.1:8100/") for url in callbacks.values())
+
+
+def test_make_run_passes_the_port_it_serves_on_as_the_public_address():
+    import subprocess
+
+    out = subprocess.run(["make", "-n", "serve", "PORT=8100"], capture_output=True, text=True, check=True).stdout
+    env = subprocess.run(["make", "-s", "--eval", "show-url:\n\t@echo $$PUBLIC_BASE_URL", "show-url", "PORT=8100"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "--port 8100" in out and env.strip() == "http://127.0.0.1:8100"
