@@ -134,3 +134,40 @@ def month_choices(current: date, count: int = 24) -> list[date]:
     from .periods import months_back
 
     return list(reversed(months_back(current, count)))
+
+
+class SignupForm(forms.Form):
+    """Self-service sign-up (billing/signup.py). The package comes from the price table on the page."""
+
+    company = forms.CharField(label=_("Company name"), max_length=200)
+    org_number = forms.CharField(label=_("Organisation number"), max_length=12, help_text=_("NNNNNN-NNNN, as registered with Bolagsverket."))
+    owner_name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Your e-mail"), help_text=_("We send a link to it: the account works once you have opened it."))
+    password = forms.CharField(label=_("Choose a password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.none(), widget=forms.RadioSelect, empty_label=None)
+    terms = forms.BooleanField(label=_("I accept the terms of the subscription and of the start package"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        from .signup import packages_for_sale
+
+        super().__init__(*args, **kwargs)
+        self.packages = packages_for_sale()
+        self.fields["package"].queryset = Package.objects.filter(pk__in=[p.pk for p in self.packages])
+
+    def clean_org_number(self):
+        from .orgnr import normalise
+
+        return normalise(self.cleaned_data["org_number"])
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+        from django.contrib.auth.models import User
+
+        data = super().clean()
+        if data.get("password"):
+            probe = User(username=data.get("email") or "", email=data.get("email") or "", first_name=data.get("owner_name") or "")
+            try:
+                password_validation.validate_password(data["password"], probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data

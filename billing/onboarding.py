@@ -97,9 +97,10 @@ class NewCustomer:
 
 
 @transaction.atomic
-def onboard(customer: NewCustomer, staff_user) -> Merchant:
+def onboard(customer: NewCustomer, staff_user, *, invite_owner: bool = True) -> Merchant:
     """Create the merchant, its owner (invited by e-mail after commit), the subscription and the
-    mandatory start package on the service account.
+    mandatory start package on the service account. A self-service sign-up (billing/signup.py)
+    passes no staff user and no invitation: its owner chose a password and verified the e-mail.
 
     Raises django.core.exceptions.ValidationError when the subscription breaks a rule.
     """
@@ -118,7 +119,8 @@ def onboard(customer: NewCustomer, staff_user) -> Merchant:
         owner.set_unusable_password()
         owner.save()
     Membership.objects.create(user=owner, merchant=merchant, role=Membership.Role.OWNER)
-    transaction.on_commit(lambda: invite(owner, merchant))
+    if invite_owner:
+        transaction.on_commit(lambda: invite(owner, merchant))
     return merchant
 
 

@@ -136,6 +136,8 @@ class FlowForm(forms.ModelForm):
         field.required = True
         field.choices = [(value, label) for value, label in Connection.Flow.choices]
         self.entitlements = entitlements
+        if self.instance.flow is None:  # a default that works: the first flow the package allows
+            self.initial["flow"] = next((value for value, _label in Connection.Flow.choices if entitlements.allows_flow(value)), None)
         unlocks = {flow: next((p.name for p in Package.objects.filter(is_active=True) if flow in p.flows), None)
                    for flow, _label in Connection.Flow.choices}
         self.options = [{"value": value, "label": label, "explained": FLOW_EXPLAINED[value],

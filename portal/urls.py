@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import connection, sync, transfers, wizard
+from .views import connection, signup, sync, transfers, wizard
 
 app_name = "portal"
 base = "m/<uuid:merchant_id>/connections/"
 one = base + "<uuid:connection_id>/"
 
 urlpatterns = [
+    path("signup/", signup.signup, name="signup"),
+    path("signup/terms/", signup.terms, name="signup_terms"),
+    path("signup/verify/<str:token>/", signup.verify, name="signup_verify"),
     path(base + "new/", wizard.new_connection, name="new_connection"),
     path(one + "setup/<slug:slug>/", wizard.setup, name="setup"),
     path(one + "activate/", wizard.activate, name="activate"),

@@ -129,6 +129,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Behind a reverse proxy: how many proxies stand in front (their X-Forwarded-For is trusted).
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 
+# Self-service sign-up (billing/signup.py): attempts counted in the database (so every web worker
+# and machine shares the count) per client address an hour and per e-mail a day; the link lasts this long.
+SIGNUP_PER_IP_PER_HOUR = env.int("SIGNUP_PER_IP_PER_HOUR", default=5)
+SIGNUP_PER_EMAIL_PER_DAY = env.int("SIGNUP_PER_EMAIL_PER_DAY", default=3)
+SIGNUP_LINK_HOURS = env.int("SIGNUP_LINK_HOURS", default=48)
+
 # Audit trail (django-auditlog): changes are stored as JSON; secrets are never registered fields.
 AUDITLOG_STORE_JSON_CHANGES = True
 # The client address behind a proxy is the first X-Forwarded-For entry; our proxy sets it.
