@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import admin_pages, home, staff
+from .views import admin_pages, home, staff, team
 
 app_name = "billing"
 
 urlpatterns = [
     path("m/<uuid:merchant_id>/", home.merchant_home, name="merchant_home"),
+    path("m/<uuid:merchant_id>/team/", team.team_page, name="team"),
+    path("m/<uuid:merchant_id>/team/invite/", team.invite, name="team_invite"),
+    path("m/<uuid:merchant_id>/team/<uuid:membership_id>/remove/", team.remove, name="team_remove"),
     path("staff/", staff.customers, name="staff_home"),
     path("staff/customers/new/", staff.new_customer, name="staff_new_customer"),
     path("staff/customers/<uuid:merchant_id>/", staff.customer, name="staff_merchant"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from billing.audit import trail
 from billing.entitlements import entitlements_for
 from billing.invoice import chart_data, history
-from billing.models import MonthlyUsage
+from billing.models import Membership, MonthlyUsage
 from billing.periods import month_of
 from connections.errors import IntegrationError
 from connections.models import Connection
@@ -52,11 +52,15 @@ def dashboard(request, connection_id):
     })
 
 
-@owner_view
+@merchant_view
 def settings_page(request, connection_id, slug=None):
-    """Every section on one page; each section's form posts on its own (`slug`)."""
+    """Every section on one page; each section's form posts on its own (`slug`). Owners change
+    them; members (and staff looking on) see them, every field disabled."""
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     if slug is not None and slug not in SECTIONS:
+        raise Http404
+    editable = request.membership is not None and request.membership.role == Membership.Role.OWNER
+    if request.method == "POST" and not editable:
         raise Http404
     sections, unreachable, sources = [], False, Sources(connection)
     for section in STEPS:
@@ -67,6 +71,9 @@ def settings_page(request, connection_id, slug=None):
             form = form_for(section.slug, connection, bound, sources)
         except IntegrationError:
             unreachable, form = True, None
+        if form is not None and not editable:
+            for field in form.fields.values():
+                field.disabled = True
         if bound is not None and form is not None and form.is_valid():
             form.save()
             record_secrets(request, connection, form)
@@ -75,7 +82,7 @@ def settings_page(request, connection_id, slug=None):
                             + f"#{section.slug}")
         sections.append({"step": section, "form": form})
     return render(request, "portal/settings.html", {
-        "merchant": request.merchant, "connection": connection, "sections": sections, "unreachable": unreachable,
+        "merchant": request.merchant, "connection": connection, "sections": sections, "unreachable": unreachable, "editable": editable,
         "trail": [e for e in trail(request.merchant.pk, limit=200) if e.object_pk == str(connection.pk)][:50],
     })
 
