@@ -19,6 +19,7 @@ from billing.periods import month_of
 from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
+from syncflows import reachability
 from syncflows.catalogue import drift
 from syncflows.models import Transfer, TransferAttempt
 
@@ -48,6 +49,7 @@ def dashboard(request, connection_id):
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "not_exporting": preflight.not_exporting(connection),
+        "unreachable": reachability.check(connection),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
     })
 
