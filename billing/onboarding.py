@@ -127,10 +127,7 @@ def onboard(customer: NewCustomer, staff_user, *, invite_owner: bool = True) -> 
 def invite(user, merchant: Merchant) -> None:
     """E-mail the user a link to choose a password (Django's password-reset token: single use,
     expires after PASSWORD_RESET_TIMEOUT)."""
-    link = settings.PUBLIC_BASE_URL + reverse(
-        "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
-    )
+    link = password_link(user)
     send_mail(
         subject=_("Welcome to integrator, %(merchant)s") % {"merchant": merchant.name},
         message=_(
@@ -139,6 +136,14 @@ def invite(user, merchant: Merchant) -> None:
         ) % {"merchant": merchant.name, "link": link, "username": user.get_username()},
         from_email=None,
         recipient_list=[user.email],
+    )
+
+
+def password_link(user) -> str:
+    """A single-use link to choose a password (Django's password-reset token)."""
+    return settings.PUBLIC_BASE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
     )
 
 
