@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from connections.models import Connection
 from simulator.specter.models import Article
@@ -130,7 +131,8 @@ def test_health_is_green_only_when_both_systems_and_we_reach_each_other(owner_cl
     activate(owner_client, connection)
     Connection.objects.filter(pk=connection.pk).update(starweb_base_url="http://127.0.0.1:9/api/v2")
     connection.refresh_from_db()
-    problems = reachability.check(connection, fresh=True)
+    with translation.override("en"):
+        problems = reachability.check(connection, fresh=True)
     assert len(problems) == 1 and "shop" in problems[0].what
     cache.clear()
     assert 'id="unreachable"' in owner_client.get(url).content.decode()
