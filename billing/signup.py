@@ -68,6 +68,8 @@ def start(answers: Answers, *, ip: str | None, link_for) -> Signup:
     page says the same either way, so nobody learns who has an account."""
     email = answers.email.strip().lower()
     check_throttle(ip, email)
+    # Unconfirmed sign-ups hold a password hash: kept no longer than the link and the throttle need them.
+    Signup.objects.filter(verified_at__isnull=True, created_at__lt=timezone.now() - timedelta(days=7)).delete()
     signup = Signup.objects.create(
         company=answers.company, org_number=answers.org_number, owner_name=answers.owner_name, email=email,
         password=make_password(answers.password), package=answers.package, language=translation.get_language() or "",

@@ -9,22 +9,18 @@ SECRET_FIELDS = {"md5key": "specter_md5key", "client_secret": "starweb_client_se
 
 def record_secrets(request, connection, form) -> None:
     replaced = [model_field for form_field, model_field in SECRET_FIELDS.items() if form.cleaned_data.get(form_field)]
-    if not replaced:
-        return
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
-        action=LogEntry.Action.UPDATE, changes={name: ["•••", "••• (replaced)"] for name in replaced},
-        changes_text="", actor=request.user if request.user.is_authenticated else None,
-        additional_data={"merchant": str(connection.merchant_id)},
-    )
+    if replaced:
+        _entry(request, connection, {name: ["•••", "••• (replaced)"] for name in replaced})
 
 
 def record_override(request, connection, previous_status: str, overridden: list[str]) -> None:
     """The owner activated although the pre-flight said orders would not go: who, when, and what."""
+    _entry(request, connection, {"status": [previous_status, connection.status], "activated_anyway": ["", "; ".join(overridden)]})
+
+
+def _entry(request, connection, changes: dict) -> None:
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
-        action=LogEntry.Action.UPDATE,
-        changes={"status": [previous_status, connection.status], "activated_anyway": ["", "; ".join(overridden)]},
-        changes_text="", actor=request.user if request.user.is_authenticated else None,
-        additional_data={"merchant": str(connection.merchant_id)},
+        action=LogEntry.Action.UPDATE, changes=changes, changes_text="",
+        actor=request.user if request.user.is_authenticated else None, additional_data={"merchant": str(connection.merchant_id)},
     )
