@@ -29,6 +29,7 @@ CACHE_SECONDS = 60
 class Problem:
     what: str  # in the reader's language
     fix: str
+    credentials: bool = False  # refused or missing credentials (the overview's Credentials row says so too)
 
 
 def ping_token() -> str:
@@ -71,11 +72,11 @@ def _we_are_reachable() -> list[Problem]:
 
 def _starweb(connection: Connection) -> list[Problem]:
     if connection.starweb_client_secret is None or not connection.starweb_base_url:
-        return [Problem(_("The Starweb credentials are missing."), _("Enter them in Settings → Starweb."))]
+        return [Problem(_("The Starweb credentials are missing."), _("Enter them in Settings → Starweb."), credentials=True)]
     try:
         hooks = starweb_for(connection).web_hooks()
     except AuthenticationFailed:
-        return [Problem(_("Starweb refuses our client id and secret."), _("Enter a valid API client in Settings → Starweb."))]
+        return [Problem(_("Starweb refuses our client id and secret."), _("Enter a valid API client in Settings → Starweb."), credentials=True)]
     except IntegrationError as error:
         return [Problem(_("We cannot reach the shop: %(error)s") % {"error": error}, _("Check the Starweb API address in Settings → Starweb."))]
     endpoint, _created = WebhookEndpoint.objects.get_or_create(connection=connection)
@@ -90,11 +91,11 @@ def _starweb(connection: Connection) -> list[Problem]:
 
 def _specter(connection: Connection) -> list[Problem]:
     if connection.specter_md5key is None:
-        return [Problem(_("The Specter credentials are missing."), _("Enter them in Settings → Specter."))]
+        return [Problem(_("The Specter credentials are missing."), _("Enter them in Settings → Specter."), credentials=True)]
     try:
         specter_for(connection).check_account()
     except AuthenticationFailed:
-        return [Problem(_("Specter refuses our smbID and md5key."), _("Enter them again in Settings → Specter."))]
+        return [Problem(_("Specter refuses our smbID and md5key."), _("Enter them again in Settings → Specter."), credentials=True)]
     except IntegrationError as error:
         return [Problem(_("We cannot reach Specter: %(error)s") % {"error": error}, _("Try again in a minute; if it lasts, tell us."))]
     return []

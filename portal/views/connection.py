@@ -41,6 +41,7 @@ def dashboard(request, connection_id):
     last_error = (TransferAttempt.objects.filter(transfer__connection=connection).exclude(outcome=TransferAttempt.Outcome.OK)
                   .order_by("-started_at").first())
     months = history(merchant, month)
+    unreachable = reachability.check(connection)
     return render(request, "portal/dashboard.html", {
         "merchant": merchant, "connection": connection, "last_done": last_done, "last_error": last_error,
         "month_orders": orders, "quota": quota, "forecast": round(orders * days / today.day),
@@ -49,7 +50,7 @@ def dashboard(request, connection_id):
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "not_exporting": preflight.not_exporting(connection),
-        "unreachable": reachability.check(connection),
+        "unreachable": unreachable, "credentials_refused": any(p.credentials for p in unreachable),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
     })
 

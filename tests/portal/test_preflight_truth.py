@@ -136,3 +136,18 @@ def test_health_is_green_only_when_both_systems_and_we_reach_each_other(owner_cl
     assert len(problems) == 1 and "shop" in problems[0].what
     cache.clear()
     assert 'id="unreachable"' in owner_client.get(url).content.decode()
+
+
+def test_refused_credentials_turn_the_overviews_credentials_red_too(owner_client, merchant, simulators, live_server, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    connection = new_connection(owner_client, merchant)
+    walk_to_activation(owner_client, connection, live_server)
+    activate(owner_client, connection)
+    connection.refresh_from_db()
+    connection.specter_md5key = "no-longer-valid"
+    connection.save()
+    problems = reachability.check(connection, fresh=True)
+    assert [p.credentials for p in problems] == [True]
+    body = owner_client.get(reverse("portal:dashboard", args=[merchant.pk, connection.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    credentials_row = body.split("Credentials</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "text-danger" in credentials_row
