@@ -7,6 +7,8 @@ Retries are owned by us (the ledger and the clients), never hidden inside urllib
 import re
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import requests
 from django.conf import settings
@@ -24,9 +26,22 @@ def new_session() -> requests.Session:
     return session
 
 
+_SHORT: ContextVar[tuple[float, float] | None] = ContextVar("http_short_timeouts", default=None)
+
+
 def timeouts() -> tuple[float, float]:
-    """(connect, read) seconds from settings, far below the task timeout."""
-    return (settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT)
+    """(connect, read) seconds from settings, far below the task timeout (shorter inside short_timeouts)."""
+    return _SHORT.get() or (settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT)
+
+
+@contextmanager
+def short_timeouts(connect: float, read: float):
+    """For probes made while a person waits for a page: a slow system is reported, not waited for."""
+    token = _SHORT.set((connect, read))
+    try:
+        yield
+    finally:
+        _SHORT.reset(token)
 
 
 # Query-string and form parameters whose values are secrets wherever they appear.

@@ -151,3 +151,12 @@ def test_refused_credentials_turn_the_overviews_credentials_red_too(owner_client
     body = owner_client.get(reverse("portal:dashboard", args=[merchant.pk, connection.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     credentials_row = body.split("Credentials</dt>", 1)[1].split("</dd>", 1)[0]
     assert "text-danger" in credentials_row
+
+
+def test_the_overviews_probes_wait_briefly_and_every_other_call_keeps_the_configured_timeouts(settings):
+    from connections import http
+
+    settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT = 5, 30
+    with http.short_timeouts(3, 8):
+        assert http.timeouts() == (3, 8)
+    assert http.timeouts() == (5, 30)
