@@ -72,10 +72,10 @@ def test_seeding_again_on_another_port_wires_the_shop_and_specter_to_that_port_o
     assert callbacks and all(url.startswith("http://127.0.0.1:8100/") for url in callbacks.values())
 
 
-def test_make_run_passes_the_port_it_serves_on_as_the_public_address():
+def test_make_run_passes_the_port_it_serves_on_as_the_public_address(settings):
     import subprocess
 
-    out = subprocess.run(["make", "-n", "serve", "PORT=8100"], capture_output=True, text=True, check=True).stdout
-    env = subprocess.run(["make", "-s", "--eval", "show-url:\n\t@echo $$PUBLIC_BASE_URL", "show-url", "PORT=8100"],
-                         capture_output=True, text=True, check=True).stdout
+    here = {"cwd": settings.BASE_DIR, "capture_output": True, "text": True, "check": True}
+    out = subprocess.run(["make", "-n", "serve", "PORT=8100"], **here).stdout
+    env = subprocess.run(["make", "-s", "--eval", "show-url:\n\t@echo $$PUBLIC_BASE_URL", "show-url", "PORT=8100"], **here).stdout
     assert "--port 8100" in out and env.strip() == "http://127.0.0.1:8100"
