@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from simulator.faults import simulate
 
-from . import batches, changes
+from . import answers, batches, changes
 from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
@@ -24,9 +24,9 @@ MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoi
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
-def reply(ok: bool, id_or_code: str, message: str, carried: str | None = None) -> HttpResponse:
-    text = f"1;{id_or_code};{message}" if ok else f"0;{id_or_code};" + (f"{carried};" if carried is not None else "") + message
-    return HttpResponse(text.encode(ENCODING, "replace"), content_type=f"text/plain; charset={ENCODING}")
+def reply(account, ok: bool, id_or_code: str, message: str, carried: str | None = None) -> HttpResponse:
+    """An envelope in the account's answer form (answers.py); as text when no account is known."""
+    return answers.envelope(account, ok, id_or_code, message, carried)
 
 
 def _md5(text: str) -> str:
@@ -69,12 +69,14 @@ def endpoint(request, page):
     def handle():
         account = Account.objects.filter(smb_id=smb_id).first()
         if account is None:
-            return reply(False, "1", "unknown sbmId")
+            return reply(None, False, "1", "unknown sbmId")
+        if account.kind == "v2" and params.get("apiuserid", "") != account.api_user_id:
+            return reply(account, False, "1", "unknown apiUserId")  # v2: the ApiUserId comes with every request (§2.3)
         if params.get("key", "").lower() != _expected_key(account, _subject(action, params)):
-            return reply(False, "2", "bad key")
+            return reply(account, False, "2", "bad key")
         handler = HANDLERS.get(action)
         if handler is None:
-            return reply(False, "3", f"unknown action {action}")
+            return reply(account, False, "3", f"unknown action {action}")
         return handler(account, params)
 
     return simulate(request, system="specter", account=smb_id, operation=action, mutating=action in MUTATING,
@@ -93,7 +95,7 @@ def new_customer(account: Account, p: dict) -> HttpResponse:
     name = (p.get("name") if company else f"{p.get('firstname', '')} {p.get('surname', '')}".strip()) or ""
     email = p.get("emailaddress", "").strip().lower()
     if not name or not email:
-        return reply(False, "3", "name and emailAddress are required")
+        return reply(account, False, "3", "name and emailAddress are required")
     org = _digits(p.get("orgno", ""))
     ignore_email, ignore_org = p.get("ignorecontrolemail") == "1", p.get("ignorecontrolorgno") == "1"
     match = None
@@ -107,9 +109,9 @@ def new_customer(account: Account, p: dict) -> HttpResponse:
             match.name, match.data, match.updates = name, data, match.updates + 1
             match.email, match.org_no = email, org or match.org_no
             match.save()
-        return reply(True, match.customer_no, "matched")
+        return reply(account, True, match.customer_no, "matched")
     customer = Customer.objects.create(account=account, customer_no=account.take_number(), email=email, org_no=org, name=name, data=data)
-    return reply(True, customer.customer_no, "created")
+    return reply(account, True, customer.customer_no, "created")
 
 
 def row_total(price: Decimal, quantity: Decimal, vat: Decimal) -> Decimal:
@@ -133,27 +135,29 @@ def new_order(account: Account, p: dict) -> HttpResponse:
     # Orders of one account are created one at a time (as an ERP's numbering and unique
     # externalOrderNo would force), so two concurrent creates of one order cannot both pass the check.
     Account.objects.select_for_update().get(pk=account.pk)
+    if p.get("webshopid") and account.kind != "v2":  # §1, §2.2: multishop needs API v2
+        return reply(account, False, "3", "webshopId (multishop) needs API v2 credentials")
     if not account.customers.filter(customer_no=p.get("customerid", "")).exists():
-        return reply(False, "5", "unknown customer")
+        return reply(account, False, "5", "unknown customer")
     external = p.get("externalorderno", "")
     if external and p.get("ignoreexternalordernocontrol") != "1":
         existing = account.orders.filter(external_order_no=external).first()
         if existing is not None:  # §10.4: refused, with the existing order's number
-            return reply(False, "6", "duplicate externalOrderNo", carried=existing.order_no)
+            return reply(account, False, "6", "duplicate externalOrderNo", carried=existing.order_no)
     rows = _rows(p)
     if not rows:
-        return reply(False, "3", "an order needs rows")
+        return reply(account, False, "3", "an order needs rows")
     total = Decimal("0")
     articles = {a.article_no: a for a in account.articles.filter(article_no__in=[r["articleNo"] for r in rows])}
     for row in rows:
         if row["articleNo"] not in articles:
-            return reply(False, "4", f"unknown article {row['articleNo']}")
+            return reply(account, False, "4", f"unknown article {row['articleNo']}")
         try:
             price, quantity, vat = Decimal(row["price"]), Decimal(row["quantity"]), Decimal(row["vat"])
         except InvalidOperation:
-            return reply(False, "3", "a row has a number that is not a number")
+            return reply(account, False, "3", "a row has a number that is not a number")
         if vat not in VAT_RATES:
-            return reply(False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
+            return reply(account, False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
         total += row_total(price, quantity, vat)
     for row in rows:  # stock falls; a SET article lowers its components instead
         _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
@@ -161,7 +165,7 @@ def new_order(account: Account, p: dict) -> HttpResponse:
         account=account, order_no=account.take_number(), external_order_no=external, customer_no=p["customerid"],
         rows=rows, total=total, data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
     )
-    return reply(True, order.order_no, "OK")
+    return reply(account, True, order.order_no, "OK")
 
 
 def _lower_stock(account: Account, article: Article, quantity: Decimal, site: str = "1") -> None:
@@ -187,7 +191,7 @@ def _lower_stock(account: Account, article: Article, quantity: Decimal, site: st
 
 def find_order(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(external_order_no=p.get("externalorderno", "")).first()
-    return reply(True, order.order_no, "found") if order else reply(False, "7", "not found", carried="")
+    return reply(account, True, order.order_no, "found") if order else reply(account, False, "7", "not found", carried="")
 
 
 def check_account(account: Account, p: dict) -> HttpResponse:
@@ -195,7 +199,7 @@ def check_account(account: Account, p: dict) -> HttpResponse:
     if callbacks:  # an empty URL unregisters (connections/specter/assumptions.py)
         account.callbacks = {k: v for k, v in {**account.callbacks, **callbacks}.items() if v}
         account.save(update_fields=["callbacks"])
-    return reply(True, "", "callbacks set" if callbacks else "OK")
+    return reply(account, True, "", "callbacks set" if callbacks else "OK")
 
 
 def new_articles(account: Account, p: dict) -> HttpResponse:
@@ -211,17 +215,17 @@ def new_articles(account: Account, p: dict) -> HttpResponse:
         elif not created and force:
             Article.objects.filter(pk=article.pk).update(**values)
         n += 1
-    return reply(True, str(n - 1), "OK")
+    return reply(account, True, str(n - 1), "OK")
 
 
 def new_invoice(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(order_no=p.get("orderid", "")).first()
     if order is None:
-        return reply(False, "7", "unknown order")
+        return reply(account, False, "7", "unknown order")
     if not order.invoice_no:
         order.invoice_no = account.take_number()
         order.save(update_fields=["invoice_no"])
-    return reply(True, order.invoice_no, "OK")
+    return reply(account, True, order.invoice_no, "OK")
 
 
 HANDLERS = {
@@ -236,10 +240,10 @@ HANDLERS = {
 def _deliver(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(order_no=p.get("orderid", "")).first()
     if order is None:
-        return reply(False, "7", "unknown order")
+        return reply(account, False, "7", "unknown order")
     rows, n = {}, 1
     while f"articleno_{n}" in p:
         rows[p[f"articleno_{n}"]] = int(Decimal(p.get(f"noofitems_{n}", "0") or "0"))
         n += 1
     changes.deliver(account, order.order_no, rows=rows or None)
-    return reply(True, order.order_no, "OK")
+    return reply(account, True, order.order_no, "OK")
