@@ -58,7 +58,8 @@ def data(account, inner: str) -> HttpResponse:
 
 def number(account, value) -> str:
     """A decimal as the account writes it on reads: with a decimal comma when switched on (§2.1)."""
-    rendered = f"{Decimal(str(value)).normalize():f}" if value not in (None, "") else ""
+    # A stored Decimal (4 places) is written without trailing zeros; a queued string as it was queued.
+    rendered = f"{value.normalize():f}" if isinstance(value, Decimal) else "" if value is None else str(value)
     return rendered.replace(".", ",") if getattr(account, "decimal_comma", False) else rendered
 
 
