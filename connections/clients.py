@@ -2,7 +2,8 @@
 
 from .models import Connection
 from .specter.client import SpecterClient
-from .specter.signature import SINGLE, V2, Credentials
+from .errors import AuthenticationFailed
+from .specter.signature import SINGLE, V2, Credentials, IncompleteCredentials
 from .starweb.client import StarwebClient
 
 
@@ -11,7 +12,12 @@ def starweb_for(connection: Connection, session=None) -> StarwebClient:
 
 
 def specter_for(connection: Connection, session=None) -> SpecterClient:
-    return SpecterClient(specter_credentials(connection), session=session)
+    """Raises AuthenticationFailed when the stored credentials lack what their kind needs: the
+    merchant must enter them again, as when Specter refuses them."""
+    try:
+        return SpecterClient(specter_credentials(connection), session=session)
+    except IncompleteCredentials as incomplete:
+        raise AuthenticationFailed(f"specter: {incomplete}", system="specter") from None
 
 
 def specter_credentials(connection: Connection) -> Credentials:

@@ -113,9 +113,9 @@ class SpecterForm(forms.ModelForm):
         smb_id = data.get("specter_smb_id")
         sharers = list(self.instance.specter_account_sharers(smb_id)) if smb_id else []
         if kind != Kind.V2 and (sharers or data.get("specter_webshop_id")):
-            self.add_error("specter_key_kind", _("Several webshops on one Specter account (multishop) need Specter's API v2, which "
-                                                 "%(kind)s is not. Ask Specter for an API user for your webshops and enter its "
-                                                 "ApiUserId, Nyckel and Nyckel2 here.") % {"kind": KIND_LABELS[kind]})
+            self.add_error("specter_key_kind", _("Several webshops on one Specter account (multishop) need Specter's API v2, and these "
+                                                 "credentials are %(kind)s. Ask Specter for an API user for your webshops and enter "
+                                                 "its ApiUserId, Nyckel and Nyckel2 here.") % {"kind": KIND_LABELS[kind]})
         elif kind == Kind.V2:
             for other in sharers:
                 if (other.specter_key_kind or Kind.SINGLE) != Kind.V2:

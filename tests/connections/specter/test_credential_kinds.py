@@ -167,3 +167,13 @@ def test_only_a_v2_account_takes_an_order_for_a_second_webshop(kind, refused, li
     else:
         assert client.submit_order(customer_no, {**order("WS-77"), "webshopId": "2"})
     assert CallLog.objects.filter(system="specter", operation="newordersubmit").count() == 1
+
+
+@pytest.mark.django_db
+def test_stored_credentials_missing_their_second_key_ask_for_them_again_like_a_refusal():
+    from connections.clients import specter_for
+
+    connection = ConnectionFactory(specter_key_kind="v1", specter_md5key="k1")  # MD5 Key 2 never stored
+    with pytest.raises(AuthenticationFailed, match="second key") as caught:
+        specter_for(connection)
+    assert "k1" not in str(caught.value)
