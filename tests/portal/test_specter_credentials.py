@@ -96,3 +96,20 @@ def test_a_v2_webshop_beside_a_v1_one_on_the_same_account_names_the_one_to_chang
     second = ConnectionFactory(merchant=merchant, specter_smb_id="", specter_md5key=None)
     response = owner_client.post(step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-", **POSTED["v2"]})
     assert response.status_code == 200 and "Gamla butiken" in " ".join(response.context["form"].errors["specter_key_kind"])
+
+
+@pytest.mark.parametrize("kinds, ok", [(("v2", "v2"), True), (("v2", "v1"), False), (("single", "single"), False)])
+def test_the_check_before_activation_names_webshops_on_a_shared_account_without_api_v2(merchant, kinds, ok):
+    from portal.preflight import _multishop
+
+    first, second = (ConnectionFactory(merchant=merchant, name=f"Butik {n}", specter_smb_id="1001", status=Connection.Status.ACTIVE,
+                                       **SPECTER_KINDS[kind][1]) for n, kind in enumerate(kinds))
+    [finding] = _multishop(first)
+    assert finding.ok is ok and finding.fix_step == "specter"
+    assert ("Butik 1" in finding.detail) is (kinds[1] != "v2")
+
+
+def test_a_webshop_alone_on_its_specter_account_gets_no_multishop_check(merchant):
+    from portal.preflight import _multishop
+
+    assert _multishop(ConnectionFactory(merchant=merchant, specter_smb_id="1001", **SPECTER_KINDS["v1"][1])) == []
