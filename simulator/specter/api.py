@@ -24,9 +24,11 @@ MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoi
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
-def reply(account, ok: bool, id_or_code: str, message: str, carried: str | None = None) -> HttpResponse:
-    """An envelope in the account's answer form (answers.py); as text when no account is known."""
-    return answers.envelope(account, ok, id_or_code, message, carried)
+def reply(ok: bool, id_or_code: str, message: str, carried: str | None = None) -> HttpResponse:
+    """An envelope, as text; `endpoint` renders it in the account's answer form (answers.py)."""
+    response = answers.envelope(None, ok, id_or_code, message, carried)
+    response.envelope = (ok, id_or_code, message, carried)
+    return response
 
 
 def _md5(text: str) -> str:
@@ -66,21 +68,29 @@ def endpoint(request, page):
     smb_id = params.get("sbmid") or params.get("smbid", "")
     summary = {"action": action, "externalOrderNo": params.get("externalorderno", ""), "customerId": params.get("customerid", "")}
 
+    found = {}
+
     def handle():
-        account = Account.objects.filter(smb_id=smb_id).first()
+        account = found["account"] = Account.objects.filter(smb_id=smb_id).first()
         if account is None:
-            return reply(None, False, "1", "unknown sbmId")
+            return reply(False, "1", "unknown sbmId")
         if account.kind == "v2" and params.get("apiuserid", "") != account.api_user_id:
-            return reply(account, False, "1", "unknown apiUserId")  # v2: the ApiUserId comes with every request (§2.3)
+            return reply(False, "1", "unknown apiUserId")  # v2: the ApiUserId comes with every request (§2.3)
         if params.get("key", "").lower() != _expected_key(account, _subject(action, params)):
-            return reply(account, False, "2", "bad key")
+            return reply(False, "2", "bad key")
         handler = HANDLERS.get(action)
         if handler is None:
-            return reply(account, False, "3", f"unknown action {action}")
+            return reply(False, "3", f"unknown action {action}")
         return handler(account, params)
 
+    def in_the_accounts_form():
+        response = handle()
+        if hasattr(response, "envelope"):  # every envelope answers in the account's form
+            return answers.envelope(found.get("account"), *response.envelope)
+        return response
+
     return simulate(request, system="specter", account=smb_id, operation=action, mutating=action in MUTATING,
-                    handler=handle, summary={k: v for k, v in summary.items() if v})
+                    handler=in_the_accounts_form, summary={k: v for k, v in summary.items() if v})
 
 
 def _digits(value: str) -> str:
@@ -95,7 +105,7 @@ def new_customer(account: Account, p: dict) -> HttpResponse:
     name = (p.get("name") if company else f"{p.get('firstname', '')} {p.get('surname', '')}".strip()) or ""
     email = p.get("emailaddress", "").strip().lower()
     if not name or not email:
-        return reply(account, False, "3", "name and emailAddress are required")
+        return reply(False, "3", "name and emailAddress are required")
     org = _digits(p.get("orgno", ""))
     ignore_email, ignore_org = p.get("ignorecontrolemail") == "1", p.get("ignorecontrolorgno") == "1"
     match = None
@@ -109,9 +119,9 @@ def new_customer(account: Account, p: dict) -> HttpResponse:
             match.name, match.data, match.updates = name, data, match.updates + 1
             match.email, match.org_no = email, org or match.org_no
             match.save()
-        return reply(account, True, match.customer_no, "matched")
+        return reply(True, match.customer_no, "matched")
     customer = Customer.objects.create(account=account, customer_no=account.take_number(), email=email, org_no=org, name=name, data=data)
-    return reply(account, True, customer.customer_no, "created")
+    return reply(True, customer.customer_no, "created")
 
 
 def row_total(price: Decimal, quantity: Decimal, vat: Decimal) -> Decimal:
@@ -136,28 +146,28 @@ def new_order(account: Account, p: dict) -> HttpResponse:
     # externalOrderNo would force), so two concurrent creates of one order cannot both pass the check.
     Account.objects.select_for_update().get(pk=account.pk)
     if p.get("webshopid") and account.kind != "v2":  # §1, §2.2: multishop needs API v2
-        return reply(account, False, "3", "webshopId (multishop) needs API v2 credentials")
+        return reply(False, "3", "webshopId (multishop) needs API v2 credentials")
     if not account.customers.filter(customer_no=p.get("customerid", "")).exists():
-        return reply(account, False, "5", "unknown customer")
+        return reply(False, "5", "unknown customer")
     external = p.get("externalorderno", "")
     if external and p.get("ignoreexternalordernocontrol") != "1":
         existing = account.orders.filter(external_order_no=external).first()
         if existing is not None:  # §10.4: refused, with the existing order's number
-            return reply(account, False, "6", "duplicate externalOrderNo", carried=existing.order_no)
+            return reply(False, "6", "duplicate externalOrderNo", carried=existing.order_no)
     rows = _rows(p)
     if not rows:
-        return reply(account, False, "3", "an order needs rows")
+        return reply(False, "3", "an order needs rows")
     total = Decimal("0")
     articles = {a.article_no: a for a in account.articles.filter(article_no__in=[r["articleNo"] for r in rows])}
     for row in rows:
         if row["articleNo"] not in articles:
-            return reply(account, False, "4", f"unknown article {row['articleNo']}")
+            return reply(False, "4", f"unknown article {row['articleNo']}")
         try:
             price, quantity, vat = Decimal(row["price"]), Decimal(row["quantity"]), Decimal(row["vat"])
         except InvalidOperation:
-            return reply(account, False, "3", "a row has a number that is not a number")
+            return reply(False, "3", "a row has a number that is not a number")
         if vat not in VAT_RATES:
-            return reply(account, False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
+            return reply(False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
         total += row_total(price, quantity, vat)
     for row in rows:  # stock falls; a SET article lowers its components instead
         _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
@@ -165,7 +175,7 @@ def new_order(account: Account, p: dict) -> HttpResponse:
         account=account, order_no=account.take_number(), external_order_no=external, customer_no=p["customerid"],
         rows=rows, total=total, data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
     )
-    return reply(account, True, order.order_no, "OK")
+    return reply(True, order.order_no, "OK")
 
 
 def _lower_stock(account: Account, article: Article, quantity: Decimal, site: str = "1") -> None:
@@ -191,7 +201,7 @@ def _lower_stock(account: Account, article: Article, quantity: Decimal, site: st
 
 def find_order(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(external_order_no=p.get("externalorderno", "")).first()
-    return reply(account, True, order.order_no, "found") if order else reply(account, False, "7", "not found", carried="")
+    return reply(True, order.order_no, "found") if order else reply(False, "7", "not found", carried="")
 
 
 def check_account(account: Account, p: dict) -> HttpResponse:
@@ -199,7 +209,7 @@ def check_account(account: Account, p: dict) -> HttpResponse:
     if callbacks:  # an empty URL unregisters (connections/specter/assumptions.py)
         account.callbacks = {k: v for k, v in {**account.callbacks, **callbacks}.items() if v}
         account.save(update_fields=["callbacks"])
-    return reply(account, True, "", "callbacks set" if callbacks else "OK")
+    return reply(True, "", "callbacks set" if callbacks else "OK")
 
 
 def new_articles(account: Account, p: dict) -> HttpResponse:
@@ -215,17 +225,17 @@ def new_articles(account: Account, p: dict) -> HttpResponse:
         elif not created and force:
             Article.objects.filter(pk=article.pk).update(**values)
         n += 1
-    return reply(account, True, str(n - 1), "OK")
+    return reply(True, str(n - 1), "OK")
 
 
 def new_invoice(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(order_no=p.get("orderid", "")).first()
     if order is None:
-        return reply(account, False, "7", "unknown order")
+        return reply(False, "7", "unknown order")
     if not order.invoice_no:
         order.invoice_no = account.take_number()
         order.save(update_fields=["invoice_no"])
-    return reply(account, True, order.invoice_no, "OK")
+    return reply(True, order.invoice_no, "OK")
 
 
 HANDLERS = {
@@ -240,10 +250,10 @@ HANDLERS = {
 def _deliver(account: Account, p: dict) -> HttpResponse:
     order = account.orders.filter(order_no=p.get("orderid", "")).first()
     if order is None:
-        return reply(account, False, "7", "unknown order")
+        return reply(False, "7", "unknown order")
     rows, n = {}, 1
     while f"articleno_{n}" in p:
         rows[p[f"articleno_{n}"]] = int(Decimal(p.get(f"noofitems_{n}", "0") or "0"))
         n += 1
     changes.deliver(account, order.order_no, rows=rows or None)
-    return reply(account, True, order.order_no, "OK")
+    return reply(True, order.order_no, "OK")

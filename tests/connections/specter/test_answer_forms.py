@@ -110,3 +110,45 @@ def test_list_prices_with_decimal_commas_are_read():
                       'priceExclVat="127,20" fromQuantity="10"><articleNo>MUGG-01</articleNo></listPrice></listPrices>')
     [price] = batches.PARSERS["pricelists"](text, "b1").entries
     assert (price.price_ex_vat, price.from_quantity) == (Decimal("127.20"), 10)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "form, success, refusal",
+    [
+        ("text", "1;", "0;6;"),
+        ("xml", "<result>1</result><id>", "<APIresponse><code>6</code>"),
+        ("xml_code", "<result>1</result><code>0</code>", "<result>0</result><code>6</code>"),
+    ],
+)
+def test_the_simulated_account_answers_every_envelope_in_its_form(live_server, form, success, refusal):
+    from tests.connections.specter.test_client_against_simulator import order, person
+    from tests.syncflows.wiring import specter_account_of_kind
+    from connections.specter.client import DuplicateOrder, SpecterClient
+    from connections.specter.signature import Credentials
+
+    specter_account_of_kind("single", answer_form=form)
+    client = SpecterClient(Credentials("1001", "demo-md5key"), base_url=live_server.url + "/sim/specter/")
+    body = client._raw("getInfo.asp", "checkAccountSettings", {"date": "2026-12-01"}).decode("latin-1")
+    assert success in body
+    customer_no = client.submit_customer(person())
+    first = client.submit_order(customer_no, order("WS-F1"))
+    refused = client._raw("putInfo.asp", "newOrderSubmit", {**order("WS-F1"), "customerId": customer_no}).decode("latin-1")
+    assert refusal in refused
+    with pytest.raises(DuplicateOrder) as caught:  # and the client reads the number the refusal carries
+        client.submit_order(customer_no, order("WS-F1"))
+    assert caught.value.existing_order_no == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_simulated_specter_takes_a_get_with_names_in_any_case_as_clients_send_them(live_server):
+    import requests
+
+    from connections.specter.signature import Credentials, sign
+    from tests.syncflows.wiring import specter_account_of_kind
+
+    specter_account_of_kind("single")
+    key = sign(Credentials("1001", "demo-md5key"), "2026-12-01")
+    answer = requests.get(live_server.url + "/sim/specter/getinfo.asp", timeout=10,
+                          params={"Action": "checkAccountSettings", "SBMID": "1001", "useXml": "1", "Key": key.upper(), "DATE": "2026-12-01"})
+    assert answer.status_code == 200 and answer.text.startswith("1;")
