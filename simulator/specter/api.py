@@ -19,7 +19,7 @@ from . import answers, batches, changes
 from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
-MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
+MUTATING = {"cleararticlebatch", "newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
             "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch", "updatepricelistsfrombatch"}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
@@ -244,6 +244,7 @@ HANDLERS = {
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
     "getarticlelistexternal": batches.article_list, "getpricelistsexternal": batches.price_lists,
+    "cleararticlebatch": batches.clear_stock,
 }
 
 

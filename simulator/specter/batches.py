@@ -48,6 +48,15 @@ def ack(account: Account, p: dict) -> HttpResponse:
     return answers.envelope(account, True, str(count), "OK")
 
 
+def clear_stock(account: Account, p: dict) -> HttpResponse:
+    """clearArticleBatch&clearSelf=1 (§3 #10): the stock queue is reset, open batch included; what
+    it held is gone (a full stock reconciliation must follow). Signed with the batchNo."""
+    if p.get("clearself") != "1":
+        return answers.envelope(account, False, "3", "clearSelf=1 is required")
+    count = BatchEntry.objects.filter(account=account, queue=BatchEntry.STOCK, acked=False).update(acked=True)
+    return answers.envelope(account, True, str(count), "OK")
+
+
 def _stock(account, entries, batch_no, more) -> HttpResponse:
     # §4.4 text mode: specterArticleId;articleNo;quantity;batchNo lines separated by CR.
     return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};{answers.stock_figure(account, e.payload['stock'])};{batch_no}\r"
