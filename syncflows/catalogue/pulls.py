@@ -68,10 +68,13 @@ def run(connection: Connection, kind: str) -> list[SyncRun | None]:
     if not claimed:
         return []
     ours = SpecterPull.objects.filter(pk=row.pk, lease_token=token)
+    # The account's batch serves every shop on it: pull as one that takes this kind (the ping may
+    # have come to a sibling that does not, e.g. on another flow).
+    taker = connection if pull.allowed(connection, kind) else next((c for c in connection.siblings() if pull.allowed(c, kind)), connection)
     runs = []
     try:
         while True:
-            runs.append(pull.pull(connection, kind))
+            runs.append(pull.pull(taker, kind))
             if ours.filter(wanted_since__isnull=True).update(lease_until=None, lease_token=None):
                 return runs  # released: nothing was wanted while we pulled
             # Wanted meanwhile: take the wish and pull once more (0 rows: our lease was taken over).

@@ -20,6 +20,7 @@ from syncflows import tasks
 from syncflows.callbacks import callback_urls
 from syncflows.catalogue import pull, pulls
 from syncflows.models import SpecterPull, SyncRun, Transfer, WebhookEndpoint
+from tests.syncflows.test_multishop import two_shops  # noqa: F401 (a fixture: two shops on one account)
 from tests.syncflows.wiring import all_at_once, drain, postgres_only, queued, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,3 +145,12 @@ def test_a_wish_whose_task_was_lost_is_queued_again_after_a_while(connection):
 
 def test_without_a_wish_a_task_pulls_nothing(connection):
     assert pulls.run(connection, "orders") == [] and order_pulls() == 0
+
+
+def test_a_ping_to_a_shop_that_takes_no_order_status_pulls_for_its_sibling_on_the_account(two_shops):
+    first, second = two_shops
+    Connection.objects.filter(pk=first.pk).update(flow=Connection.Flow.ECOM)  # flow #1: no status back
+    first.refresh_from_db()
+    pulls.want(first, "orders")
+    [run] = pulls.run(first, "orders")
+    assert run.ok and run.connection_id == second.pk
