@@ -13,5 +13,5 @@ class ConnectionsConfig(AppConfig):
         from .models import Connection
 
         # Secrets are excluded: the audit trail never records their values, not even encrypted.
-        auditlog.register(Connection, exclude_fields=["starweb_client_secret", "specter_md5key"])
+        auditlog.register(Connection, exclude_fields=["starweb_client_secret", "specter_md5key", "specter_md5key2"])
         from . import onboarding  # noqa: F401  ticks "credentials received" on the staff checklist

@@ -2,7 +2,8 @@
 
 from .models import Connection
 from .specter.client import SpecterClient
-from .specter.signature import Credentials
+from .errors import AuthenticationFailed
+from .specter.signature import SINGLE, V2, Credentials, IncompleteCredentials
 from .starweb.client import StarwebClient
 
 
@@ -11,5 +12,19 @@ def starweb_for(connection: Connection, session=None) -> StarwebClient:
 
 
 def specter_for(connection: Connection, session=None) -> SpecterClient:
-    credentials = Credentials(connection.specter_smb_id, connection.specter_md5key.reveal())
-    return SpecterClient(credentials, session=session)
+    """Raises AuthenticationFailed when the stored credentials lack what their kind needs: the
+    merchant must enter them again, as when Specter refuses them."""
+    try:
+        return SpecterClient(specter_credentials(connection), session=session)
+    except IncompleteCredentials as incomplete:
+        raise AuthenticationFailed(f"specter: {incomplete}", system="specter") from None
+
+
+def specter_credentials(connection: Connection) -> Credentials:
+    """The connection's Specter credentials of its kind, decrypted. Raises
+    signature.IncompleteCredentials when a value its kind needs is missing, and
+    crypto.CredentialDecryptionError when no key opens one."""
+    kind = connection.specter_key_kind or SINGLE  # stored before the kinds existed: one md5key
+    key2 = connection.specter_md5key2.reveal() if connection.specter_md5key2 is not None and kind != SINGLE else ""
+    return Credentials(connection.specter_smb_id, connection.specter_md5key.reveal() if connection.specter_md5key else "",
+                       key2, connection.specter_api_user_id if kind == V2 else "", kind)

@@ -25,9 +25,20 @@ class Connection(MerchantOwned, models.Model):
     starweb_base_url = models.URLField(_("Starweb API base URL"), max_length=300, blank=True)
     starweb_client_id = models.CharField(_("Starweb client id"), max_length=200, blank=True)
     starweb_client_secret = EncryptedTextField(_("Starweb client secret"))
-    # Specter: the smbID and md5key that Specter issues.
+    # Specter: the sbmId and the keys Specter issues, of one of three kinds (specs/specter-api.md
+    # §2.2, §10.2; connections/specter/signature.py). `specter_md5key` is the first key of every
+    # kind (MD5 Key 1, ApiUserKey "Nyckel", or the only md5key), `specter_md5key2` the second (MD5
+    # Key 2, IntegrationKey "Nyckel2"). An empty kind is a connection stored before the kinds: one key.
+    class SpecterKeyKind(models.TextChoices):
+        V2 = "v2", _("API v2: ApiUserId, Nyckel and Nyckel2")
+        V1 = "v1", _("API v1: MD5 Key 1 and MD5 Key 2")
+        SINGLE = "single", _("One md5key only")
+
     specter_smb_id = models.CharField(_("Specter smbID"), max_length=50, blank=True)
+    specter_key_kind = models.CharField(_("kind of Specter credentials"), max_length=6, choices=SpecterKeyKind.choices, blank=True)
     specter_md5key = EncryptedTextField(_("Specter md5key"))
+    specter_md5key2 = EncryptedTextField(_("Specter second key"))
+    specter_api_user_id = models.CharField(_("Specter ApiUserId"), max_length=20, blank=True)
     # Multishop (package 400): Specter's webshopId for this shop, and a prefix on the webshop order
     # number so that shops sharing one Specter account never collide on externalOrderNo.
     specter_webshop_id = models.CharField(_("Specter webshopId"), max_length=20, blank=True)
@@ -171,6 +182,11 @@ class Connection(MerchantOwned, models.Model):
         their order numbers would collide on Specter's externalOrderNo."""
         return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id, order_number_prefix=prefix) \
             .exclude(pk=self.pk).exclude(status=Connection.Status.INACTIVE).exists()
+
+    def specter_account_sharers(self, smb_id: str):
+        """The merchant's other live connections on Specter account `smb_id` (multishop)."""
+        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id).exclude(pk=self.pk) \
+            .exclude(status=Connection.Status.INACTIVE)
 
     def siblings(self):
         """The merchant's connections on the same Specter account (this one included): Specter's

@@ -131,6 +131,7 @@ def seed() -> Merchant:
             "starweb_client_id": "demo-client",
             "starweb_client_secret": "demo-client-secret",
             "specter_smb_id": "1001",
+            "specter_key_kind": "single",  # the simulated demo account has one md5key
             "specter_md5key": "demo-md5key",
             **DEMO_ORDER_SETTINGS,
         },

@@ -4,7 +4,7 @@ without its secret fields); a replaced secret leaves an entry that says so, neve
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-SECRET_FIELDS = {"md5key": "specter_md5key", "client_secret": "starweb_client_secret"}
+SECRET_FIELDS = {"md5key": "specter_md5key", "md5key2": "specter_md5key2", "client_secret": "starweb_client_secret"}
 
 
 def record_secrets(request, connection, form) -> None:

@@ -28,22 +28,54 @@ class SecretInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False)
 
 
-def _secret_field(label, stored: bool):
-    help_text = _("Stored. Leave empty to keep it, or enter a new one to replace it.") if stored else ""
-    return forms.CharField(label=label, required=not stored, widget=SecretInput, help_text=help_text, strip=True)
+def _secret_field(label, stored: bool, required: bool = True, help_text=""):
+    if stored:
+        help_text = _("Stored. Leave empty to keep it, or enter a new one to replace it.")
+    return forms.CharField(label=label, required=required and not stored, widget=SecretInput, help_text=help_text, strip=True)
+
+
+Kind = Connection.SpecterKeyKind
+KIND_LABELS = {"v1": _("API v1"), "v2": _("API v2"), "single": _("one md5key")}
 
 
 class SpecterForm(forms.ModelForm):
+    """Specter's credentials of the kind the merchant has (specs/specter-api.md §2.2): API v2
+    (ApiUserId, Nyckel, Nyckel2), API v1 (MD5 Key 1 and 2), or one md5key; each key write-only."""
+
     class Meta:
         model = Connection
-        fields = ["specter_smb_id", "specter_webshop_id", "order_number_prefix"]
-        help_texts = {"specter_webshop_id": _("Only with several webshops on one Specter account (multishop)."),
+        fields = ["specter_smb_id", "specter_key_kind", "specter_api_user_id", "specter_webshop_id", "order_number_prefix"]
+        widgets = {"specter_key_kind": forms.RadioSelect}
+        labels = {"specter_smb_id": _("SBM ID (sbmId)"), "specter_api_user_id": _("ApiUserId")}
+        help_texts = {"specter_smb_id": _("Your Specter account's number, in Specter under Inställningar → Webbshop."),
+                      "specter_key_kind": _("Specter's webshop settings show which you have: an API user with ApiUserId, Nyckel and "
+                                            "Nyckel2 (API v2, webshops connected from August 2020), or MD5 Key 1 and MD5 Key 2 (API v1). "
+                                            "Choose one md5key only if Specter gave you a single key."),
+                      "specter_api_user_id": _("API v2 only: the id of the API user Specter made for the webshop, shown beside its Nyckel."),
+                      "specter_webshop_id": _("Only with several webshops on one Specter account (multishop, API v2)."),
                       "order_number_prefix": _("Only with several webshops on one Specter account: e.g. B- makes order 1001 B-1001 in Specter.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specter_smb_id"].required = True
-        self.fields["md5key"] = _secret_field(_("Specter md5key"), self.instance.specter_md5key is not None)
+        kind = self.fields["specter_key_kind"]
+        kind.choices = Kind.choices
+        kind.required = False  # left unchosen, it is read from the values given (clean_kind)
+        if not self.instance.specter_key_kind and self.instance.specter_md5key is not None:
+            self.initial["specter_key_kind"] = Kind.SINGLE  # stored before the kinds: one md5key
+        self.fields["md5key"] = _secret_field(
+            _("MD5 Key 1, Nyckel (ApiUserKey) or the one md5key"), self.instance.specter_md5key is not None,
+            help_text=_("API v1: MD5 Key 1. API v2: the API user's Nyckel. Otherwise your md5key."))
+        self.fields["md5key2"] = _secret_field(
+            _("MD5 Key 2 or Nyckel2 (IntegrationKey)"), self.instance.specter_md5key2 is not None, required=False,
+            help_text=_("API v1: MD5 Key 2. API v2: the API user's Nyckel2. Leave empty with one md5key."))
+        self.order_fields(["specter_smb_id", "specter_key_kind", "md5key", "md5key2", "specter_api_user_id",
+                           "specter_webshop_id", "order_number_prefix"])
+
+    def _kind(self, data) -> str:
+        """The chosen kind, or the one the values given make."""
+        has_key2 = bool(data.get("md5key2")) or (self.instance.specter_md5key2 is not None and self.instance.specter_key_kind != Kind.SINGLE)
+        return data.get("specter_key_kind") or self.instance.specter_key_kind or (Kind.V2 if data.get("specter_api_user_id") else Kind.V1 if has_key2 else Kind.SINGLE)
 
     def clean(self):
         data = super().clean()
@@ -53,21 +85,55 @@ class SpecterForm(forms.ModelForm):
         elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
             self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
                                                     "Specter account need different prefixes, or their order numbers collide."))
+        kind = data["specter_key_kind"] = self._kind(data)
         key = data.get("md5key") or (self.instance.specter_md5key.reveal() if self.instance.specter_md5key else "")
+        key2 = "" if kind == Kind.SINGLE else (data.get("md5key2") or (self.instance.specter_md5key2.reveal() if self.instance.specter_md5key2 else ""))
+        api_user_id = (data.get("specter_api_user_id") or "").strip()
+        if kind == Kind.SINGLE and data.get("md5key2"):
+            self.add_error("md5key2", _("One md5key has no second key: choose API v1 or API v2, or leave this empty."))
+        if kind in (Kind.V1, Kind.V2) and not key2:
+            self.add_error("md5key2", _("API v1 and v2 have a second key: MD5 Key 2, or the API user's Nyckel2."))
+        if kind == Kind.V2 and not api_user_id:
+            self.add_error("specter_api_user_id", _("API v2 needs the API user's ApiUserId."))
+        if kind != Kind.V2 and api_user_id:
+            self.add_error("specter_api_user_id", _("Only API v2 has an ApiUserId: choose API v2 if Specter gave you one."))
+        self._refuse_multishop_without_v2(data, kind)
         if self.errors or not key:
             return data
         try:
-            SpecterClient(Credentials(data["specter_smb_id"], key)).check_account()
+            SpecterClient(Credentials(data["specter_smb_id"], key, key2, api_user_id if kind == Kind.V2 else "", kind)).check_account()
         except AuthenticationFailed:
-            raise forms.ValidationError(_("Specter refused this smbID and md5key. Copy both again from Specter's "
-                                          "webshop settings (Inställningar → Webbshop)."), code="refused") from None
+            raise forms.ValidationError(_("Specter refused these credentials. Check which kind you have (API v2, API v1 or one "
+                                          "md5key) and copy the SBM ID and each key again from Specter's webshop settings "
+                                          "(Inställningar → Webbshop)."), code="refused") from None
         except IntegrationError:
             raise forms.ValidationError(_("Specter did not answer just now. Try again in a minute."), code="unreachable") from None
         return data
 
+    def _refuse_multishop_without_v2(self, data, kind) -> None:
+        """Several webshops on one Specter account (multishop) need API v2, for every one of them (§2.2)."""
+        smb_id = data.get("specter_smb_id")
+        sharers = list(self.instance.specter_account_sharers(smb_id)) if smb_id else []
+        if kind != Kind.V2 and (sharers or data.get("specter_webshop_id")):
+            self.add_error("specter_key_kind", _("Several webshops on one Specter account (multishop) need Specter's API v2, and these "
+                                                 "credentials are %(kind)s. Ask Specter for an API user for your webshops and enter "
+                                                 "its ApiUserId, Nyckel and Nyckel2 here.") % {"kind": KIND_LABELS[kind]})
+        elif kind == Kind.V2:
+            for other in sharers:
+                if (other.specter_key_kind or Kind.SINGLE) != Kind.V2:
+                    self.add_error("specter_key_kind", _("Your webshop %(name)s on this Specter account uses %(kind)s: multishop needs "
+                                                         "API v2 for every webshop on the account. Change its Specter credentials to "
+                                                         "API v2 first.") % {"name": other.name, "kind": KIND_LABELS[other.specter_key_kind or Kind.SINGLE]})
+                    break
+
     def save(self, commit=True):
-        if self.cleaned_data.get("md5key"):
-            self.instance.specter_md5key = self.cleaned_data["md5key"]
+        data = self.cleaned_data
+        if data.get("md5key"):
+            self.instance.specter_md5key = data["md5key"]
+        if data["specter_key_kind"] == Kind.SINGLE:
+            self.instance.specter_md5key2 = None  # a single key has no second one: none is kept
+        elif data.get("md5key2"):
+            self.instance.specter_md5key2 = data["md5key2"]
         return super().save(commit)
 
 

@@ -49,6 +49,7 @@ def check(connection: Connection, starweb, assortment) -> list[Finding]:
     findings.append(Finding(not unmapped_pay, _("Every payment method is mapped to Specter"),
                             _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_pay)} if unmapped_pay else "", "methods",
                             code="payment"))
+    findings += _multishop(connection)
     missing = [label for name, label in ARTICLES if not getattr(connection, name)]
     findings.append(Finding(not missing, _("Article numbers for shipping, fees, discounts and gift cards are set"),
                             _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export", code="articles"))
@@ -95,6 +96,18 @@ def _articles_in_specter(connection: Connection) -> Finding:
         hint += " " + str(_("(Specter's register is long: we read its first pages only.)"))
     return Finding(False, title, hint % {"numbers": ", ".join(result.missing)}, "export", code="articles_in_specter",
                    create=result.missing if service_articles.may_create(connection) else [])
+
+
+def _multishop(connection: Connection) -> list[Finding]:
+    """Several webshops on one Specter account need API v2 for each (specs/specter-api.md §2.2):
+    shown only for a connection that shares its account or carries a webshopId."""
+    sharers = list(connection.specter_account_sharers(connection.specter_smb_id)) if connection.specter_smb_id else []
+    if not (sharers or connection.specter_webshop_id):
+        return []
+    not_v2 = [c.name for c in [connection, *sharers] if c.specter_key_kind != Connection.SpecterKeyKind.V2]
+    return [Finding(not not_v2, _("Every webshop on this Specter account uses API v2 (multishop)"),
+                    _("Not API v2: %(names)s") % {"names": ", ".join(not_v2)} if not_v2 else "", "specter",
+                    code="multishop")]
 
 
 ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("discount_article", "rabatt"),

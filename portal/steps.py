@@ -19,7 +19,7 @@ class Step:
 
 
 STEPS = [
-    Step("specter", _("Specter"), _("Your Specter smbID and md5key (Specter: Inställningar → Webbshop). We check them with Specter at once.")),
+    Step("specter", _("Specter"), _("Your Specter SBM ID and keys, of the kind your account has: API v2, API v1 or one md5key (Specter: Inställningar → Webbshop). We check them with Specter at once.")),
     Step("starweb", _("Starweb"), _("Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the shop at once.")),
     Step("flow", _("Flow"), _("Which system rules what. You can change it later.")),
     Step("customers", _("Customers"), _("How Specter matches a customer: first by e-mail, then by org.nr/personnummer, unless you turn a check off.")),

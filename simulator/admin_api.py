@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .models import FaultRule
-from .specter import changes
+from .specter import answers, changes
 from .specter.models import Account
 from .specter.stock import availability
 from .starweb.demo import place_order
@@ -64,7 +64,8 @@ def fault(request, system, account):
 @csrf_exempt
 @require_POST
 def specter_action(request, smb_id, action):
-    """Change simulated Specter: stock, price, article, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py).
+    """Change simulated Specter: stock, price, article, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py),
+    answers: {"answerForm": "text"|"xml"|"xml_code", "decimalComma": bool, "saysNoItems": bool}.
     article: {"articleNo", and any of "name", "priceExVat", "barCode" ("" removes it), "weightKg", "buyPrice"}.
     listprice: {"priceList": name or id, "articleNo", "priceExVat", "fromQuantity": 1}."""
     account = get_object_or_404(Account, smb_id=smb_id)
@@ -94,6 +95,16 @@ def specter_action(request, smb_id, action):
                                             int(body.get("fromQuantity", 1)))
             return JsonResponse({"priceListId": listed.price_list.price_list_id, "articleNo": listed.article_no,
                                  "fromQuantity": listed.from_quantity, "priceExVat": str(listed.price_ex_vat)})
+        if action == "answers":  # how the account answers (simulator/specter/answers.py)
+            form = body.get("answerForm", account.answer_form)
+            if form not in {value for value, _label in answers.FORMS}:
+                return JsonResponse({"error": "answerForm is one of " + ", ".join(v for v, _l in answers.FORMS)}, status=400)
+            account.answer_form = form
+            account.decimal_comma = bool(body.get("decimalComma", account.decimal_comma))
+            account.says_no_items = bool(body.get("saysNoItems", account.says_no_items))
+            account.save(update_fields=["answer_form", "decimal_comma", "says_no_items"])
+            return JsonResponse({"answerForm": account.answer_form, "decimalComma": account.decimal_comma,
+                                 "saysNoItems": account.says_no_items, "kind": account.kind})
         order_no = body["orderNo"]
         if action == "deliver":
             order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"))

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_q.tasks import async_task
 
+from .catalogue import pulls
 from .models import SpecterCallback, WebhookEndpoint
 from .webhooks import endpoint_or_404
 
@@ -41,6 +42,8 @@ def specter(request, endpoint_id, token, kind):
     given = {**request.GET.dict(), **request.POST.dict()}  # the placeholders are in the URL; a POST may repeat them
     params = {name: given[name][:64] for name in PARAMS if given.get(name)}
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
+    connection = endpoint.connection
     for batch_kind in PULLS.get(kind, ()):  # a ping means "pull now" (design.md §4): the worker does, not this request
-        async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
+        if pulls.want(connection, batch_kind):  # else a queued task or the running pull takes this ping too
+            async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return HttpResponse("1;Done", content_type="text/plain; charset=iso-8859-1")

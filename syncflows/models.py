@@ -301,3 +301,21 @@ class AssortmentCheck(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class SpecterPull(models.Model):
+    """Who pulls one of a Specter account's batch queues now, and whether another pull is wanted
+    (syncflows/catalogue/pulls.py). One row per account and queue, so every worker and process sees
+    the same claim: Specter's open batch (code 99) belongs to the account, so two pulls of it at once
+    collide, and a burst of callback pings must make one more pull, not one each."""
+
+    smb_id = models.CharField(max_length=50)
+    kind = models.CharField(max_length=20)
+    # A pull was asked for (by a ping or the schedule) and has not started yet; None: none waiting.
+    wanted_since = models.DateTimeField(null=True, blank=True)
+    # The lease of the pull running now (design.md §3 rule 2): a conditional UPDATE takes it.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["smb_id", "kind"], name="specter_pull_once_per_account_and_queue")]

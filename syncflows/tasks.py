@@ -13,7 +13,7 @@ from connections.starweb import throttle
 
 from . import alerts, ledger
 from .models import WorkerHeartbeat
-from .catalogue import assortment, changes, drift, export, initial, pull
+from .catalogue import assortment, changes, drift, export, initial, pull, pulls
 from .orders import engine, intake
 
 log = logging.getLogger(__name__)
@@ -84,10 +84,11 @@ def check_changed(transfer_id: int) -> bool:
 
 
 def pull_specter(connection_id: str, kind: str) -> bool:
-    """Carry one kind of Specter's changes (pull.APPLY) to the shop, if the connection takes them."""
+    """Carry one kind of Specter's changes (pull.APPLY) to the shop, if the connection takes them and
+    a pull is wanted; a no-op while another worker pulls the account's queue (pulls.py)."""
     connection = Connection.objects.select_related("merchant").filter(pk=connection_id).first()
-    run = pull.pull(connection, kind) if connection else None
-    return bool(run and run.ok)
+    runs = pulls.run(connection, kind) if connection else []
+    return bool(runs) and all(run and run.ok for run in runs)
 
 
 def pull_all_specter() -> int:
@@ -95,6 +96,7 @@ def pull_all_specter() -> int:
     queued = 0
     for kind in pull.APPLY:
         for connection in pull.connections_taking(kind):
+            pulls.want_anyway(connection, kind)
             async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
             queued += 1
     return queued

@@ -17,6 +17,16 @@ BATCH_OPEN = "99"  # documented: an older batch is still open; its batchNo is qu
 
 AUTH_CODES = {BAD_SMB_ID, BAD_KEY}
 
+# §2.4/§8: success is `result` 1. An XML error envelope may carry only <code> and <message>, no
+# <result>; then we read a code of "0" (or none) as success, any other as a refusal. Unknown whether
+# Specter ever sends such a success; a <result> always decides.
+SUCCESS_CODES = {"", "0"}
+
+# Unknown: what a text-mode stock batch with no changes looks like. We read an empty body, and a
+# lone envelope line of three fields (`1;0;OK`), as an empty batch; a stock line has four fields
+# (specterArticleId;articleNo;quantity;batchNo).
+STOCK_LINE_FIELDS = 4
+
 # §10.4: a newOrderSubmit whose externalOrderNo already has an order fails with code 6 and the
 # EXISTING order number in the id field: `0;6;<orderNo>;duplicate externalOrderNo`. The client then
 # treats the order as already transferred (exactly once even if our own reconcile missed it).

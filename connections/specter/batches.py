@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from ..errors import Retryable
 from . import assumptions as A
 from .client import BatchOpen, SpecterClient
-from .wire import Garbled
+from .wire import Garbled, xml_root
 
 ACTIONS = {
     "stock": ("getArticleExternalNeedUpdate", "updateArticlesFromBatch"),
@@ -154,15 +154,30 @@ def _quantity(value) -> int | None:
 def _stock(text: str, batch_no: str) -> Batch:
     if text.startswith("<"):
         return _stock_sites(text, batch_no)
+    # §2.4: one line per article, separated by CR (a CR LF or LF is read the same).
+    lines = [part.strip() for part in text.replace("\r\n", "\r").replace("\n", "\r").split("\r") if part.strip()]
+    if len(lines) == 1 and lines[0].startswith("1;") and len(lines[0].split(";")) < A.STOCK_LINE_FIELDS:
+        return Batch("stock", batch_no, ())  # an "OK, nothing changed" envelope (assumptions.py)
     entries = []
-    for line in filter(None, (part.strip() for part in text.replace("\n", "\r").split("\r"))):
-        _id, article_no, quantity, *_ = line.split(";")
-        entries.append(StockChange(article_no, None if quantity == "noItemsAvailable" else Decimal(quantity.replace(",", "."))))
+    for line in lines:
+        fields = line.split(";")
+        if len(fields) < 3:
+            raise Garbled(f"a stock line has {len(fields)} fields")
+        entries.append(StockChange(fields[1].strip(), _figure(fields[2])))
     return Batch("stock", batch_no, tuple(entries))
 
 
+def _figure(value: str) -> Decimal | None:
+    """A stock figure: a number (a decimal comma read as a point), or None for the literal
+    "noItemsAvailable". Raises InvalidOperation for anything else."""
+    value = (value or "").strip()
+    if value.lower() == "noitemsavailable":
+        return None
+    return Decimal(value.replace(",", "."))
+
+
 def _root(text: str):
-    return ElementTree.fromstring(text.encode("latin-1") if text.lstrip().startswith("<?xml") else text)
+    return xml_root(text)
 
 
 def _stock_sites(text: str, batch_no: str) -> Batch:
@@ -178,7 +193,7 @@ def _stock_sites(text: str, batch_no: str) -> Batch:
         site = block.get(A.STOCK_SITE_ATTRIBUTE, "")
         for article in block.iter("article"):
             quantity = (article.findtext("noItemsAv") or "").strip()
-            figure = None if quantity in ("", "noItemsAvailable") else Decimal(quantity.replace(",", "."))
+            figure = _figure(quantity) if quantity else None
             figures.setdefault(article.findtext("articleNo", "").strip(), {})[site] = figure
     entries = tuple(StockChange(no, sites.get(default_site), sites, default_site) for no, sites in figures.items() if no)
     return Batch("stock", batch_no, entries)

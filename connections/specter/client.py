@@ -17,7 +17,7 @@ from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
 from . import assumptions as A
 from .price_lists import PriceList, parse_price_lists
 from .signature import Credentials, sign, subject_for
-from .wire import Garbled, Reply, decode, encode, parse
+from .wire import Garbled, Reply, decode, encode, is_envelope, parse
 
 SYSTEM = "specter"
 
@@ -125,7 +125,7 @@ class SpecterClient:
         lists). Specter's error envelope, text or XML, raises its typed error; Garbled if unreadable."""
         body = self._raw(endpoint, action, params)
         text = decode(body).strip()
-        if text.startswith("0;") or (text.startswith("<") and "<code>" in text):
+        if is_envelope(text):
             reply = parse(body)
             if not reply.ok:
                 raise refusal(action, reply)
@@ -149,7 +149,7 @@ class SpecterClient:
         params = dict(params)
         signature = sign(creds, subject_for(action, params))
         query = {"action": action, "sbmId": creds.smb_id, "useXML": params.pop("useXML", "1")}
-        if creds.api_user_id:
+        if creds.sends_api_user_id:
             query["apiUserId"] = creds.api_user_id
         if params.get("webshopId"):  # multishop: a query parameter (specs/specter-api.md §3 #2)
             query["webshopId"] = params.pop("webshopId")

@@ -1,11 +1,13 @@
-"""Specter's envelopes (specs/specter-api.md §2.4): text `1;<id>;<message>` / `0;<code>;<message>`,
-or XML `<APIresponse><result/><code/><message/><id/></APIresponse>`; both in Latin-1."""
+"""Specter's envelopes (specs/specter-api.md §2.4, §8): text `1;<id>;<message>` / `0;<code>;<message>`,
+or XML `<APIresponse><result/><code/><message/><id/></APIresponse>` with or without `<code>`; both in
+Latin-1. `result` decides success: a code on a successful answer is information, not a refusal."""
 
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
+from . import assumptions as A
 from .assumptions import ENCODING
 from .signature import latin1
 
@@ -17,7 +19,7 @@ class Garbled(ValueError):
 @dataclass(frozen=True)
 class Reply:
     ok: bool
-    code: str  # "" on success
+    code: str  # the refusal's code; on a success whatever code Specter added ("" or e.g. "0"), information only
     id: str  # the Specter id on success; on failure what the error carries (e.g. the existing order no.)
     message: str
 
@@ -37,6 +39,12 @@ def decode(body: bytes) -> str:
     return body.decode(ENCODING)
 
 
+def is_envelope(text: str) -> bool:
+    """Whether a data answer (a batch, a list) is in fact an envelope: a text refusal, or XML with an
+    <APIresponse> (which data answers carry too, with their result)."""
+    return text.startswith("0;") or (text.startswith("<") and "<APIresponse" in text)
+
+
 def parse(body: bytes) -> Reply:
     """Parse either envelope. Raises Garbled if the body is neither."""
     text = decode(body).strip()
@@ -54,9 +62,15 @@ def parse(body: bytes) -> Reply:
     raise Garbled("not a Specter answer")
 
 
+def xml_root(text: str):
+    """Parse XML read as Latin-1: with a declaration its bytes are parsed (the declaration names
+    their encoding), without one the text itself. Raises ElementTree.ParseError."""
+    return ElementTree.fromstring(text.encode(ENCODING) if text.lstrip().startswith("<?xml") else text)
+
+
 def _parse_xml(text: str) -> Reply:
     try:
-        root = ElementTree.fromstring(text)
+        root = xml_root(text)
     except ElementTree.ParseError:
         raise Garbled("broken XML") from None
     api = root if root.tag == "APIresponse" else root.find(".//APIresponse")
@@ -64,5 +78,7 @@ def _parse_xml(text: str) -> Reply:
         raise Garbled("XML without APIresponse")
     result = (api.findtext("result") or "").strip()
     code = (api.findtext("code") or "").strip()
-    ok = result == "1" and not code
+    # <result> decides when it is there; an error envelope may carry only <code> and <message>
+    # (§2.4), and then a code that is no error code (assumptions.SUCCESS_CODES) still means success.
+    ok = result == "1" if result else code in A.SUCCESS_CODES
     return Reply(ok, code, (api.findtext("id") or "").strip(), (api.findtext("message") or "").strip())

@@ -15,18 +15,20 @@ from django.views.decorators.csrf import csrf_exempt
 
 from simulator.faults import simulate
 
-from . import batches, changes
+from . import answers, batches, changes
 from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
-MUTATING = {"newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
+MUTATING = {"cleararticlebatch", "newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
             "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch", "updatepricelistsfrombatch"}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
 def reply(ok: bool, id_or_code: str, message: str, carried: str | None = None) -> HttpResponse:
-    text = f"1;{id_or_code};{message}" if ok else f"0;{id_or_code};" + (f"{carried};" if carried is not None else "") + message
-    return HttpResponse(text.encode(ENCODING, "replace"), content_type=f"text/plain; charset={ENCODING}")
+    """An envelope, as text; `endpoint` renders it in the account's answer form (answers.py)."""
+    response = answers.envelope(None, ok, id_or_code, message, carried)
+    response.envelope = (ok, id_or_code, message, carried)
+    return response
 
 
 def _md5(text: str) -> str:
@@ -66,10 +68,14 @@ def endpoint(request, page):
     smb_id = params.get("sbmid") or params.get("smbid", "")
     summary = {"action": action, "externalOrderNo": params.get("externalorderno", ""), "customerId": params.get("customerid", "")}
 
+    found = {}
+
     def handle():
-        account = Account.objects.filter(smb_id=smb_id).first()
+        account = found["account"] = Account.objects.filter(smb_id=smb_id).first()
         if account is None:
             return reply(False, "1", "unknown sbmId")
+        if account.kind == "v2" and params.get("apiuserid", "") != account.api_user_id:
+            return reply(False, "1", "unknown apiUserId")  # v2: the ApiUserId comes with every request (§2.3)
         if params.get("key", "").lower() != _expected_key(account, _subject(action, params)):
             return reply(False, "2", "bad key")
         handler = HANDLERS.get(action)
@@ -77,8 +83,14 @@ def endpoint(request, page):
             return reply(False, "3", f"unknown action {action}")
         return handler(account, params)
 
+    def in_the_accounts_form():
+        response = handle()
+        if hasattr(response, "envelope"):  # every envelope answers in the account's form
+            return answers.envelope(found.get("account"), *response.envelope)
+        return response
+
     return simulate(request, system="specter", account=smb_id, operation=action, mutating=action in MUTATING,
-                    handler=handle, summary={k: v for k, v in summary.items() if v})
+                    handler=in_the_accounts_form, summary={k: v for k, v in summary.items() if v})
 
 
 def _digits(value: str) -> str:
@@ -133,6 +145,8 @@ def new_order(account: Account, p: dict) -> HttpResponse:
     # Orders of one account are created one at a time (as an ERP's numbering and unique
     # externalOrderNo would force), so two concurrent creates of one order cannot both pass the check.
     Account.objects.select_for_update().get(pk=account.pk)
+    if p.get("webshopid") and account.kind != "v2":  # §1, §2.2: multishop needs API v2
+        return reply(False, "3", "webshopId (multishop) needs API v2 credentials")
     if not account.customers.filter(customer_no=p.get("customerid", "")).exists():
         return reply(False, "5", "unknown customer")
     external = p.get("externalorderno", "")
@@ -230,6 +244,7 @@ HANDLERS = {
     "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
     "getarticlelistexternal": batches.article_list, "getpricelistsexternal": batches.price_lists,
+    "cleararticlebatch": batches.clear_stock,
 }
 
 

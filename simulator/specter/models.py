@@ -6,15 +6,27 @@ from django.db import models
 
 
 class Account(models.Model):
+    """An account's credentials make its kind (specs/specter-api.md §2.2, §10.2): `md5key` only, the
+    single key; with `md5key2` API v1 (MD5 Key 1 and 2); with `api_user_id` too API v2 (ApiUserKey,
+    IntegrationKey, ApiUserId), which then must come with every request and alone allows multishop."""
+
     smb_id = models.CharField(max_length=20, unique=True)
     md5key = models.CharField(max_length=100)
     md5key2 = models.CharField(max_length=100, blank=True)
     api_user_id = models.CharField(max_length=20, blank=True)
+    # How the account answers (simulator/specter/answers.py): every form the spec lists.
+    answer_form = models.CharField(max_length=10, default="text", choices=[("text", "text"), ("xml", "xml"), ("xml_code", "xml_code")])
+    decimal_comma = models.BooleanField(default=False)  # decimals on reads written 159,20
+    says_no_items = models.BooleanField(default=False)  # stock 0 or below written noItemsAvailable
     callbacks = models.JSONField(default=dict, blank=True)
     next_number = models.PositiveIntegerField(default=10000)
 
     def __str__(self):
         return self.smb_id
+
+    @property
+    def kind(self) -> str:
+        return "v2" if self.api_user_id and self.md5key2 else "v1" if self.md5key2 else "single"
 
     def take_number(self) -> str:
         """The next customer/order/invoice number, unique within the account (row-locked)."""

@@ -111,3 +111,12 @@ def test_the_staff_page_buttons_deliver_set_stock_and_set_a_list_price(staff_cli
     assert SpecterPriceList.objects.get(price_list_id=3).prices.get(article_no="MUGG-01", from_quantity=5).price_ex_vat == Decimal("58.50")
     page = staff_client.get(reverse("sim_index")).content.decode()
     assert "Deliver" in page and "Set stock" in page and "Set list price" in page
+
+
+def test_how_a_specter_account_answers_is_switched_through_the_admin_endpoint(client, world):
+    url = reverse("sim_admin_specter", args=["1001", "answers"])
+    response = _post(client, url, {"answerForm": "xml_code", "decimalComma": True, "saysNoItems": True})
+    assert response.status_code == 200 and response.json()["answerForm"] == "xml_code"
+    found = Account.objects.get(smb_id="1001")
+    assert (found.answer_form, found.decimal_comma, found.says_no_items) == ("xml_code", True, True)
+    assert _post(client, url, {"answerForm": "json"}).status_code == 400

@@ -23,3 +23,13 @@ def test_the_simulator_page_is_for_staff_only(owner_client, anonymous_client):
     assert anonymous_client.get(reverse("sim_index")).status_code == 302
     assert owner_client.post(reverse("sim_place_order", args=["demobutiken"])).status_code == 302
     assert not Order.objects.exists()
+
+
+def test_the_staff_page_shows_how_each_specter_account_signs_and_answers(staff_client):
+    from integrator import demo
+    from simulator.specter.models import Account
+
+    demo.seed()
+    Account.objects.filter(smb_id="1001").update(md5key2="k2", answer_form="xml_code", decimal_comma=True)
+    page = staff_client.get("/sim/").content.decode()
+    assert "credentials v1" in page and "answers xml_code, decimal commas" in page

@@ -11,7 +11,7 @@ from simulator.specter.models import Account, Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Order as StarwebOrder, Product
 from tests.connections.factories import ConnectionFactory
-from tests.syncflows.wiring import drain, wired_connection
+from tests.syncflows.wiring import SPECTER_KINDS, drain, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RULES = {"delivered": {"status_id": 3, "tracking": True}}
@@ -19,13 +19,14 @@ RULES = {"delivered": {"status_id": 3, "tracking": True}}
 
 @pytest.fixture
 def two_shops(live_server, settings):
+    # Multishop needs Specter's API v2 (specs/specter-api.md §2.2): both shops sign as its API user.
     first = wired_connection(live_server, settings, package="400", flow=Connection.Flow.ERP, status_rules=RULES,
-                             order_number_prefix="A-", specter_webshop_id="1")
+                             order_number_prefix="A-", specter_webshop_id="1", specter_kind="v2")
     ensure_demo_shop("filial", "filial-client", "filial-secret")
     second = ConnectionFactory(**{
         **DEMO_ORDER_SETTINGS, "merchant": first.merchant, "flow": Connection.Flow.ERP, "status_rules": RULES,
         "starweb_base_url": f"{live_server.url}/sim/starweb/filial/api/v2", "starweb_client_id": "filial-client",
-        "starweb_client_secret": "filial-secret", "specter_smb_id": "1001", "specter_md5key": "demo-md5key",
+        "starweb_client_secret": "filial-secret", "specter_smb_id": "1001", **SPECTER_KINDS["v2"][1],
         "order_number_prefix": "B-", "specter_webshop_id": "2"})
     wire_webhooks(second, "filial", live_server.url)
     wire_callbacks(first, "1001", live_server.url)

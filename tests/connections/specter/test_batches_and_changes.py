@@ -136,3 +136,11 @@ def test_changes_ping_the_registered_callbacks(specter, account, callback_server
     changes.cancel(account, order_no)
     # The order lowered the T-shirt stock (freight has none), then the stock change, the invoice, the cancellation.
     assert received == ["/cb/stock"] * 2 + [f"/cb/invoice?orderId={order_no}&invoiceId={invoice}", f"/cb/removed?orderNo={order_no}"]
+
+
+def test_clearing_the_stock_queue_empties_it_open_batch_included(specter, account):
+    changes.set_stock(account, "MUGG-01", 5)
+    assert "MUGG-01" in [e.article_no for e in batches.pull(specter, "stock").entries]  # pulled, never acknowledged
+    specter._call("getInfo.asp", "clearArticleBatch", {"batchNo": "reset-1", "clearSelf": "1"}, mutating=True)
+    changes.set_stock(account, "BOK-01", 9)  # in no SET article
+    assert [e.article_no for e in batches.pull(specter, "stock").entries] == ["BOK-01"]  # no code 99, nothing old
