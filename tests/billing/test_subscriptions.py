@@ -96,7 +96,7 @@ def test_a_downgrade_before_a_planned_upgrade_keeps_the_upgrade_when_chosen_and_
 
 def test_a_period_already_begun_is_never_replaced():
     old = SubscriptionFactory(package=package("200"), start_date=date(2026, 1, 1))
-    with pytest.raises(ValidationError, match="already begun"):
+    with pytest.raises(ValidationError, match="har redan börjat"):
         change_package(old.merchant, Plan(package=package("400"), from_date=date(2026, 1, 1)))
     assert _codes(old.merchant) == ["200"]
 
@@ -106,7 +106,7 @@ def test_a_change_to_the_package_already_in_force_or_planned_is_refused_with_the
     old = SubscriptionFactory(package=package("200"), start_date=date(2026, 1, 1))
     change_package(old.merchant, Plan(package=package("400"), from_date=date(2027, 2, 1)))
     again = package("400") if from_date.year == 2027 else package("200")
-    with pytest.raises(ValidationError, match="nothing would change"):
+    with pytest.raises(ValidationError, match="ingenting skulle ändras"):
         change_package(old.merchant, Plan(package=again, from_date=from_date))
     assert _codes(old.merchant) == ["200", "400"]
 
@@ -120,7 +120,7 @@ def test_cancelling_ends_the_package_in_force_at_the_end_and_withdraws_only_what
     ended = cancel(old.merchant, date(2026, 12, 10))
     assert ended.package.code == "400" and ended.end_date == date(2027, 1, 31)
     assert _codes(old.merchant) == ["200", "400"] and Subscription.history.filter(merchant=old.merchant).count() == 3
-    with pytest.raises(ValidationError, match="already given"):
+    with pytest.raises(ValidationError, match="Uppsägning gjordes redan"):
         cancel(old.merchant, date(2026, 12, 10))
 
 
