@@ -23,6 +23,30 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class WrittenDecimalField(forms.DecimalField):
+    """A number as people write it: `1 195,50`, `1195.50`, `1 195 kr` (grouping spaces, either
+    decimal mark, a trailing currency); shown back in the reader's notation without grouping."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"(?i)\s*(kr|sek|:-)\s*$", "", value.strip())
+            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace("−", "-").replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return number(value, -2, grouping=False)
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs["inputmode"] = "decimal"
+        return attrs
+
+
 def staff_members():
     """The people a customer can have as its responsible: integration staff."""
     from django.contrib.auth import get_user_model
@@ -43,8 +67,10 @@ class _QuotedFields(forms.Form):
 
     package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.filter(is_active=True))
     extra_shops = forms.IntegerField(label=_("Extra webshops"), min_value=0, initial=0, required=False)
-    quoted_monthly_price = forms.DecimalField(label=_("Quoted monthly price (SEK)"), required=False, min_value=0)
-    quoted_installation_fee = forms.DecimalField(label=_("Quoted installation fee (SEK)"), required=False, min_value=0)
+    quoted_monthly_price = WrittenDecimalField(label=_("Quoted monthly price (SEK)"), required=False, min_value=0,
+                                               max_digits=10, decimal_places=2)
+    quoted_installation_fee = WrittenDecimalField(label=_("Quoted installation fee (SEK)"), required=False, min_value=0,
+                                                  max_digits=10, decimal_places=2)
     quoted_orders_per_month = forms.IntegerField(label=_("Quoted orders per month"), required=False, min_value=1)
     start_field = "start_date"
 
@@ -145,30 +171,6 @@ class WorkLogForm(forms.ModelForm):
 class HourPackPurchaseForm(forms.Form):
     hour_pack = forms.ModelChoiceField(label=_("Hour pack"), queryset=HourPack.objects.filter(is_active=True))
     purchased_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
-
-
-class WrittenDecimalField(forms.DecimalField):
-    """A number as people write it: `1 195,50`, `1195.50`, `1 195 kr` (grouping spaces, either
-    decimal mark, a trailing currency); shown back in the reader's notation without grouping."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"(?i)\s*(kr|sek|:-)\s*$", "", value.strip())
-            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace("−", "-").replace(",", ".")
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return number(value, -2, grouping=False)
-        return value
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs["inputmode"] = "decimal"
-        return attrs
 
 
 def version_months(today: date | None = None, count: int = 13) -> list[date]:

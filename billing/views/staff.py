@@ -102,7 +102,9 @@ def _change_package(request, merchant):
     if preview.refused:
         form.add_error(None, preview.refused)
         return {"change_form": form, "change_preview": preview}
-    confirmed = request.POST.get("confirm") == "1" and (not preview.conflicts or choice in preview.choices)
+    # Confirmed only what was shown: a choice changed since the preview shows its own timeline first.
+    shown = request.POST.get("previewed", "")
+    confirmed = request.POST.get("confirm") == "1" and (not preview.conflicts or (choice in preview.choices and shown == choice))
     if not confirmed:
         return {"change_form": form, "change_preview": preview, "choice": choice, "status": 200}
     try:
