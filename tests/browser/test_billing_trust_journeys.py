@@ -172,3 +172,31 @@ def test_the_csv_opens_in_swedish_excel_as_numbers_whose_totals_match_the_page(p
     assert re.search(r"\d,\d{3},\d{2}", lines) is None  # never "6,400,00 kr"
     assert "795,00 kr" in lines and _text(page.locator("#total")) == "1 362,50 kr"
     screenshot("invoice")
+
+
+GREEN_IN_CHART = """() => {
+  const canvas = document.getElementById('usage-chart');
+  const area = Chart.getChart(canvas).chartArea, ratio = window.devicePixelRatio || 1;
+  const d = canvas.getContext('2d').getImageData(area.left * ratio, area.top * ratio,
+      (area.right - area.left) * ratio, (area.bottom - area.top) * ratio).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - 25) < 30 && Math.abs(d[i + 1] - 135) < 30 && Math.abs(d[i + 2] - 84) < 30 && d[i + 3] > 150) n++;
+  }
+  return n;
+}"""
+
+
+def test_the_quota_is_a_visible_line_even_with_a_single_month_and_the_figures_are_in_a_table(page, live_server, screenshot):
+    demo.seed()
+    this_month = timezone.localdate().replace(day=1)
+    merchant = SubscriptionFactory(merchant=MerchantFactory(name="Ny Kund AB"), package=package("100"), start_date=this_month).merchant
+    _orders(merchant, this_month, 40)
+    _log_in(page, live_server.url, demo.BILLING)
+    page.goto(f"{live_server.url}/billing/merchants/{merchant.pk}/?month={this_month:%Y-%m}")
+    page.wait_for_function("document.getElementById('usage-chart').width > 0 && window.Chart && Chart.getChart('usage-chart')")
+    assert page.evaluate(GREEN_IN_CHART) > 20  # the quota's line across the month, not an invisible point
+    page.get_by_text("Siffrorna som tabell").click()
+    last = page.locator("#usage-table tbody tr").last
+    assert [_text(c) for c in last.locator("td").all()] == ["40", "100"]
+    screenshot("chart")
