@@ -124,9 +124,10 @@ def onboard(customer: NewCustomer, staff_user) -> Merchant:
     merchant = Merchant.objects.create(name=customer.name, org_number=customer.org_number, contact_email=customer.owner_email,
                                        responsible=customer.responsible)
     plan.subscription(merchant).save()
+    terms = plan.package.version_for(plan.from_date)  # the catalogue as it stands in the starting month
     HourPurchase.objects.create(
-        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=plan.package.start_package_hours,
-        price=plan.quoted_installation_fee or plan.package.installation_fee or Decimal("0"),
+        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=terms.start_package_hours,
+        price=plan.quoted_installation_fee or terms.installation_fee or Decimal("0"),
         purchased_on=plan.from_date, created_by=staff_user,
     )
     owner, created = get_user_model().objects.get_or_create(

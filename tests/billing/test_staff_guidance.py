@@ -90,3 +90,10 @@ def test_the_invoice_preview_formats_money_and_the_chart_has_its_figures_as_a_ta
     text = body.replace("\xa0", " ")
     assert "6 400,00 kr" in text and "6,400,00" not in text and "Startpaket och installation (4 h)" in text
     assert 'id="usage-table"' in body and 'aria-describedby="usage-table"' in body
+
+
+@pytest.mark.parametrize("name, hours, shown", [("Timpaket 5 h", "5.00", "Timpaket 5 h"), ("Extra", "1.5", "Extra (1\xa0h 30\xa0min)")])
+def test_an_hour_pack_names_its_hours_once_as_people_write_them(name, hours, shown):
+    from billing.models import HourPack
+
+    assert str(HourPack(name=name, hours=Decimal(hours), price=1)) == shown
