@@ -77,6 +77,7 @@ class Period:
     binding_ends: date
     notice_given_on: date | None
     state: str  # "new", "changed", "unchanged", "withdrawn"
+    earliest_end: date | None = None  # an open-ended period: where notice given today (or at its start) ends it
 
     @property
     def package_name(self) -> str:
@@ -154,7 +155,10 @@ def _finish(preview: ChangePreview, today: date, months: int = 6) -> ChangePrevi
             state = "changed"
         else:
             state = "unchanged"
-        preview.periods.append(Period(row, row.start_date, row.end_date, binding_ends(row), row.notice_given_on, state))
+        earliest = None
+        if row.end_date is None and state != "withdrawn":
+            earliest = cancellation_end(row, max(today, row.start_date))
+        preview.periods.append(Period(row, row.start_date, row.end_date, binding_ends(row), row.notice_given_on, state, earliest))
     first = month_of(min([today] + [r.start_date for r in rows if id(r) in preview._new]))
     for offset in range(months):
         month = add_months(first, offset)

@@ -84,6 +84,7 @@ def test_a_downgrade_before_a_planned_upgrade_keeps_the_upgrade_when_chosen_and_
         ("Paket 200", date(2027, 1, 1), date(2027, 2, 28), "new"),
         ("Paket 800", date(2027, 3, 1), None, "unchanged"),
     ]
+    assert shown.periods[2].earliest_end == date(2027, 5, 31)  # bound three months from its start
     assert [(m.month.month, m.package_name) for m in shown.months[:4]] == [
         (12, "Paket 400"), (1, "Paket 200"), (2, "Paket 200"), (3, "Paket 800")]
     change_package(old.merchant, downgrade, KEEP)
