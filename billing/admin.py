@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Membership, Merchant, Package, Subscription
+from .models import VERSIONED_FIELDS, Membership, Merchant, Package, Subscription
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,6 +14,7 @@ class MembershipInline(admin.TabularInline):
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
     extra = 0
+    can_delete = False  # the history is kept: a plan given up is withdrawn (billing/subscriptions.py)
 
 
 @admin.register(Merchant)
@@ -26,6 +27,9 @@ class MerchantAdmin(admin.ModelAdmin):
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "monthly_price", "installation_fee", "orders_per_month", "is_active"]
+    # Prices, quotas and contents change from a month through the catalogue page (PackageVersion),
+    # never in place: an edit here would change months already begun or closed.
+    readonly_fields = VERSIONED_FIELDS
 
 
 @admin.register(Subscription)
@@ -33,3 +37,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["merchant", "package", "start_date", "end_date"]
     list_filter = ["package"]
     search_fields = ["merchant__name"]
+
+    def get_queryset(self, request):
+        return Subscription.history.all()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

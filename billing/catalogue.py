@@ -24,6 +24,9 @@ CATALOGUE = [
     ("premium", "Premium", None, None, None, [1, 2, 3], True, True, True, True, True, True, 12, "4", None),
 ]
 
+# The ordinary hourly rate (SEK ex VAT): hours worked beyond the service account are billed at it.
+HOURLY_RATE = Decimal("1100")
+
 # name, hours, price: a discount on an ordinary hourly rate of 1 100 kr that grows with the pack.
 HOUR_PACKS = [
     ("Timpaket 5 h", "5", "4950"),

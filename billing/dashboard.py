@@ -14,9 +14,11 @@ from django.db.models import (
     Case, Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy
 
-from .models import MonthlyUsage, Subscription
+from .models import MonthlyUsage, MonthStatement, Subscription
 from .periods import last_day
+from .pricing import versioned
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY)
@@ -27,7 +29,16 @@ SORTS = {
 }
 
 
-def billed_merchants(month: date) -> QuerySet[Subscription]:
+def billed_merchants(month: date) -> QuerySet:
+    """The month's rows: frozen statements for a closed month (billing/closing.py), else computed."""
+    from .closing import is_closed
+
+    if is_closed(month):
+        return MonthStatement.objects.filter(month=month).annotate(name=F("merchant__name"), org_number=F("merchant__org_number"))
+    return open_month(month)
+
+
+def open_month(month: date) -> QuerySet[Subscription]:
     """One row per merchant billed for `month`: the subscription whose quota and fee apply to it
     (billing.entitlements.subscription_for_month, in SQL), annotated with the month's figures.
 
@@ -48,10 +59,10 @@ def billed_merchants(month: date) -> QuerySet[Subscription]:
             org_number=F("merchant__org_number"),
             package_code=F("package__code"),
             package_name=F("package__name"),
-            quota=Coalesce("quoted_orders_per_month", "package__orders_per_month"),
-            monthly_fee=Coalesce("quoted_monthly_price", "package__monthly_price", ZERO, output_field=MONEY),
-            extra_shop_price=F("package__extra_shop_monthly_price"),
-            overage_price=Coalesce("package__overage_price_per_order", ZERO, output_field=MONEY),
+            quota=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month)),
+            monthly_fee=Coalesce("quoted_monthly_price", versioned("monthly_price", month), ZERO, output_field=MONEY),
+            extra_shop_price=versioned("extra_shop_monthly_price", month),
+            overage_price=Coalesce(versioned("overage_price_per_order", month), ZERO, output_field=MONEY),
             orders=Coalesce(Subquery(usage), Value(0)),
         )
     )
@@ -126,8 +137,12 @@ def totals(rows: QuerySet[Subscription]) -> dict:
     )
 
 
+# (field, title, decimals): None for text, 0 for whole numbers.
 CSV_COLUMNS = [
-    ("name", "Merchant"), ("org_number", "Org.nr"), ("package_name", "Package"), ("orders", "Transferred orders"),
-    ("quota", "Quota"), ("used_pct", "% used"), ("overage", "Overage orders"), ("monthly_fee", "Monthly fee (SEK)"),
-    ("extra_shops_fee", "Extra webshops (SEK)"), ("overage_fee", "Overage (SEK)"), ("revenue", "Total (SEK)"),
+    ("name", gettext_lazy("Merchant"), None), ("org_number", gettext_lazy("Org.nr"), None),
+    ("package_name", gettext_lazy("Package"), None), ("orders", gettext_lazy("Transferred orders"), 0),
+    ("quota", gettext_lazy("Quota"), 0), ("used_pct", gettext_lazy("% used"), 1),
+    ("overage", gettext_lazy("Orders over the quota"), 0), ("monthly_fee", gettext_lazy("Monthly fee (SEK)"), 2),
+    ("extra_shops_fee", gettext_lazy("Extra webshops (SEK)"), 2), ("overage_fee", gettext_lazy("Overage (SEK)"), 2),
+    ("revenue", gettext_lazy("Total (SEK)"), 2),
 ]

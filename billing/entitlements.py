@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import Merchant, Subscription
 from .periods import last_day
+from .pricing import versioned
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,11 @@ def month_terms(merchant_ref, month: date) -> dict:
     governing = subscriptions_for_month(merchant_ref, month)
     return {
         "terms_id": Subquery(governing.values("pk")[:1]),
-        "terms_quota": Subquery(governing.annotate(q=Coalesce("quoted_orders_per_month", "package__orders_per_month")).values("q")[:1]),
+        "terms_quota": Subquery(
+            governing.annotate(q=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month))).values("q")[:1]
+        ),
         "terms_hold": Subquery(governing.values("hold_over_quota")[:1]),
-        "terms_order_status": Subquery(governing.values("package__order_status")[:1]),
+        "terms_order_status": Subquery(governing.annotate(s=versioned("order_status", month)).values("s")[:1]),
     }
 
 
@@ -116,18 +119,21 @@ def month_terms_of(row) -> MonthTerms:
 
 def entitlements_for(merchant: Merchant, on: date | None = None) -> Entitlements:
     """Return what `merchant` may use on `on` (default today). Never raises for a missing subscription."""
+    on = on or timezone.localdate()
     subscription = subscription_in_force(merchant, on)
     if subscription is None:
         return NOTHING
-    return entitlements_of(subscription)
+    return entitlements_of(subscription, on)
 
 
-def entitlements_of(subscription: Subscription) -> Entitlements:
-    """Pure: the entitlements a subscription grants (no queries beyond its loaded package)."""
-    package = subscription.package
-    max_shops = package.included_shops + subscription.extra_shops if package.multishop else 1
+def entitlements_of(subscription: Subscription, on: date | None = None) -> Entitlements:
+    """The entitlements a subscription grants on `on` (default today): the contents of the catalogue
+    version in force that month (one query for the package's versions, once per instance)."""
+    on = on or timezone.localdate()
+    package = subscription.terms(on)
+    max_shops = subscription.package.included_shops + subscription.extra_shops if package.multishop else 1
     return Entitlements(
-        package_code=package.code,
+        package_code=subscription.package.code,
         flows=frozenset(package.flows),
         order_status=package.order_status,
         stock=package.stock,
@@ -136,5 +142,5 @@ def entitlements_of(subscription: Subscription) -> Entitlements:
         max_shops=max_shops,
         plugins=package.plugins,
         key_account_manager=package.key_account_manager,
-        order_quota=subscription.orders_per_month,
+        order_quota=subscription.orders_per_month_in(on),
     )

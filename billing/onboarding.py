@@ -29,8 +29,18 @@ STEPS = [
     ("preflight", gettext_lazy("Pre-flight check passed")),
     ("first_order", gettext_lazy("First order transferred")),
     ("training", gettext_lazy("Training held")),
+    ("handover", gettext_lazy("Delivery signed off by the customer")),
 ]
 STEP_NAMES = dict(STEPS)
+
+# What makes each self-ticking step tick, in the words staff read on the checklist.
+SOURCES = {
+    "credentials": gettext_lazy("when a connection has its Specter and Starweb credentials saved"),
+    "flow": gettext_lazy("when a connection's flow is chosen"),
+    "preflight": gettext_lazy("when a connection is activated (activation follows a passed pre-flight check)"),
+    "first_order": gettext_lazy("when the first order is transferred"),
+    "training": gettext_lazy("when work in the category Training is logged"),
+}
 
 # step -> function(merchant) -> bool. A step with a detector ticks itself; others are ticked by hand.
 _detectors: dict[str, Callable[[Merchant], bool]] = {}
@@ -65,6 +75,7 @@ class ChecklistItem:
     done: bool
     automatic: bool
     done_at: datetime | None = None
+    source: str = ""  # what ticks it, for a step that ticks itself
 
 
 def checklist(merchant: Merchant) -> list[ChecklistItem]:
@@ -73,8 +84,13 @@ def checklist(merchant: Merchant) -> list[ChecklistItem]:
     for step, label in STEPS:
         check = _detectors.get(step)
         detected = bool(check and check(merchant))
-        items.append(ChecklistItem(step, str(label), detected or step in manual, check is not None, manual.get(step)))
+        source = str(SOURCES.get(step, "")) if check is not None else ""
+        items.append(ChecklistItem(step, str(label), detected or step in manual, check is not None, manual.get(step), source))
     return items
+
+
+def ticks_itself(step: str) -> bool:
+    return step in _detectors
 
 
 def tick(merchant: Merchant, step: str, user) -> None:
@@ -94,6 +110,7 @@ class NewCustomer:
     org_number: str
     owner_email: str
     plan: Plan  # package and start date (plan.from_date)
+    responsible: object = None  # the staff user responsible for the customer (required with a key account manager)
 
 
 @transaction.atomic
@@ -105,11 +122,13 @@ def onboard(customer: NewCustomer, staff_user, *, invite_owner: bool = True) -> 
     Raises django.core.exceptions.ValidationError when the subscription breaks a rule.
     """
     plan = customer.plan
-    merchant = Merchant.objects.create(name=customer.name, org_number=customer.org_number, contact_email=customer.owner_email)
+    merchant = Merchant.objects.create(name=customer.name, org_number=customer.org_number, contact_email=customer.owner_email,
+                                       responsible=customer.responsible)
     plan.subscription(merchant).save()
+    terms = plan.package.version_for(plan.from_date)  # the catalogue as it stands in the starting month
     HourPurchase.objects.create(
-        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=plan.package.start_package_hours,
-        price=plan.quoted_installation_fee or plan.package.installation_fee or Decimal("0"),
+        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=terms.start_package_hours,
+        price=plan.quoted_installation_fee or terms.installation_fee or Decimal("0"),
         purchased_on=plan.from_date, created_by=staff_user,
     )
     owner, created = get_user_model().objects.get_or_create(
@@ -148,7 +167,7 @@ def password_link(user) -> str:
 
 
 def service_balance_minutes(merchant: Merchant) -> int:
-    """Minutes left on the service account: hours bought minus minutes worked (may be negative)."""
-    bought = sum(p.minutes for p in merchant.hour_purchases.all())
-    worked = sum(merchant.work_logs.values_list("minutes", flat=True))
-    return bought - worked
+    """Minutes left on the service account (negative: to bill this month, see billing/service_account.py)."""
+    from .service_account import balance_minutes
+
+    return balance_minutes(merchant)

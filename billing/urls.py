@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/customers/<uuid:merchant_id>/", staff.customer, name="staff_merchant"),
     path("staff/customers/<uuid:merchant_id>/<slug:action>/", staff.customer_action, name="staff_merchant_action"),
     path("billing/", admin_pages.dashboard_page, name="billing_home"),
+    path("billing/close/", admin_pages.close_month, name="close_month"),
     path("billing/export.csv", admin_pages.dashboard_csv, name="billing_csv"),
     path("billing/merchants/<uuid:merchant_id>/", admin_pages.invoice_page, name="invoice"),
     path("billing/catalogue/", admin_pages.catalogue, name="catalogue"),

@@ -60,7 +60,7 @@ def record_transfer(*, merchant_id, connection_id, order_id: str, order_number: 
     count = _increment(merchant_id, month)
     if quota is _LOOK_UP:
         subscription = subscription_for_month(merchant_id, month)
-        quota = subscription.orders_per_month if subscription else 0
+        quota = subscription.orders_per_month_in(month) if subscription else 0
     recorded = Recorded(usage=usage, month=month, month_count=count, quota=quota)
     if recorded.overage:
         OrderUsage.objects.filter(pk=usage.pk).update(overage=True)

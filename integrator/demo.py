@@ -115,6 +115,9 @@ def seed() -> Merchant:
     billing.groups.add(Group.objects.get(name=BILLING_ADMINS))
 
     merchant = _merchant(DEMO_MERCHANT, "556677-8899", owner, "400", first_of_month)  # 400: price lists show too
+    if merchant.responsible_id is None:  # the demo customer's named contact is the demo staff member
+        Merchant.objects.filter(pk=merchant.pk).update(responsible=staff)
+        merchant.responsible = staff
     _merchant("Annan Handel AB", "559900-1122", other_owner, "100", first_of_month)
 
     # The simulated shop and Specter account answer under our own host (simulator/urls.py).

@@ -8,6 +8,18 @@ from billing.roles import BILLING_ADMINS, INTEGRATION_STAFF
 from tests.billing.factories import MembershipFactory, SubscriptionFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts without cached closed months: they must not outlive the test database they
+    were read from."""
+    from django.core.cache import cache
+
+    from billing.closing import CLOSED_KEY
+
+    cache.delete(CLOSED_KEY)
+    yield
+
+
 def _logged_in(user) -> Client:
     # force_login: django-axes insists on a real request for authenticate(); the login form itself
     # is tested in tests/integrator/test_auth.py.

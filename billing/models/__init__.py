@@ -5,8 +5,9 @@ from .onboarding import OnboardingStep
 from .service import HourPack, HourPurchase, WorkLog
 from .signup import Signup
 from .usage import MonthlyUsage, OrderUsage
+from .versions import VERSIONED_FIELDS, ClosedMonth, MonthStatement, PackageVersion
 
 __all__ = [
-    "HourPack", "HourPurchase", "Membership", "Merchant", "MonthlyUsage", "OnboardingStep",
-    "OrderUsage", "Package", "Signup", "Subscription", "WorkLog",
+    "ClosedMonth", "HourPack", "HourPurchase", "Membership", "Merchant", "MonthStatement", "MonthlyUsage",
+    "OnboardingStep", "OrderUsage", "Package", "PackageVersion", "Signup", "Subscription", "VERSIONED_FIELDS", "WorkLog",
 ]

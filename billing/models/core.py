@@ -2,11 +2,13 @@
 subscriptions. What a merchant may use is decided in billing/entitlements.py, nowhere else."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +28,12 @@ class Merchant(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The customer's one named contact among our staff: the integration specialist, and on a package
+    # with a key account manager (Premium) that manager, whom such a package requires.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="responsible_for",
+        verbose_name=_("responsible"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -65,7 +73,20 @@ class Membership(MerchantOwned, models.Model):
         return f"{self.user} @ {self.merchant} ({self.role})"
 
 
-class Package(models.Model):
+class Terms:
+    """What a package sells, read the same way from the catalogue row and from its versions."""
+
+    @property
+    def is_quoted(self) -> bool:
+        return self.monthly_price is None or self.orders_per_month is None
+
+    @property
+    def overage_price(self) -> Decimal:
+        """Price of one order over the quota (0 where none is set)."""
+        return self.overage_price_per_order if self.overage_price_per_order is not None else Decimal("0")
+
+
+class Package(Terms, models.Model):
     """A row of the package catalogue (domain.md "Packages"). Money in SEK, ex VAT.
 
     A null price or quota means "quoted per subscription" (Premium).
@@ -110,23 +131,31 @@ class Package(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_quoted(self) -> bool:
-        return self.monthly_price is None or self.orders_per_month is None
-
-    @property
-    def overage_price(self) -> Decimal:
-        """Price of one order over the quota (0 where none is set)."""
-        return self.overage_price_per_order if self.overage_price_per_order is not None else Decimal("0")
+    def version_for(self, month: date) -> "Terms":
+        """The terms in force in `month` (any day of it): the latest version from that month or
+        earlier, else this row (the catalogue as first seeded). Versions are read once per instance."""
+        versions = getattr(self, "_versions", None)
+        if versions is None:
+            versions = self._versions = list(self.versions.order_by("-valid_from")) if self.pk else []
+        month = month.replace(day=1)
+        return next((v for v in versions if v.valid_from <= month), self)
 
     def clean(self):
         if not self.flows or any(flow not in self.FLOW_CHOICES for flow in self.flows):
             raise ValidationError({"flows": _("Choose one or more of the flows 1, 2 and 3.")})
 
 
+class InForce(models.Manager):
+    """Subscriptions that count: a planned change the staff withdrew is kept for the history only."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Subscription(MerchantOwned, models.Model):
     """A merchant's package from a start date. The latest one started on a day is in force that day;
-    an upgrade or downgrade is a new subscription from its date."""
+    an upgrade or downgrade is a new subscription from its date. Never deleted: a planned change
+    that is given up is marked withdrawn (and `objects` no longer sees it; `history` does)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="subscriptions")
@@ -147,8 +176,17 @@ class Subscription(MerchantOwned, models.Model):
     quoted_orders_per_month = models.PositiveIntegerField(_("quoted orders per month"), null=True, blank=True)
     notice_given_on = models.DateField(_("notice given on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    objects = InForce()
+    history = models.Manager()
 
     class Meta:
+        base_manager_name = "history"
+        default_manager_name = "objects"
         ordering = ["merchant", "-start_date"]
         indexes = [models.Index(fields=["merchant", "start_date"])]
         verbose_name = _("subscription")
@@ -157,26 +195,38 @@ class Subscription(MerchantOwned, models.Model):
     def __str__(self):
         return f"{self.merchant} – {self.package} {_('from')} {self.start_date}"
 
+    def terms(self, month: date) -> Terms:
+        """The package's terms in `month` (the catalogue version in force then)."""
+        return self.package.version_for(month)
+
+    def monthly_price_in(self, month: date) -> Decimal | None:
+        return self.quoted_monthly_price if self.quoted_monthly_price is not None else self.terms(month).monthly_price
+
+    def orders_per_month_in(self, month: date) -> int | None:
+        if self.quoted_orders_per_month is not None:
+            return self.quoted_orders_per_month
+        return self.terms(month).orders_per_month
+
     @property
     def monthly_price(self) -> Decimal | None:
-        return self.quoted_monthly_price if self.quoted_monthly_price is not None else self.package.monthly_price
+        """This month's fee (Europe/Stockholm)."""
+        return self.monthly_price_in(timezone.localdate())
 
     @property
     def orders_per_month(self) -> int | None:
-        if self.quoted_orders_per_month is not None:
-            return self.quoted_orders_per_month
-        return self.package.orders_per_month
+        """This month's quota (Europe/Stockholm)."""
+        return self.orders_per_month_in(timezone.localdate())
 
     def clean(self):
         errors = {}
         if self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
-        if self.package_id and self.package.is_quoted:
+        if self.package_id and self.terms(self.start_date).is_quoted:
             if self.quoted_monthly_price is None:
                 errors["quoted_monthly_price"] = _("This package is quoted: enter the agreed monthly price.")
             if self.quoted_orders_per_month is None:
                 errors["quoted_orders_per_month"] = _("This package is quoted: enter the agreed orders per month.")
-        if self.extra_shops and self.package_id and not self.package.multishop:
+        if self.extra_shops and self.package_id and not self.terms(self.start_date).multishop:
             errors["extra_shops"] = _("Extra webshops need a package with multishop (400 or higher).")
         if errors:
             raise ValidationError(errors)

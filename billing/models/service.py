@@ -24,7 +24,11 @@ class HourPack(models.Model):
         verbose_name_plural = _("hour packs")
 
     def __str__(self):
-        return f"{self.name} ({self.hours} h)"
+        from integrator.formatting import hours
+
+        text = hours(self.hours)
+        # "Timpaket 5 h", not "Timpaket 5 h (5.00 h)": the hours once, as people write them
+        return self.name if text.replace("\u00a0", " ") in self.name.replace("\u00a0", " ") else f"{self.name} ({text})"
 
 
 class HourPurchase(MerchantOwned, models.Model):

@@ -6,13 +6,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import dashboard
-from ..forms import DashboardFilterForm, HourPackForm, PackageForm, month_choices
+from integrator.formatting import csv_number
+
+from .. import closing, dashboard
+from ..forms import DashboardFilterForm, HourPackForm, PackageForm, PackageVersionForm, month_choices
 from ..invoice import chart_data, history, preview
 from ..models import HourPack, Merchant, Package
 from ..periods import month_of, parse_month
@@ -60,8 +66,25 @@ def dashboard_page(request):
             "rows": page_rows, "totals": totals,
             "page": page, "pages": pages, "sort": filters.sort, "query": urlencode(query),
             "page_query": urlencode({**query, "sort": filters.sort}),
+            "closed": closing.is_closed(month), "closable": closing.closable() == month,
         },
     )
+
+
+@billing_only
+@require_POST
+def close_month(request):
+    month = parse_month(request.POST.get("month"), None)
+    if month is None:
+        raise Http404
+    try:
+        count = closing.close(month, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(month)s is closed: the figures of %(count)s customers are frozen.") % {
+            "month": date_format(month, "F Y"), "count": count})
+    return redirect(f"{reverse('billing:billing_home')}?month={month:%Y-%m}")
 
 
 class _Echo:
@@ -76,15 +99,29 @@ def dashboard_csv(request):
     rows = dashboard.apply(dashboard.billed_merchants(month), filters)
     writer = csv.writer(_Echo(), delimiter=";")  # Swedish Excel opens ;-separated files directly
 
+    # In the reader's language, numbers with its decimal mark and no grouping (formatting.csv_number),
+    # so Swedish Excel opens `1,5` as a number; the totals row adds up exactly what the page shows.
+    language = translation.get_language()
+
     def lines():
+        with translation.override(language):
+            yield from _lines()
+
+    def _lines():
         yield "\ufeff"  # BOM, so Excel reads UTF-8 (å, ä, ö)
-        yield writer.writerow(["Month"] + [title for _field, title in dashboard.CSV_COLUMNS])
+        yield writer.writerow([_("Month")] + [str(title) for _field, title, _decimals in dashboard.CSV_COLUMNS])
         for row in rows.iterator(chunk_size=2000):
             values = []
-            for field, _title in dashboard.CSV_COLUMNS:
+            for field, _title, decimals in dashboard.CSV_COLUMNS:
                 value = getattr(row, field)
-                values.append("" if value is None else (f"{value:.1f}" if field == "used_pct" else value))
+                values.append("" if value is None else (value if decimals is None else csv_number(value, decimals)))
             yield writer.writerow([month.strftime("%Y-%m")] + values)
+        figures = dashboard.totals(rows)
+        total = {"orders": figures["total_orders"], "overage": figures["total_overage"],
+                 "overage_fee": figures["overage_revenue"], "revenue": figures["total_revenue"]}
+        yield writer.writerow([_("Sum of all rows")] + [
+            csv_number(total[field], decimals) if field in total else "" for field, _t, decimals in dashboard.CSV_COLUMNS
+        ])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="integrator-billing-{month:%Y-%m}.csv"'
@@ -108,7 +145,15 @@ def invoice_page(request, merchant_id):
 
 @billing_only
 def catalogue(request):
-    return render(request, "billing/catalogue.html", {"packages": Package.objects.all(), "hour_packs": HourPack.objects.all()})
+    current = month_of(timezone.localdate())
+    packages = list(Package.objects.prefetch_related("versions"))
+    rows = []
+    for package in packages:
+        package._versions = sorted(package.versions.all(), key=lambda v: v.valid_from, reverse=True)
+        planned = sorted((v for v in package._versions if v.valid_from > current), key=lambda v: v.valid_from)
+        rows.append({"package": package, "terms": package.version_for(current), "planned": planned})
+    return render(request, "billing/catalogue.html", {"rows": rows, "hour_packs": HourPack.objects.all(),
+                                                      "flow_names": Package.FLOW_CHOICES})
 
 
 def _edit(request, instance, form_class, title):
@@ -122,8 +167,25 @@ def _edit(request, instance, form_class, title):
 
 @billing_only
 def package_edit(request, code):
+    """Price, quota and contents change from a month not yet begun (a new version); the name, sale,
+    binding and notice are edited in place."""
     package = get_object_or_404(Package, code=code)
-    return _edit(request, package, PackageForm, package.name)
+    posted = request.POST if request.method == "POST" else None
+    version_form = PackageVersionForm(posted if posted and "save-version" in posted else None, package=package, prefix="version")
+    package_form = PackageForm(posted if posted and "save-package" in posted else None, instance=package, prefix="package")
+    if posted and "save-version" in posted and version_form.is_valid():
+        version = version_form.save(request.user)
+        messages.success(request, _("%(package)s: the new terms take effect from %(month)s; earlier months keep theirs.") % {
+            "package": package.name, "month": date_format(version.valid_from, "F Y")})
+        return redirect("billing:catalogue")
+    if posted and "save-package" in posted and package_form.is_valid():
+        package_form.save()
+        messages.success(request, _("Saved."))
+        return redirect("billing:catalogue")
+    return render(request, "billing/package_edit.html", {
+        "package": package, "version_form": version_form, "package_form": package_form,
+        "versions": package.versions.order_by("-valid_from"),
+    }, status=400 if posted else 200)
 
 
 @billing_only

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import OrderUsage, Package
 from billing.usage import record_transfer
@@ -59,6 +61,7 @@ def test_the_dashboards_queries_do_not_grow_with_the_number_of_merchants(billing
 
     for n in range(3):
         _customer(f"Liten {n}", orders=2)
+    queries()  # warm the caches (package choices, closed months), as they are in service
     few = queries()
     for n in range(60):
         _customer(f"Stor {n}", orders=1)
@@ -81,11 +84,11 @@ def test_the_csv_export_has_every_row_with_its_figures(billing_client):
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:3] == ["Month", "Merchant", "Org.nr"]
+    assert rows[0][:3] == ["Månad", "Handlare", "Org.nr"]
     alfa = rows[1]
-    assert alfa[1] == "Alfa AB" and alfa[4:8] == ["102", "100", "102.0", "2"]
-    assert Decimal(alfa[-1]) == Decimal("295") + 2 * Decimal("2.95")
-    assert len(rows) == 3
+    assert alfa[1] == "Alfa AB" and alfa[4:8] == ["102", "100", "102,0", "2"]
+    assert Decimal(alfa[-1].replace(",", ".")) == Decimal("295") + 2 * Decimal("2.95")
+    assert len(rows) == 4 and rows[-1][0] == "Summa alla rader"
 
 
 def test_a_month_boundary_in_stockholm_time_decides_which_month_an_order_counts_in(billing_client):
@@ -106,18 +109,45 @@ def test_the_invoice_preview_and_its_chart_data(billing_client):
     assert 'id="usage-data"' in response.content.decode()
 
 
-def test_billing_admins_edit_a_package_price(billing_client):
+def _version_data(form, **changes):
+    data = {f"version-{k}": v for k, v in form.initial.items() if v is not None and v is not False and k != "flows"}
+    data["version-flows"] = [str(f) for f in form.initial["flows"]]
+    data.update({f"version-{k}": v for k, v in changes.items()})
+    data["save-version"] = "1"
+    return data
+
+
+def test_billing_admins_change_a_package_price_from_next_month_and_this_month_keeps_its_own(billing_client):
     url = reverse("billing:package_edit", args=["200"])
-    form = billing_client.get(url).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "flows"}
-    data.update(monthly_price="525", flows="[1, 2]")
-    for flag in ("order_status", "stock", "is_active"):
-        data[flag] = "on"
-    for flag in ("price_lists", "multishop", "plugins", "key_account_manager"):
-        data.pop(flag, None)
-    response = billing_client.post(url, data)
-    assert response.status_code == 302, response.context["form"].errors
-    assert Package.objects.get(code="200").monthly_price == Decimal("525")
+    form = billing_client.get(url).context["version_form"]
+    next_month = form.initial["valid_from"]
+    response = billing_client.post(url, _version_data(form, monthly_price="1 525,50"))
+    assert response.status_code == 302, response.context["version_form"].errors
+    package200 = Package.objects.get(code="200")
+    assert package200.version_for(date.fromisoformat(next_month)).monthly_price == Decimal("1525.50")
+    assert Package.objects.get(code="200").version_for(timezone.localdate()).monthly_price == Decimal("495")
+
+
+@pytest.mark.parametrize("changes, error", [
+    ({"monthly_price": "-5"}, "0"),
+    ({"monthly_price": ""}, "Premium"),
+    ({"valid_from": timezone.localdate().replace(day=1).isoformat()}, "valid_from"),
+    ({"flows": []}, "flows"),
+])
+def test_a_package_change_that_breaks_a_rule_is_refused_and_saves_nothing(billing_client, changes, error):
+    url = reverse("billing:package_edit", args=["200"])
+    form = billing_client.get(url).context["version_form"]
+    response = billing_client.post(url, _version_data(form, **changes))
+    assert response.status_code == 400
+    errors = response.context["version_form"].errors
+    assert error in str(errors) or error in errors
+    assert not Package.objects.get(code="200").versions.exists()
+
+
+def test_the_package_form_shows_flows_as_checkboxes_and_numbers_as_people_write_them(billing_client):
+    body = billing_client.get(reverse("billing:package_edit", args=["800"])).content.decode()
+    assert re.search(r'type="checkbox"[^>]*name="version-flows" value="3"', body) and "[1, 2, 3]" not in body
+    assert 'value="1195"' in body and "1195.00" not in body
 
 
 @pytest.mark.parametrize("name, args", [("billing:billing_home", []), ("billing:billing_csv", []), ("billing:catalogue", [])])

@@ -58,11 +58,22 @@ def test_the_checklist_ticks_itself_from_credentials_training_and_by_hand(staff_
     ConnectionFactory(merchant=merchant)
     WorkLog.objects.create(merchant=merchant, worked_on=date(2026, 11, 2), minutes=90, description="Utbildning", category="training")
     url = reverse("billing:staff_merchant_action", args=[merchant.pk, "tick"])
-    staff_client.post(url, {"step": "flow", "done": "1"})
+    assert staff_client.post(url, {"step": "flow", "done": "1"}).status_code == 404  # it ticks itself
+    staff_client.post(url, {"step": "handover", "done": "1"})
     done = {item.step for item in checklist(merchant) if item.done}
-    assert done == {"credentials", "training", "flow"}
-    staff_client.post(url, {"step": "flow", "done": "0"})
-    assert "flow" not in {item.step for item in checklist(merchant) if item.done}
+    assert done == {"credentials", "training", "handover"}
+    staff_client.post(url, {"step": "handover", "done": "0"})
+    assert "handover" not in {item.step for item in checklist(merchant) if item.done}
+
+
+def test_each_checklist_item_says_what_ticks_it_and_only_manual_ones_have_a_button(staff_client, merchant):
+    body = staff_client.get(reverse("billing:staff_merchant", args=[merchant.pk])).content.decode()
+    items = re.findall(r'<li class="list-group-item[^>]*data-step="(\w+)".*?</li>', body, re.S)
+    assert set(items) == {"credentials", "flow", "preflight", "first_order", "training", "handover"}
+    for step, item in re.findall(r'data-step="(\w+)"(.*?)</li>', body, re.S):
+        has_button = 'name="done"' in item
+        assert has_button == (step == "handover"), step
+        assert ("Bockas av själv" in item) == (step != "handover"), step
 
 
 def test_logged_work_is_rounded_up_to_started_half_hours_and_drawn_from_the_balance(staff_client, merchant):
@@ -73,7 +84,7 @@ def test_logged_work_is_rounded_up_to_started_half_hours_and_drawn_from_the_bala
     )
     assert WorkLog.objects.get().minutes == 60
     body = staff_client.get(reverse("billing:staff_merchant", args=[merchant.pk])).content.decode()
-    assert "120 min" in body
+    assert "2\u00a0h" in body
 
 
 @pytest.mark.parametrize("minutes, rounded", [(1, 30), (30, 30), (31, 60), (60, 60), (61, 90)])
@@ -95,12 +106,12 @@ def test_staff_change_the_package_from_a_date_and_cancel(staff_client, merchant)
     base = merchant.subscriptions.get()
     staff_client.post(
         reverse("billing:staff_merchant_action", args=[merchant.pk, "change-package"]),
-        {"change-package": package("400").pk, "change-from_date": "2027-02-01", "change-extra_shops": "1"},
+        {"change-package": package("400").pk, "change-from_date": "2027-02-01", "change-extra_shops": "1", "confirm": "1"},
     )
     assert list(merchant.subscriptions.order_by("start_date").values_list("package__code", flat=True)) == ["200", "400"]
     base.refresh_from_db()
     assert base.end_date == date(2027, 1, 31)
-    staff_client.post(reverse("billing:staff_merchant_action", args=[merchant.pk, "cancel"]), {"cancel-notice_on": "2027-03-10"})
+    staff_client.post(reverse("billing:staff_merchant_action", args=[merchant.pk, "cancel"]), {"cancel-notice_on": "2027-03-10", "confirm": "1"})
     assert merchant.subscriptions.get(package__code="400").end_date == date(2027, 4, 30)
 
 
@@ -148,7 +159,7 @@ def test_a_customer_page_is_refused_to_its_own_owner(owner_client, merchant):
 def test_the_merchant_sees_their_service_account_and_this_months_orders(owner_client, merchant):
     HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=2, price=2200, purchased_on=date(2026, 11, 1))
     body = owner_client.get(reverse("billing:merchant_home", args=[merchant.pk])).content.decode()
-    assert 'id="balance"' in body and "120 min" in body and 'id="month-orders"' in body
+    assert 'id="balance"' in body and "2\u00a0h" in body and 'id="month-orders"' in body
 
 
 def test_the_merchant_is_told_that_price_lists_are_matched_by_name(owner_client, merchant):
