@@ -11,7 +11,8 @@ from collections.abc import Iterable
 import requests
 from django.conf import settings
 
-from .errors import IntegrationError, Permanent, RateLimited, Retryable, UnknownOutcome
+from .egress import BlockedAddress, CheckedAdapter
+from .errors import AddressNotAllowed, IntegrationError, Permanent, RateLimited, Retryable, UnknownOutcome
 
 USER_AGENT = "integrator/0.1 (+Starweb-Specter integration service)"
 MASK = "***"
@@ -21,6 +22,12 @@ def new_session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.verify = True
+    # Where we connect is ours to decide: no proxy, netrc or CA bundle from the environment, and
+    # every connection's resolved addresses are checked (egress.py).
+    session.trust_env = False
+    session.max_redirects = 0
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, CheckedAdapter())
     return session
 
 
@@ -71,14 +78,19 @@ def send(
         Retryable: the request cannot have reached the server (connect failure or connect timeout),
             or a read timed out / the connection broke on a request that changes nothing.
         UnknownOutcome: a `mutating` request was sent and its answer was lost (read timeout, reset).
+        AddressNotAllowed: the host resolves into a private network, or the answer is a redirect
+            (never followed: it could lead our credentials anywhere).
     Exception texts have the URL and every secret redacted; the original is not chained.
     """
     secrets = tuple(secrets)
     kwargs.setdefault("timeout", timeouts())
+    kwargs["allow_redirects"] = False
     try:
-        return _request(session, method, url, kwargs)
+        response = _request(session, method, url, kwargs)
+    except BlockedAddress:
+        error: IntegrationError = AddressNotAllowed(f"{system}: the address is not one we connect to", system=system)
     except requests.ConnectTimeout:
-        error: IntegrationError = Retryable(f"{system}: connect timeout", system=system)
+        error = Retryable(f"{system}: connect timeout", system=system)
     except requests.ReadTimeout:
         error = (UnknownOutcome if mutating else Retryable)(f"{system}: no answer in time", system=system)
     except requests.ConnectionError as exc:
@@ -89,6 +101,11 @@ def send(
         error = (UnknownOutcome if mutating else Retryable)(f"{system}: the answer broke off", system=system)
     except requests.RequestException as exc:
         error = Permanent(f"{system}: request failed: {redact(str(exc), secrets)}", system=system)
+    else:
+        if not response.is_redirect:
+            return response
+        error = AddressNotAllowed(f"{system}: answered with a redirect, which we do not follow", system=system,
+                                  status=response.status_code)
     raise error from None
 
 

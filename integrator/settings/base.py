@@ -211,6 +211,11 @@ HEALTH_MAX_HEARTBEAT_AGE = timedelta(seconds=env.int("HEALTH_MAX_HEARTBEAT_AGE_S
 SPECTER_API_URL = env.str("SPECTER_API_URL", default="https://api.specter.se/")
 # The simulator stands in for Starweb and Specter; on only in local, demo and test settings.
 SIMULATOR_ENABLED = False
+# The one switch that lets outside calls reach loopback (127.0.0.0/8, ::1, localhost, plain http,
+# any port): the simulator answers on our own host. On in local and test settings only; never read
+# from the environment, so no deployment can turn it on by accident. Every other private,
+# link-local, shared or reserved address stays refused everywhere (connections/egress.py).
+OUTBOUND_ALLOW_LOOPBACK = False
 
 # --- Logging: to stderr; secrets are redacted by the clients before anything is logged -------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
