@@ -23,6 +23,9 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util import connection as urllib3_connection
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Beyond what this Python's is_global already refuses (its list grows between versions).
+_ALSO_REFUSED = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15",
+                                                   "240.0.0.0/4", "64:ff9b:1::/48", "2001::/23", "2001:db8::/32")]
 
 
 class BlockedAddress(Exception):
@@ -37,7 +40,7 @@ def is_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             continue
         if not inner.is_global or inner.is_multicast or inner.is_reserved or inner.is_unspecified:
             return False
-        if inner.version == 4 and inner in ipaddress.ip_network("100.64.0.0/10"):  # shared (CGNAT)
+        if any(inner.version == net.version and inner in net for net in _ALSO_REFUSED):
             return False
     return True
 

@@ -25,7 +25,6 @@ def new_session() -> requests.Session:
     # Where we connect is ours to decide: no proxy, netrc or CA bundle from the environment, and
     # every connection's resolved addresses are checked (egress.py).
     session.trust_env = False
-    session.max_redirects = 0
     for prefix in ("https://", "http://"):
         session.mount(prefix, CheckedAdapter())
     return session

@@ -48,7 +48,7 @@ def validate(url: str) -> str:
         raise InvalidBaseUrl(hint)
     try:
         prepared = requests.Request("GET", raw).prepare().url
-        parts = parse_url(prepared)
+        parts, typed_port = parse_url(prepared), parse_url(raw).port
     except (requests.RequestException, LocationParseError, ValueError, UnicodeError):
         raise InvalidBaseUrl(hint) from None
     host, path = (parts.host or "").lower(), parts.path or ""
@@ -61,7 +61,7 @@ def validate(url: str) -> str:
         return f"{parts.scheme}://{host}{port}{path.rstrip('/')}"
     if parts.scheme != "https":
         raise InvalidBaseUrl(_("The address must start with https://."))
-    if parts.port is not None:
+    if parts.port is not None or typed_port is not None:
         raise InvalidBaseUrl(_("Leave out the port: the address is https://yourshop.starwebserver.se/api/v2"))
     if not is_public_name(host):
         raise InvalidBaseUrl(_("That address points into a private network."))
