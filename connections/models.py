@@ -188,11 +188,16 @@ class Connection(MerchantOwned, models.Model):
 
 
 class StarwebToken(models.Model):
-    """A connection's Starweb access token, shared by every worker and process, encrypted at rest."""
+    """A connection's Starweb access token, shared by every worker and process, encrypted at rest.
+
+    `fingerprint` (connections.credentials.starweb_fingerprint) names the address, client id and
+    secret the token was issued for; a token is used for nothing else.
+    """
 
     connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="starweb_token")
     access_token = EncryptedTextField()
     expires_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64, default="")
 
 
 class RateWindow(models.Model):
