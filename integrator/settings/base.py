@@ -217,13 +217,27 @@ SIMULATOR_ENABLED = False
 # link-local, shared or reserved address stays refused everywhere (connections/egress.py).
 OUTBOUND_ALLOW_LOOPBACK = False
 
-# --- Logging: to stderr; secrets are redacted by the clients before anything is logged -------
+# --- Logging: to stderr; secrets are redacted by the clients before anything is logged, and ----
+# every handler masks the webhook and callback tokens of request paths (integrator/logs.py). Django's
+# own loggers are given our handlers: the ones Django sets up by itself would print paths unmasked.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact": {"()": "integrator.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["redact", "require_debug_false"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
