@@ -62,7 +62,8 @@ class SpecterForm(CredentialsForm):
         elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
             self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
                                                     "Specter account need different prefixes, or their order numbers collide."))
-        if not data.get("md5key") and credentials.needs_secret_again(self.instance, data, credentials.SPECTER_IDENTITY):
+        if not data.get("md5key") and self.instance.specter_md5key is not None and data.get("specter_smb_id") \
+                and not credentials.specter_key_fits(self.instance, data["specter_smb_id"]):
             self.add_error("md5key", _("Enter the md5key again: the stored one belongs to the previous smbID."))
         key = data.get("md5key") or (self.instance.specter_md5key.reveal() if self.instance.specter_md5key else "")
         if self.errors or not key:
@@ -106,12 +107,14 @@ class StarwebForm(CredentialsForm):
         data = super().clean()
         if self.errors:
             return data
-        if not data.get("client_secret") and credentials.needs_secret_again(self.instance, data, credentials.STARWEB_IDENTITY):
+        if not data.get("client_secret") and not credentials.starweb_secret_fits(self.instance, data["starweb_base_url"],
+                                                                                   data["starweb_client_id"]):
             self.add_error("client_secret", _("Enter the client secret again: the stored one belongs to the previous address "
                                               "and client id."))
             return data
         probe = Connection(pk=self.instance.pk, starweb_base_url=data["starweb_base_url"], starweb_client_id=data["starweb_client_id"],
-                           starweb_client_secret=data.get("client_secret") or self.instance.starweb_client_secret)
+                           starweb_client_secret=data.get("client_secret") or self.instance.starweb_client_secret,
+                           starweb_secret_for=self.instance.starweb_secret_for)
         try:
             # A fresh token for exactly what is in the form: a cached one would vouch for a wrong secret.
             shop = StarwebClient(probe, shared_token=False).shop()

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from .. import http
-from ..credentials import starweb_fingerprint
+from ..credentials import starweb_fingerprint, starweb_secret_fits
 from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
 from ..models import Connection, StarwebToken
 from . import throttle
@@ -239,6 +239,9 @@ class StarwebClient:
         secret = self.connection.starweb_client_secret
         if secret is None:
             raise AuthenticationFailed("starweb: no client secret is set", system=SYSTEM)
+        if not starweb_secret_fits(self.connection):
+            raise AuthenticationFailed("starweb: the client secret was entered for another address or client id; enter it again",
+                                       system=SYSTEM)
         fingerprint = starweb_fingerprint(self.base_url, self.connection.starweb_client_id, secret.reveal())
         fresh_enough = timezone.now() + timedelta(seconds=60)
         if not renew:

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from connections.clients import specter_for
 from connections.credentials import starweb_fingerprint
+from connections.errors import AuthenticationFailed
 from connections.models import Connection, StarwebToken
 from connections.starweb import client as starweb_client
 from connections.starweb.client import StarwebClient
@@ -134,12 +136,36 @@ def test_the_check_with_the_stored_secret_at_the_same_address_still_takes_a_fres
 
 
 @pytest.mark.django_db
-def test_a_cached_token_is_never_used_for_another_address_even_when_the_row_is_changed_directly(stored, new_address):
-    # A staff member edits the address in the back office: no form, no re-entry rule.
-    Connection.objects.filter(pk=stored.pk).update(starweb_base_url=f"{new_address.url}/api/v2")
-    with pytest.raises(Exception):
-        StarwebClient(Connection.objects.get(pk=stored.pk)).shop()  # the new address refuses the canary secret
-    assert CANARY_TOKEN not in new_address.wire()  # the token bought for the old shop never went there
+@pytest.mark.parametrize("how", ["update", "save"])
+def test_a_stored_secret_is_never_sent_to_an_address_set_on_the_row_without_it(stored, new_address, how):
+    # The back office, a script, a future form: no re-entry rule ran, the stored secret stays put.
+    if how == "update":
+        Connection.objects.filter(pk=stored.pk).update(starweb_base_url=f"{new_address.url}/api/v2")
+    else:
+        stored.starweb_base_url = f"{new_address.url}/api/v2"
+        stored.save()
+    with pytest.raises(AuthenticationFailed):
+        StarwebClient(Connection.objects.get(pk=stored.pk)).shop()
+    assert new_address.requests == []
+    _no_canary(new_address)
+
+
+@pytest.mark.django_db
+def test_a_secret_entered_again_for_the_new_address_is_used_there(stored, new_address):
+    stored.starweb_base_url = f"{new_address.url}/api/v2"
+    stored.starweb_client_secret = "NEW-secret-entered-now"
+    stored.save()
+    StarwebClient(Connection.objects.get(pk=stored.pk)).shop()
+    assert [seen.path for seen in new_address.requests] == ["/api/v2/token", "/api/v2/shop"]
+    _no_canary(new_address)
+
+
+@pytest.mark.django_db
+def test_specter_keys_are_never_used_for_an_smb_id_set_on_the_row_without_them(stored, specter):
+    Connection.objects.filter(pk=stored.pk).update(specter_smb_id="99999")
+    with pytest.raises(AuthenticationFailed):
+        specter_for(Connection.objects.get(pk=stored.pk)).check_account()
+    assert specter.requests == []
 
 
 @pytest.mark.django_db
