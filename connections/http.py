@@ -42,12 +42,19 @@ _SECRET_PARAMS = re.compile(
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 
 
+# Our webhook and callback URLs carry a secret as the path segment after /hooks/<system>/<endpoint>/,
+# also percent-encoded (a callback URL sent to Specter as a query parameter).
+_HOOK_TOKEN = re.compile(r"(?i)(hooks(?:/|%2F)(?:starweb|specter)(?:/|%2F)[^/\s?#%]+(?:/|%2F))[^/\s?#\"'%&<>]+")
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Return `text` with known secret values and secret-looking parameters masked."""
+    """Return `text` with known secret values, secret-looking parameters, bearer tokens and the
+    tokens of our hook URLs masked."""
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    text = _HOOK_TOKEN.sub(lambda m: m.group(1) + MASK, text)
     return _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 

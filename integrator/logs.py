@@ -10,20 +10,10 @@ and `GunicornLogger` on gunicorn's own two loggers (`manage.py serve` starts gun
 """
 
 import logging
-import re
 
 from gunicorn.glogging import Logger
 
-from connections.http import MASK, redact
-
-# The secret path segment after /hooks/<system>/<endpoint>/, also in its percent-encoded form (a
-# callback URL sent as a query parameter to Specter and echoed in an error).
-_HOOK_TOKEN = re.compile(r"(?i)(hooks(?:/|%2F)(?:starweb|specter)(?:/|%2F)[^/\s?#%]+(?:/|%2F))[^/\s?#\"'%&<>]+")
-
-
-def redact_text(text: str) -> str:
-    """`text` with hook tokens, secret-looking parameters and bearer tokens masked."""
-    return redact(_HOOK_TOKEN.sub(lambda m: m.group(1) + MASK, text))
+from connections.http import redact as redact_text  # hook tokens, secret parameters, bearer tokens
 
 
 class RedactSecrets(logging.Filter):
