@@ -21,10 +21,11 @@ MASK = "***"
 def new_session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    session.verify = True
-    # Where we connect is ours to decide: no proxy, netrc or CA bundle from the environment, and
-    # every connection's resolved addresses are checked (egress.py).
+    # Where we connect is ours to decide: no proxy or netrc from the environment (a proxy would
+    # hide where the connection goes), and every connection's resolved addresses are checked
+    # (egress.py). TLS is verified, with the CA bundle settings name if any.
     session.trust_env = False
+    session.verify = settings.HTTP_CA_BUNDLE or True
     for prefix in ("https://", "http://"):
         session.mount(prefix, CheckedAdapter())
     return session

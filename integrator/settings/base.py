@@ -202,6 +202,9 @@ WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
 # Every outside HTTP call uses these, far below the task timeout.
 HTTP_CONNECT_TIMEOUT = env.float("HTTP_CONNECT_TIMEOUT", default=5.0)
 HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)
+# The CA bundle outside calls verify TLS with (requests' own variable; empty: certifi's). It is the
+# one thing our clients take from the environment: proxies and netrc never (connections/http.py).
+HTTP_CA_BUNDLE = env.str("REQUESTS_CA_BUNDLE", default="")
 
 # Health: how old the oldest waiting task and the last worker heartbeat may be before /health/ fails.
 HEALTH_MAX_QUEUE_AGE = timedelta(seconds=env.int("HEALTH_MAX_QUEUE_AGE_SECONDS", default=300))

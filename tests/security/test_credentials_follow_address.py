@@ -197,3 +197,13 @@ def test_the_same_specter_account_with_the_keys_left_empty_keeps_them(stored, sp
     form.is_valid()
     assert "md5key" not in form.errors
     assert len(specter.requests) == 1 and CANARY_MD5KEY not in specter.wire()  # signed with it, never sent
+
+
+def test_the_migration_binds_stored_secrets_exactly_as_the_model_does():
+    import importlib
+
+    from connections.credentials import identity_hash
+
+    migration = importlib.import_module("connections.migrations.0009_h13_a_secrets_entered_for")
+    for parts in (("https://shop.starwebserver.se/api/v2", "client-1"), (" https://a.se/api/v2/ ", ""), ("1001",), ("",)):
+        assert migration.identity_hash(*parts) == identity_hash(*parts)
