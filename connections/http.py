@@ -23,7 +23,7 @@ def new_session() -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     # Where we connect is ours to decide: no proxy or netrc from the environment (a proxy would
     # hide where the connection goes), and every connection's resolved addresses are checked
-    # (egress.py). TLS is verified, with the CA bundle settings name if any.
+    # (egress.py). TLS is verified, against settings.HTTP_CA_BUNDLE when one is set.
     session.trust_env = False
     session.verify = settings.HTTP_CA_BUNDLE or True
     for prefix in ("https://", "http://"):

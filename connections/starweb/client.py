@@ -63,7 +63,7 @@ class StarwebClient:
         self.base_url = connection.starweb_base_url.rstrip("/")
         self.session = session or http.new_session()
         self.shared_token = shared_token
-        self._own_token = None  # (token, expires) when not shared
+        self._own_token = None  # (fingerprint, token, expires) when not shared
         self._master_pricelist = None
 
     # -- reads ------------------------------------------------------------------------------------
