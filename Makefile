@@ -10,7 +10,13 @@ PORT   ?= 8000
 PUBLIC_URL ?= http://$(HOST):$(PORT)
 export PUBLIC_BASE_URL := $(PUBLIC_URL)
 
-.PHONY: run test install install-test migrate seed serve messages check-python clean
+# The lock tool (PyPI's uv, into this venv) and how the locks are made: for Python 3.11, every
+# platform, every file's hash. `make lock` after changing a dependency in pyproject.toml keeps the
+# other pins; `make lock LOCK_ARGS=--upgrade` takes the newest versions the bounds allow.
+UV_VERSION ?= 0.13.9
+LOCK       := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(LOCK_ARGS)
+
+.PHONY: run test install install-test lock migrate seed serve messages check-python clean
 
 run: install .env migrate seed serve ## install, migrate, seed the demo, serve web + worker
 
@@ -23,14 +29,23 @@ check-python:
 $(VENV)/bin/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-run the install only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e .
+# Installs come from the locks only (every file checked against its hash), then the project itself
+# with no dependencies of its own and the locked setuptools. Stamps re-run them when a lock changes.
+$(VENV)/.installed: requirements/main.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --require-hashes -r requirements/main.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[test]'
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
+	$(PIP) install --require-hashes -r requirements/test.txt
 	@touch $@
+
+# Re-resolve requirements/*.txt from pyproject.toml: test.txt (everything) first, then main.txt
+# held to the same pins. Commit both.
+lock: | $(VENV)/bin/python
+	$(PIP) install "uv==$(UV_VERSION)"
+	$(LOCK) pyproject.toml requirements/build.in --extra test -o requirements/test.txt
+	$(LOCK) pyproject.toml requirements/build.in -c requirements/test.txt -o requirements/main.txt
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -1,8 +1,9 @@
 """The one place that builds a connection's API clients from its (decrypted) credentials."""
 
+from . import credentials
+from .errors import AuthenticationFailed
 from .models import Connection
 from .specter.client import SpecterClient
-from .errors import AuthenticationFailed
 from .specter.signature import SINGLE, V2, Credentials, IncompleteCredentials
 from .starweb.client import StarwebClient
 
@@ -14,6 +15,9 @@ def starweb_for(connection: Connection, session=None) -> StarwebClient:
 def specter_for(connection: Connection, session=None) -> SpecterClient:
     """Raises AuthenticationFailed when the stored credentials lack what their kind needs: the
     merchant must enter them again, as when Specter refuses them."""
+    if connection.specter_md5key is not None and not credentials.specter_key_fits(connection):
+        # The keys were entered for another smbID (the account changed since): sign nothing with them.
+        return _KeysForAnotherAccount(Credentials(connection.specter_smb_id, ""), session=session)
     try:
         return SpecterClient(specter_credentials(connection), session=session)
     except IncompleteCredentials as incomplete:
@@ -28,3 +32,10 @@ def specter_credentials(connection: Connection) -> Credentials:
     key2 = connection.specter_md5key2.reveal() if connection.specter_md5key2 is not None and kind != SINGLE else ""
     return Credentials(connection.specter_smb_id, connection.specter_md5key.reveal() if connection.specter_md5key else "",
                        key2, connection.specter_api_user_id if kind == V2 else "", kind)
+
+
+class _KeysForAnotherAccount(SpecterClient):
+    """Refuses every call, as Specter would refuse wrong keys, without sending anything."""
+
+    def _raw(self, endpoint, action, params, *, mutating=False):
+        raise AuthenticationFailed("specter: the keys were entered for another smbID; enter them again", system="specter")

@@ -35,6 +35,11 @@ class Permanent(IntegrationError):
     """Retrying the same request will fail the same way (validation, not found, bad request)."""
 
 
+class AddressNotAllowed(Permanent):
+    """The address leads somewhere we never send anything (a private network, a redirect): the
+    merchant must correct it."""
+
+
 class AuthenticationFailed(Permanent):
     """The credentials were refused: the merchant must fix them; alert, do not retry blindly."""
 

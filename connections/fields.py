@@ -30,6 +30,10 @@ class Secret:
             self._plaintext = crypto.decrypt(self._token)
         return self._plaintext
 
+    def entered_now(self) -> bool:
+        """Whether this is a new plaintext, not yet stored (as opposed to one read from the database)."""
+        return self._token is None
+
     def token(self) -> str:
         """The ciphertext to store; a new secret is encrypted once, with the newest key."""
         if self._token is None:

@@ -13,7 +13,8 @@ from contextvars import ContextVar
 import requests
 from django.conf import settings
 
-from .errors import IntegrationError, Permanent, RateLimited, Retryable, UnknownOutcome
+from .egress import BlockedAddress, CheckedAdapter
+from .errors import AddressNotAllowed, IntegrationError, Permanent, RateLimited, Retryable, UnknownOutcome
 
 USER_AGENT = "integrator/0.1 (+Starweb-Specter integration service)"
 MASK = "***"
@@ -22,7 +23,13 @@ MASK = "***"
 def new_session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    session.verify = True
+    # Where we connect is ours to decide: no proxy or netrc from the environment (a proxy would
+    # hide where the connection goes), and every connection's resolved addresses are checked
+    # (egress.py). TLS is verified, against settings.HTTP_CA_BUNDLE when one is set.
+    session.trust_env = False
+    session.verify = settings.HTTP_CA_BUNDLE or True
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, CheckedAdapter())
     return session
 
 
@@ -51,12 +58,19 @@ _SECRET_PARAMS = re.compile(
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 
 
+# Our webhook and callback URLs carry a secret as the path segment after /hooks/<system>/<endpoint>/,
+# also percent-encoded (a callback URL sent to Specter as a query parameter).
+_HOOK_TOKEN = re.compile(r"(?i)(hooks(?:/|%2F)(?:starweb|specter)(?:/|%2F)[^/\s?#%]+(?:/|%2F))[^/\s?#\"'%&<>]+")
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Return `text` with known secret values and secret-looking parameters masked."""
+    """Return `text` with known secret values, secret-looking parameters, bearer tokens and the
+    tokens of our hook URLs masked."""
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    text = _HOOK_TOKEN.sub(lambda m: m.group(1) + MASK, text)
     return _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 
@@ -86,14 +100,19 @@ def send(
         Retryable: the request cannot have reached the server (connect failure or connect timeout),
             or a read timed out / the connection broke on a request that changes nothing.
         UnknownOutcome: a `mutating` request was sent and its answer was lost (read timeout, reset).
+        AddressNotAllowed: the host resolves into a private network, or the answer is a redirect
+            (never followed: it could lead our credentials anywhere).
     Exception texts have the URL and every secret redacted; the original is not chained.
     """
     secrets = tuple(secrets)
     kwargs.setdefault("timeout", timeouts())
+    kwargs["allow_redirects"] = False
     try:
-        return _request(session, method, url, kwargs)
+        response = _request(session, method, url, kwargs)
+    except BlockedAddress:
+        error: IntegrationError = AddressNotAllowed(f"{system}: the address is not one we connect to", system=system)
     except requests.ConnectTimeout:
-        error: IntegrationError = Retryable(f"{system}: connect timeout", system=system)
+        error = Retryable(f"{system}: connect timeout", system=system)
     except requests.ReadTimeout:
         error = (UnknownOutcome if mutating else Retryable)(f"{system}: no answer in time", system=system)
     except requests.ConnectionError as exc:
@@ -104,6 +123,11 @@ def send(
         error = (UnknownOutcome if mutating else Retryable)(f"{system}: the answer broke off", system=system)
     except requests.RequestException as exc:
         error = Permanent(f"{system}: request failed: {redact(str(exc), secrets)}", system=system)
+    else:
+        if not response.is_redirect:
+            return response
+        error = AddressNotAllowed(f"{system}: answered with a redirect, which we do not follow", system=system,
+                                  status=response.status_code)
     raise error from None
 
 

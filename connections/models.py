@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import Merchant
 from billing.models.core import MerchantOwned
 
+from . import credentials
 from .fields import EncryptedTextField
 from .settings import ExportSettings, StatusRule
 
@@ -132,8 +133,18 @@ class Connection(MerchantOwned, models.Model):
     credentials_failed_at = models.DateTimeField(_("credentials refused since"), null=True, blank=True)
     credentials_failed_system = models.CharField(max_length=10, blank=True)
 
+    # -- What each stored secret was entered for (connections/credentials.py): set on save --------
+    starweb_secret_for = models.CharField(max_length=64, blank=True, editable=False)
+    specter_key_for = models.CharField(max_length=64, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def save(self, *args, **kwargs):
+        bound = credentials.bind_entered_secrets(self, kwargs.get("update_fields"))
+        if kwargs.get("update_fields") is not None and bound:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *bound}
+        super().save(*args, **kwargs)
 
     class Meta:
         ordering = ["merchant", "name"]
@@ -204,11 +215,16 @@ class Connection(MerchantOwned, models.Model):
 
 
 class StarwebToken(models.Model):
-    """A connection's Starweb access token, shared by every worker and process, encrypted at rest."""
+    """A connection's Starweb access token, shared by every worker and process, encrypted at rest.
+
+    `fingerprint` (connections.credentials.starweb_fingerprint) names the address, client id and
+    secret the token was issued for; a token is used for nothing else.
+    """
 
     connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="starweb_token")
     access_token = EncryptedTextField()
     expires_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64, default="")
 
 
 class RateWindow(models.Model):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.entitlements import Entitlements
 from billing.models import Package
-from connections.errors import AuthenticationFailed, IntegrationError
+from connections import credentials
+from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError
 from connections.models import Connection
 from connections.settings import ORDER_EVENTS
 from connections.specter import pay_types
@@ -18,7 +19,7 @@ from connections.specter.pay_types import PAY_TYPES
 from connections.specter.client import SpecterClient
 from connections.specter.signature import Credentials
 from connections.starweb import base_url
-from connections.starweb.client import StarwebClient
+from connections.starweb.client import StarwebClient, forget_token
 from connections.starweb.types import name_of
 from syncflows.catalogue import stock
 
@@ -38,7 +39,17 @@ Kind = Connection.SpecterKeyKind
 KIND_LABELS = {"v1": _("API v1"), "v2": _("API v2"), "single": _("one md5key")}
 
 
-class SpecterForm(forms.ModelForm):
+class CredentialsForm(forms.ModelForm):
+    """A ModelForm writes the typed values onto its instance even when they are refused; the page
+    goes on using that instance (to read the shop for the other sections), which would send the
+    stored secret to a refused address. Here the instance is touched only by a valid form."""
+
+    def _post_clean(self):
+        if not self._errors:
+            super()._post_clean()
+
+
+class SpecterForm(CredentialsForm):
     """Specter's credentials of the kind the merchant has (specs/specter-api.md §2.2): API v2
     (ApiUserId, Nyckel, Nyckel2), API v1 (MD5 Key 1 and 2), or one md5key; each key write-only."""
 
@@ -85,7 +96,13 @@ class SpecterForm(forms.ModelForm):
         elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
             self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
                                                     "Specter account need different prefixes, or their order numbers collide."))
+        if not data.get("md5key") and self.instance.specter_md5key is not None and data.get("specter_smb_id") \
+                and not credentials.specter_key_fits(self.instance, data["specter_smb_id"]):
+            self.add_error("md5key", _("Enter the md5key again: the stored one belongs to the previous smbID."))
         kind = data["specter_key_kind"] = self._kind(data)
+        if not data.get("md5key2") and self.instance.specter_md5key2 is not None and kind != Kind.SINGLE \
+                and data.get("specter_smb_id") and not credentials.specter_key_fits(self.instance, data["specter_smb_id"]):
+            self.add_error("md5key2", _("Enter the second key again: the stored one belongs to the previous smbID."))
         key = data.get("md5key") or (self.instance.specter_md5key.reveal() if self.instance.specter_md5key else "")
         key2 = "" if kind == Kind.SINGLE else (data.get("md5key2") or (self.instance.specter_md5key2.reveal() if self.instance.specter_md5key2 else ""))
         api_user_id = (data.get("specter_api_user_id") or "").strip()
@@ -137,7 +154,7 @@ class SpecterForm(forms.ModelForm):
         return super().save(commit)
 
 
-class StarwebForm(forms.ModelForm):
+class StarwebForm(CredentialsForm):
     # A plain text field: base_url.validate() is the one judge of what a Starweb address may be.
     starweb_base_url = forms.CharField(label=_("Starweb API base URL"), max_length=300)
 
@@ -161,13 +178,22 @@ class StarwebForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
+        if not data.get("client_secret") and not credentials.starweb_secret_fits(self.instance, data["starweb_base_url"],
+                                                                                   data["starweb_client_id"]):
+            self.add_error("client_secret", _("Enter the client secret again: the stored one belongs to the previous address "
+                                              "and client id."))
+            return data
         probe = Connection(pk=self.instance.pk, starweb_base_url=data["starweb_base_url"], starweb_client_id=data["starweb_client_id"],
-                           starweb_client_secret=data.get("client_secret") or self.instance.starweb_client_secret)
+                           starweb_client_secret=data.get("client_secret") or self.instance.starweb_client_secret,
+                           starweb_secret_for=self.instance.starweb_secret_for)
         try:
-            shop = StarwebClient(probe).shop()
+            # A fresh token for exactly what is in the form: a cached one would vouch for a wrong secret.
+            shop = StarwebClient(probe, shared_token=False).shop()
         except AuthenticationFailed:
             raise forms.ValidationError(_("Starweb refused this client id and secret. Create an API client in Starweb "
                                           "and copy both again."), code="refused") from None
+        except AddressNotAllowed:
+            raise forms.ValidationError(_("That address points into a private network."), code="private") from None
         except IntegrationError:
             raise forms.ValidationError(_("No Starweb shop answered at this address. Check the address and try again."),
                                         code="unreachable") from None
@@ -180,7 +206,10 @@ class StarwebForm(forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("client_secret"):
             self.instance.starweb_client_secret = self.cleaned_data["client_secret"]
-        return super().save(commit)
+        connection = super().save(commit)
+        if commit and (self.cleaned_data.get("client_secret") or set(self.changed_data) & set(credentials.STARWEB_IDENTITY)):
+            forget_token(connection)  # issued for what was stored before
+        return connection
 
 
 FLOW_EXPLAINED = {

@@ -2,7 +2,9 @@
 
 The token comes from client credentials, is cached per connection in the database (encrypted) so
 every worker shares it, is renewed a minute before it expires, and is renewed and retried exactly
-once when Starweb answers 401 invalid_token. Every request is counted by the throttle first.
+once when Starweb answers 401 invalid_token. A cached token is used only for the exact address,
+client id and secret it was issued for (credentials.starweb_fingerprint): change any of them and
+it is dropped. Every request is counted by the throttle first.
 """
 
 from datetime import datetime, timedelta
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from .. import http
+from ..credentials import starweb_fingerprint, starweb_secret_fits
 from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
 from ..models import Connection, StarwebToken
 from . import throttle
@@ -19,9 +22,16 @@ SYSTEM = "starweb"
 ORDER_INCLUDE = "items,addresses,customer"
 
 
-# This process's copy of each connection's token (the database row is shared by all processes):
-# saves a query per request. A refused token is renewed past it, so a stale copy costs one 401.
+# This process's copy of each connection's token, as (fingerprint, token, expires) (the database
+# row is shared by all processes): saves a query per request. A refused token is renewed past it,
+# so a stale copy costs one 401.
 _tokens: dict = {}
+
+
+def forget_token(connection: Connection) -> None:
+    """Drop the connection's cached token (its address, client id or secret changed)."""
+    StarwebToken.objects.filter(connection=connection).delete()
+    _tokens.pop(connection.pk, None)
 
 
 class NotFound(Permanent):
@@ -45,10 +55,15 @@ PRODUCT_INCLUDE = "primaryVariant,primaryVariant.prices,languages"
 
 
 class StarwebClient:
-    def __init__(self, connection: Connection, session=None):
+    """`shared_token=False` (the live check of credentials being entered) takes a fresh token for
+    exactly the credentials given and neither reads nor writes the shared cache."""
+
+    def __init__(self, connection: Connection, session=None, *, shared_token: bool = True):
         self.connection = connection
         self.base_url = connection.starweb_base_url.rstrip("/")
         self.session = session or http.new_session()
+        self.shared_token = shared_token
+        self._own_token = None  # (fingerprint, token, expires) when not shared
         self._master_pricelist = None
 
     # -- reads ------------------------------------------------------------------------------------
@@ -221,35 +236,50 @@ class StarwebClient:
     # -- the token ----------------------------------------------------------------------------------
 
     def _token(self, *, renew: bool = False) -> str:
-        if not renew:
-            memo = _tokens.get(self.connection.pk)
-            if memo and memo[1] > timezone.now() + timedelta(seconds=60):
-                return memo[0]
-            cached = StarwebToken.objects.filter(connection=self.connection, expires_at__gt=timezone.now() + timedelta(seconds=60)).first()
-            if cached:
-                _tokens[self.connection.pk] = (cached.access_token.reveal(), cached.expires_at)
-                return _tokens[self.connection.pk][0]
         secret = self.connection.starweb_client_secret
         if secret is None:
             raise AuthenticationFailed("starweb: no client secret is set", system=SYSTEM)
+        if not starweb_secret_fits(self.connection):
+            raise AuthenticationFailed("starweb: the client secret was entered for another address or client id; enter it again",
+                                       system=SYSTEM)
+        fingerprint = starweb_fingerprint(self.base_url, self.connection.starweb_client_id, secret.reveal())
+        fresh_enough = timezone.now() + timedelta(seconds=60)
+        if not renew:
+            memo = self._own_token if not self.shared_token else _tokens.get(self.connection.pk)
+            if memo and memo[0] == fingerprint and memo[2] > fresh_enough:
+                return memo[1]
+            if self.shared_token:
+                cached = StarwebToken.objects.filter(connection=self.connection, fingerprint=fingerprint,
+                                                     expires_at__gt=fresh_enough).first()
+                if cached:
+                    _tokens[self.connection.pk] = (fingerprint, cached.access_token.reveal(), cached.expires_at)
+                    return _tokens[self.connection.pk][1]
+        token, expires = self._new_token(secret.reveal())
+        if self.shared_token:
+            StarwebToken.objects.update_or_create(connection=self.connection, defaults={
+                "access_token": token, "expires_at": expires, "fingerprint": fingerprint})
+            _tokens[self.connection.pk] = (fingerprint, token, expires)
+        else:
+            self._own_token = (fingerprint, token, expires)
+        return token
+
+    def _new_token(self, secret: str) -> tuple[str, datetime]:
+        """A new token for the client id and `secret`, from this client's address: (token, expires)."""
         throttle.take(self.connection.pk)
         response = http.send(
             self.session, "POST", f"{self.base_url}/token", system=SYSTEM, mutating=False,
-            secrets=(secret.reveal(),), data={"grant_type": "client_credentials", "client_id": self.connection.starweb_client_id,
-                                               "client_secret": secret.reveal()},
+            secrets=(secret,), data={"grant_type": "client_credentials", "client_id": self.connection.starweb_client_id,
+                                     "client_secret": secret},
         )
-        if response.status_code == 400 and _json(response, {}).get("error") in ("invalid_client", "unauthorized_client", "invalid_grant"):
-            raise AuthenticationFailed("starweb: the client id or secret was refused", system=SYSTEM, status=400)
+        if response.status_code in (400, 401) and _json(response, {}).get("error") in ("invalid_client", "unauthorized_client", "invalid_grant"):
+            raise AuthenticationFailed("starweb: the client id or secret was refused", system=SYSTEM, status=response.status_code)
         if response.status_code == 404:
             raise Permanent("starweb: no shop answers at this API address", system=SYSTEM, status=404)
         http.raise_for_status(response, system=SYSTEM, mutating=False)
         data = _json(response, None)
         if not isinstance(data, dict) or not data.get("access_token"):
             raise Retryable("starweb: the token answer had no token", system=SYSTEM, status=response.status_code)
-        expires = timezone.now() + timedelta(seconds=int(data.get("expires_in") or 3600))
-        StarwebToken.objects.update_or_create(connection=self.connection, defaults={"access_token": data["access_token"], "expires_at": expires})
-        _tokens[self.connection.pk] = (data["access_token"], expires)
-        return data["access_token"]
+        return data["access_token"], timezone.now() + timedelta(seconds=int(data.get("expires_in") or 3600))
 
     # -- the wire ------------------------------------------------------------------------------------
 

@@ -210,6 +210,9 @@ WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
 # Every outside HTTP call uses these, far below the task timeout.
 HTTP_CONNECT_TIMEOUT = env.float("HTTP_CONNECT_TIMEOUT", default=5.0)
 HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)
+# The CA bundle outside calls verify TLS with (requests' own variable; empty: certifi's). It is the
+# one thing our clients take from the environment: proxies and netrc never (connections/http.py).
+HTTP_CA_BUNDLE = env.str("REQUESTS_CA_BUNDLE", default="")
 
 # Health: how old the oldest waiting task and the last worker heartbeat may be before /health/ fails.
 HEALTH_MAX_QUEUE_AGE = timedelta(seconds=env.int("HEALTH_MAX_QUEUE_AGE_SECONDS", default=300))
@@ -219,14 +222,33 @@ HEALTH_MAX_HEARTBEAT_AGE = timedelta(seconds=env.int("HEALTH_MAX_HEARTBEAT_AGE_S
 SPECTER_API_URL = env.str("SPECTER_API_URL", default="https://api.specter.se/")
 # The simulator stands in for Starweb and Specter; on only in local, demo and test settings.
 SIMULATOR_ENABLED = False
+# The one switch that lets outside calls reach loopback (127.0.0.0/8, ::1, localhost, plain http,
+# any port): the simulator answers on our own host. On in local and test settings only; never read
+# from the environment, so no deployment can turn it on by accident. Every other private,
+# link-local, shared or reserved address stays refused everywhere (connections/egress.py).
+OUTBOUND_ALLOW_LOOPBACK = False
 
-# --- Logging: to stderr; secrets are redacted by the clients before anything is logged -------
+# --- Logging: to stderr; secrets are redacted by the clients before anything is logged, and ----
+# every handler masks the webhook and callback tokens of request paths (integrator/logs.py). Django's
+# own loggers are given our handlers: the ones Django sets up by itself would print paths unmasked.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact": {"()": "integrator.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["redact", "require_debug_false"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

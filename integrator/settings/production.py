@@ -9,6 +9,7 @@ from .base import DATABASES, env
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # required: no default in production
 SIMULATOR_ENABLED = False
+OUTBOUND_ALLOW_LOOPBACK = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool(
     "ALLOW_SQLITE_IN_PRODUCTION", default=False

@@ -14,6 +14,7 @@ from .base import INSTALLED_APPS  # noqa: E402
 
 DEBUG = False
 SIMULATOR_ENABLED = True
+OUTBOUND_ALLOW_LOOPBACK = True  # the simulator answers on our own host
 INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

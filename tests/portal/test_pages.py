@@ -95,9 +95,9 @@ def test_leaving_a_secret_empty_keeps_the_stored_one(owner_client, connection, m
 
     monkeypatch.setattr(SpecterClient, "check_account", lambda self, *a, **k: None)
     owner_client.post(reverse("portal:settings_section", args=[connection.merchant_id, connection.pk, "specter"]),
-                      {"specter_smb_id": "3003", "md5key": ""})
+                      {"specter_smb_id": connection.specter_smb_id, "order_number_prefix": "B-", "md5key": ""})
     connection.refresh_from_db()
-    assert connection.specter_smb_id == "3003" and connection.specter_md5key.reveal() == "md5-secret-value-456"
+    assert connection.order_number_prefix == "B-" and connection.specter_md5key.reveal() == "md5-secret-value-456"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,6 +22,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def web_command(host: str, port: int, *, web_workers: int = 2, threads: int = 8) -> list[str]:
+    """gunicorn as we run it: the access log on stdout, both its logs with secrets masked."""
+    return [
+        sys.executable, "-m", "gunicorn", "integrator.wsgi",
+        "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", str(threads),
+        "--graceful-timeout", "5", "--access-logfile", "-", "--logger-class", "integrator.logs.GunicornLogger",
+    ]
+
+
 class Command(BaseCommand):
     help = "Run gunicorn and the two qclusters (orders; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
 
@@ -32,11 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, host, port, web_workers, threads, **options):
-        web = [
-            sys.executable, "-m", "gunicorn", "integrator.wsgi",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", str(threads),
-            "--graceful-timeout", "5", "--access-logfile", "-",
-        ]
+        web = web_command(host, port, web_workers=web_workers, threads=threads)
         worker = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "qcluster"]
         # The orders' cluster, and the one for long work (initial syncs) with its own settings.
         plain, long_work = dict(os.environ), {**os.environ, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER}
