@@ -16,7 +16,7 @@ from syncflows.catalogue import assortment
 from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight
-from ..audit import record_secrets
+from ..audit import record_secrets, record_stopped_choice
 from ..steps import STEPS, SLUGS, form_for, next_slug, step
 
 
@@ -63,6 +63,7 @@ def _check(request, connection, context):
         check = AssortmentCheck.objects.create(connection=connection)
         queue_long("syncflows.tasks.check_assortment", str(check.pk))
     context["assortment"] = check
+    context["stopped_count"] = activation.stopped_count(connection)
     try:
         client = starweb_for(connection)
         context["findings"] = preflight.check(connection, client, check)
@@ -76,10 +77,20 @@ def _check(request, connection, context):
 @require_POST
 def activate(request, connection_id):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
+    waiting = activation.stopped_count(connection)
+    send = request.POST.get("stopped") == "send"
     try:
-        activation.activate(connection)
+        sent = activation.activate(connection, send_stopped=send)
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
         return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
     messages.success(request, _("The connection is active. New orders go to Specter as they come."))
+    if waiting:
+        record_stopped_choice(request, connection, waiting, sent if send else None)
+        if send:
+            messages.info(request, ngettext("%(n)s order stopped at the deactivation is on its way.",
+                                            "%(n)s orders stopped at the deactivation are on their way.", sent) % {"n": sent})
+        else:
+            messages.info(request, ngettext("%(n)s order stopped at the deactivation stays stopped; Export sends it.",
+                                            "%(n)s orders stopped at the deactivation stay stopped; Export sends each.", waiting) % {"n": waiting})
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)
