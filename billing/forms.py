@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integrator.inputs import one_line
+
 from .dashboard import SORTS
 from .models import HourPack, Package, Subscription, WorkLog
 from .subscriptions import Plan
@@ -63,6 +65,13 @@ class NewCustomerForm(_QuotedFields):
     owner_email = forms.EmailField(label=_("Owner's e-mail (gets the invitation)"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput, initial=timezone.localdate)
     field_order = ["name", "org_number", "owner_email", "package", "start_date", "extra_shops"]
+
+    def clean_name(self):
+        """A company name is one line (pasted text may carry line breaks or invisible characters)."""
+        name = one_line(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("Enter the company name."))
+        return name
 
 
 class PackageChangeForm(_QuotedFields):

@@ -11,6 +11,8 @@ import unicodedata
 # Starweb's ids are integers (OpenAPI: `type: integer`); 18 ASCII digits fit a 64-bit integer and
 # every column that keeps one as text (32 characters). PostgreSQL refuses what SQLite would store.
 MAX_ID_DIGITS = 18
+# Starweb keeps a SKU in at most 40 characters (OpenAPI `maxLength: 40`); our columns take 50.
+MAX_ARTICLE_NUMBER_CHARS = 50
 # Starweb's webhook bodies nest three levels; anything deeper than this is not one of them, and
 # Python's JSON parser recurses, so tens of thousands of brackets would crash it.
 MAX_JSON_DEPTH = 32
@@ -45,8 +47,9 @@ def outside_id(value) -> str | None:
 def visible_article_number(text: str) -> bool:
     """An article number (SKU) as Specter and the shop both keep it: present, and every character
     visible: letters, marks, digits, punctuation and symbols. Spaces of every kind, control
-    characters and invisible format characters (a zero-width space, a soft hyphen) are refused."""
-    return bool(text) and all(unicodedata.category(ch)[0] in "LMNPS" for ch in text)
+    characters and invisible format characters (a zero-width space, a soft hyphen) are refused,
+    and so is anything longer than MAX_ARTICLE_NUMBER_CHARS."""
+    return bool(text) and len(text) <= MAX_ARTICLE_NUMBER_CHARS and all(unicodedata.category(ch)[0] in "LMNPS" for ch in text)
 
 
 def one_line(text: str) -> str:

@@ -11,6 +11,7 @@ from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
 from syncflows.catalogue import assortment
 from syncflows.models import AssortmentCheck
@@ -29,7 +30,7 @@ def new_connection(request):
             "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
             "Your package includes %(n)s webshops. Ask us to add one more.", allowed) % {"n": allowed})
         return redirect("billing:merchant_home", merchant_id=request.merchant.pk)
-    connection = Connection.objects.create(merchant=request.merchant, name=request.POST.get("name", "").strip()[:200] or _("My webshop"))
+    connection = Connection.objects.create(merchant=request.merchant, name=one_line(request.POST.get("name", ""))[:200] or _("My webshop"))
     return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=SLUGS[0])
 
 
