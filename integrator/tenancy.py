@@ -62,6 +62,7 @@ def merchant_view(view):
             request.merchant = request.membership.merchant
         return view(request, *args, **kwargs)
 
+    wrapper.tenancy = "merchant"  # what the tenant matrix (tests/security) reads off every view
     return wrapper
 
 
@@ -81,4 +82,5 @@ def owner_view(view):
             raise Http404
         return view(request, *args, **kwargs)
 
+    wrapper.tenancy = "owner"
     return wrapper
