@@ -121,7 +121,7 @@ def _expected(persona, route, name, callback, method):
             return "login"
         if persona in ("other_owner", "billing"):
             return "404"
-        if persona == "member" and (callback.tenancy == "owner" or (name in OWNER_INSIDE and method == "post")):
+        if persona == "member" and (getattr(callback, "tenancy", None) == "owner" or (name in OWNER_INSIDE and method == "post")):
             return "404"
         return "open"
     if where in ("staff", "billing"):
