@@ -10,8 +10,6 @@ import json
 
 import pytest
 from django.core import mail
-from django.db.models import CharField
-from django.db.models.signals import pre_save
 from django.urls import reverse
 from django_q.models import OrmQ
 
@@ -21,24 +19,16 @@ from syncflows.models import SpecterCallback, Transfer, WebhookEndpoint
 from syncflows.orders import intake
 from tests.billing.factories import package
 from tests.connections.factories import ConnectionFactory
+from tests.security.columns import lengths_checked_as_on_postgresql
 
 pytestmark = pytest.mark.django_db
 DEEP = 30_000
 
 
-def _as_postgresql_would(sender, instance, raw=False, **kwargs):
-    for field in sender._meta.concrete_fields:
-        if isinstance(field, CharField) and field.max_length:
-            value = getattr(instance, field.attname)
-            if isinstance(value, str) and len(value) > field.max_length:
-                raise AssertionError(f"{sender.__name__}.{field.name}: {len(value)} characters into varchar({field.max_length})")
-
-
 @pytest.fixture(autouse=True)
 def column_lengths_as_on_postgresql():
-    pre_save.connect(_as_postgresql_would, dispatch_uid="h13-lengths")
-    yield
-    pre_save.disconnect(dispatch_uid="h13-lengths")
+    with lengths_checked_as_on_postgresql():
+        yield
 
 
 @pytest.fixture
@@ -290,3 +280,9 @@ def test_health_turns_red_with_a_wrong_credentials_key(client, settings, keys):
     response = client.get("/health/", {"format": "json"})
     assert response.status_code == 500 and "CREDENTIALS_KEYS" in response.content.decode()
     assert OTHER_KEY not in response.content.decode()
+
+
+def test_the_column_guard_refuses_what_postgresql_would(endpoint):
+    """The control for the guard above: a 40-digit order id does not fit varchar(32)."""
+    with pytest.raises(AssertionError, match="varchar"):
+        Transfer.objects.create(connection=endpoint.connection, starweb_order_id="1" * 40, source="webhook")
