@@ -48,6 +48,7 @@ def dashboard(request, connection_id):
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
+        "stopped_count": activation.stopped_count(connection) if connection.status == Connection.Status.INACTIVE else 0,
     })
 
 

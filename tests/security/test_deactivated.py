@@ -161,6 +161,9 @@ def _stopped_orders(owner_client, connection, seeds):
 
 def test_reactivation_offers_to_send_the_stopped_orders_and_sends_each_once(owner_client, connection):
     placed = _stopped_orders(owner_client, connection, (905, 906))
+    dashboard = owner_client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk]),
+                                 HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "2 ordrar stoppades när kopplingen avaktiverades." in dashboard
     check = owner_client.get(reverse("portal:setup", args=[connection.merchant_id, connection.pk, "check"]),
                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="stopped-orders"' in check and "2 orders were stopped when the connection was deactivated." in check
