@@ -16,7 +16,6 @@ from django.urls import reverse
 from django_q.models import OrmQ
 
 from connections.models import Connection
-from portal import activation
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Account

@@ -11,13 +11,11 @@ from django.utils import timezone, translation
 from django_q.models import OrmQ
 
 from connections.models import Connection
-from portal import activation
 from simulator.models import CallLog
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from syncflows import tasks
 from syncflows.callbacks import callback_urls
 from syncflows.models import InitialSync, SpecterCallback, SyncRun, Transfer, WebhookEndpoint
-from syncflows.orders import intake
 from tests.billing.factories import MembershipFactory
 from tests.conftest import _logged_in
 from tests.syncflows.factories import TransferFactory
@@ -194,4 +192,4 @@ def test_export_and_retry_send_nothing_while_deactivated(owner_client, connectio
     owner_client.post(reverse("portal:retry", args=args), {"transfer": [str(Transfer.objects.get().public_id)]})
     drain()
     assert Transfer.objects.get().state == State.SKIPPED
-    assert not intake.Transfer.objects.filter(state=State.DONE).exists()
+    assert not specter_orders(Transfer.objects.get().starweb_order_id)
