@@ -80,10 +80,11 @@ def resume(connection: Connection) -> int:
     return waiting
 
 
-def deactivate(connection: Connection) -> None:
+def deactivate(connection: Connection) -> int:
     """Stop new orders coming: remove our webhooks (the poller stops too) and Specter's callbacks
     (registered as empty); from now on our hook URLs answer 410. Orders waiting in the ledger stop
-    with "connection deactivated" and stay listed; activating again offers to send them."""
+    with "connection deactivated" and stay listed; activating again offers to send them. Returns
+    how many stopped."""
     remove_webhooks(connection)
     others = [c for c in connection.siblings() if c.pk != connection.pk and c.status == Status.ACTIVE]
     if others:  # Specter keeps one set of callbacks per account: hand them to a shop still active
@@ -91,4 +92,4 @@ def deactivate(connection: Connection) -> None:
     else:  # Assumed (connections/specter/assumptions.py): an empty URL unregisters a callback.
         specter_for(connection).check_account({action: "" for action in REGISTRATION})
     Connection.objects.filter(pk=connection.pk).update(status=Status.INACTIVE)
-    stopped.stop_waiting(connection.pk)
+    return stopped.stop_waiting(connection.pk)

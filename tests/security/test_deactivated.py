@@ -87,6 +87,9 @@ def test_waiting_orders_stop_with_connection_deactivated_in_words_and_stay_liste
     waiting = {state: TransferFactory(connection=connection, state=state)
                for state in (State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.HELD, State.SENDING)}
     done = TransferFactory(connection=connection, state=State.DONE)
+    response = owner_client.post(reverse("portal:lifecycle", args=[connection.merchant_id, connection.pk, "deactivate"]),
+                                 HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "5 waiting orders were stopped and stay listed" in response.content.decode()
     _deactivate(owner_client, connection)
     for row in Transfer.objects.filter(pk__in=[t.pk for t in waiting.values()]):
         assert (row.state, row.reason_code) == (State.SKIPPED, "deactivated")
