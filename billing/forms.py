@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from integrator.inputs import one_line
+
 from .dashboard import SORTS
 from integrator.formatting import number
 
@@ -123,6 +125,13 @@ class NewCustomerForm(_QuotedFields):
         if package and start and package.version_for(start).key_account_manager and not data.get("responsible"):
             self.add_error("responsible", _("The package includes a key account manager: choose who it is."))
         return data
+
+    def clean_name(self):
+        """A company name is one line (pasted text may carry line breaks or invisible characters)."""
+        name = one_line(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("Enter the company name."))
+        return name
 
 
 class PackageChangeForm(_QuotedFields):

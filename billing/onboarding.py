@@ -20,6 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integrator.inputs import one_line
+
 from .models import HourPurchase, Membership, Merchant, OnboardingStep, OrderUsage, WorkLog
 from .subscriptions import Plan
 
@@ -148,7 +150,8 @@ def invite(user, merchant: Merchant) -> None:
     expires after PASSWORD_RESET_TIMEOUT)."""
     link = password_link(user)
     send_mail(
-        subject=_("Welcome to integrator, %(merchant)s") % {"merchant": merchant.name},
+        # A header is one line: a name pasted with a line break must neither break nor forge one.
+        subject=one_line(_("Welcome to integrator, %(merchant)s") % {"merchant": merchant.name}),
         message=_(
             "You have been invited to manage %(merchant)s's connection between Starweb and Specter.\n\n"
             "Choose your password here:\n%(link)s\n\nYour username: %(username)s\n"

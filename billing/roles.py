@@ -12,9 +12,10 @@ GROUP_PERMISSIONS = {
         "billing.view_merchant",
         "billing.add_merchant",
         "billing.change_merchant",
+        # Memberships are made by onboarding (the owner's invitation), never by hand: staff who
+        # could add one could make themselves owner of any merchant. They open a merchant's pages
+        # as the merchant sees them instead (integrator/tenancy.py, audited).
         "billing.view_membership",
-        "billing.add_membership",
-        "billing.change_membership",
         "billing.view_subscription",
         "billing.add_subscription",
         "billing.view_package",

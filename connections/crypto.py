@@ -23,17 +23,22 @@ class CredentialDecryptionError(Exception):
     """
 
 
+class CredentialsKeyError(ImproperlyConfigured):
+    """CREDENTIALS_KEYS is empty or holds something that is not a Fernet key. The message says
+    which entry, never what it holds."""
+
+
 @lru_cache(maxsize=4)
 def _multifernet(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured("CREDENTIALS_KEYS is empty: set at least one Fernet key.")
+        raise CredentialsKeyError("CREDENTIALS_KEYS is empty: set at least one Fernet key.")
     fernets = []
     for position, key in enumerate(keys, start=1):
         try:
             fernets.append(Fernet(key.encode() if isinstance(key, str) else key))
         except (ValueError, TypeError) as exc:
             # Say which key is bad, never what it is.
-            raise ImproperlyConfigured(
+            raise CredentialsKeyError(
                 f"CREDENTIALS_KEYS entry {position} is not a Fernet key (32 url-safe base64-encoded bytes)."
             ) from exc
     return MultiFernet(fernets)

@@ -9,9 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import Merchant
 from billing.models.core import MerchantOwned
 
+from integrator.inputs import visible_article_number
+
 from . import credentials
 from .fields import EncryptedTextField
 from .settings import ExportSettings, StatusRule
+
+
+ARTICLE_NUMBER_RULE = _("An article number takes visible characters only: no spaces, no control or invisible characters.")
 
 
 def _article(label):
@@ -159,8 +164,8 @@ class Connection(MerchantOwned, models.Model):
 
         errors = {}
         for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
-            if any(ch.isspace() for ch in getattr(self, name)):
-                errors[name] = _("An article number cannot contain spaces.")
+            if getattr(self, name) and not visible_article_number(getattr(self, name)):
+                errors[name] = ARTICLE_NUMBER_RULE
         if not isinstance(self.trigger_status_ids, list) or not all(isinstance(i, int) for i in self.trigger_status_ids):
             errors["trigger_status_ids"] = _("A list of Starweb status ids.")
         for name in ("delivery_methods", "payment_methods"):

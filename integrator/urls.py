@@ -12,6 +12,7 @@ health = HealthCheckView.as_view(
         "health_check.checks.Database",
         "syncflows.health.QueueBacklog",
         "syncflows.health.WorkerHeartbeatCheck",
+        "connections.health.CredentialsKeyCheck",
     ]
 )
 

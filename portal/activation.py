@@ -8,6 +8,7 @@ from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
+from syncflows.orders import stopped
 from syncflows.tasks import sweep
 from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS, webhook_url as starweb_webhook_url
 
@@ -49,14 +50,21 @@ def register_callbacks(connection: Connection, specter=None) -> None:
     (specter or specter_for(connection)).check_account(callback_urls(endpoint, settings.PUBLIC_BASE_URL))
 
 
-def activate(connection: Connection) -> None:
+def activate(connection: Connection, *, send_stopped: bool = False) -> int:
     """Verify both sides once more, register Specter's callbacks and the shop's webhooks, and go
-    live. Raises the clients' typed errors (nothing is changed then)."""
+    live. Raises the clients' typed errors (nothing is changed then). With `send_stopped`, the
+    orders a deactivation stopped go too; returns how many were queued."""
     register_callbacks(connection)
     register_webhooks(connection)
     Connection.objects.filter(pk=connection.pk).update(status=Status.ACTIVE, activated_at=timezone.now(),
                                                         credentials_failed_at=None, credentials_failed_system="")
     connection.refresh_from_db()
+    return stopped.send_stopped(connection.pk) if send_stopped else 0
+
+
+def stopped_count(connection: Connection) -> int:
+    """How many orders a deactivation stopped (offered on reactivation)."""
+    return stopped.stopped(connection.pk).count()
 
 
 def pause(connection: Connection) -> None:
@@ -72,10 +80,11 @@ def resume(connection: Connection) -> int:
     return waiting
 
 
-def deactivate(connection: Connection) -> None:
+def deactivate(connection: Connection) -> int:
     """Stop new orders coming: remove our webhooks (the poller stops too) and Specter's callbacks
-    (registered as empty). Orders already in the ledger finish or stay where a person can see
-    them; activating again picks up from there."""
+    (registered as empty); from now on our hook URLs answer 410. Orders waiting in the ledger stop
+    with "connection deactivated" and stay listed; activating again offers to send them. Returns
+    how many stopped."""
     remove_webhooks(connection)
     others = [c for c in connection.siblings() if c.pk != connection.pk and c.status == Status.ACTIVE]
     if others:  # Specter keeps one set of callbacks per account: hand them to a shop still active
@@ -83,3 +92,4 @@ def deactivate(connection: Connection) -> None:
     else:  # Assumed (connections/specter/assumptions.py): an empty URL unregisters a callback.
         specter_for(connection).check_account({action: "" for action in REGISTRATION})
     Connection.objects.filter(pk=connection.pk).update(status=Status.INACTIVE)
+    return stopped.stop_waiting(connection.pk)

@@ -24,3 +24,15 @@ def _entry(request, connection, changes: dict) -> None:
         action=LogEntry.Action.UPDATE, changes=changes, changes_text="",
         actor=request.user if request.user.is_authenticated else None, additional_data={"merchant": str(connection.merchant_id)},
     )
+
+
+def record_stopped_choice(request, connection, waiting: int, sent: int | None) -> None:
+    """On reactivation: whether the orders a deactivation stopped were sent (and how many), or
+    left stopped, and who chose."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
+        action=LogEntry.Action.UPDATE,
+        changes={"stopped orders": [f"{waiting} stopped", f"{sent} sent" if sent is not None else "left stopped"]},
+        changes_text="", actor=request.user if request.user.is_authenticated else None,
+        additional_data={"merchant": str(connection.merchant_id)},
+    )

@@ -11,7 +11,7 @@ from billing.entitlements import Entitlements
 from billing.models import Package
 from connections import credentials
 from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError
-from connections.models import Connection
+from connections.models import ARTICLE_NUMBER_RULE, Connection
 from connections.settings import ORDER_EVENTS
 from connections.specter import pay_types
 from connections.specter.batches import SUM_OF_SITES
@@ -21,6 +21,7 @@ from connections.specter.signature import Credentials
 from connections.starweb import base_url
 from connections.starweb.client import StarwebClient, forget_token
 from connections.starweb.types import name_of
+from integrator.inputs import visible_article_number
 from syncflows.catalogue import stock
 
 
@@ -91,7 +92,7 @@ class SpecterForm(CredentialsForm):
     def clean(self):
         data = super().clean()
         prefix = data.get("order_number_prefix") or ""
-        if any(ch.isspace() for ch in prefix):
+        if prefix and not visible_article_number(prefix):
             self.add_error("order_number_prefix", _("A prefix cannot contain spaces."))
         elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
             self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
@@ -276,8 +277,8 @@ class ExportForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
-            if any(ch.isspace() for ch in data.get(name) or ""):
-                self.add_error(name, _("An article number cannot contain spaces."))
+            if data.get(name) and not visible_article_number(data[name]):
+                self.add_error(name, ARTICLE_NUMBER_RULE)
         return data
 
 

@@ -17,6 +17,8 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from integrator.inputs import one_line
+
 from billing.models import Membership
 from connections.models import Connection
 
@@ -81,7 +83,7 @@ def _send_once(connection: Connection, cause: str, subject: str, body: str) -> b
     if not recipients:
         return False
     try:
-        send_mail(subject, body, None, recipients)
+        send_mail(one_line(subject), body, None, recipients)  # names in subjects are typed by people
     except Exception:  # the mail server's trouble must not become the order's
         log.exception("alert e-mail %s for connection %s could not be sent", cause, connection.pk)
         return False

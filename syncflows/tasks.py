@@ -147,7 +147,7 @@ def reconcile_stock_all() -> int:
 
 
 def reconcile_stock(connection_id: str) -> bool:
-    connection = Connection.objects.filter(pk=connection_id).first()
+    connection = Connection.objects.filter(pk=connection_id, status=Connection.Status.ACTIVE).first()
     return bool(connection and drift.reconcile(connection).ok)
 
 

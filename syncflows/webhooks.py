@@ -5,12 +5,13 @@ strangers out; the body is only a hint naming an order, which is always re-fetch
 Answers fast (202) after one insert and one enqueue; the work happens in a worker.
 
 - unknown endpoint or wrong token: 404 (nothing says which)
+- a deactivated connection: 410, body not read, nothing stored or queued
 - body over WEBHOOK_MAX_BYTES: 413, not read further
-- not JSON, or JSON that is not an object: 400, nothing stored
+- not JSON, nested deeper than MAX_JSON_DEPTH, or JSON that is not an object: 400, nothing stored
+- an order or product id that is not a whole number of at most MAX_ID_DIGITS ASCII digits: 400
 - an event that names no order (shop-opened, product-…): 202, nothing to do
 """
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
+
+from connections.models import Connection
+from integrator.inputs import MAX_ID_DIGITS, BadInput, json_body, outside_id
 
 from .models import Transfer, WebhookEndpoint
 from .orders.intake import announce
@@ -36,10 +40,19 @@ ORDER_EVENTS = {"order-created", "order-updated", "order-status-changed", "order
 def endpoint_or_404(endpoint_id, token) -> WebhookEndpoint:
     """The connection's endpoint if `token` is its secret; 404 for a wrong token or an unknown
     endpoint alike (compared even when unknown, so timing tells nothing about which was wrong)."""
-    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    endpoint = WebhookEndpoint.objects.select_related("connection").filter(pk=endpoint_id).first()
     if not constant_time_compare(token, endpoint.token if endpoint else "-" * 43) or endpoint is None:
         raise Http404
     return endpoint
+
+
+def gone(endpoint: WebhookEndpoint) -> bool:
+    """A deactivated connection takes nothing in: its hooks answer 410 Gone (a sender that honours
+    it stops trying) and nothing is stored, queued or fetched."""
+    return endpoint.connection.status == Connection.Status.INACTIVE
+
+
+GONE_MESSAGE = "This connection is deactivated."
 
 
 def webhook_url(endpoint: WebhookEndpoint, base_url: str) -> str:
@@ -51,6 +64,8 @@ def webhook_url(endpoint: WebhookEndpoint, base_url: str) -> str:
 @require_POST
 def starweb(request, endpoint_id, token):
     endpoint = endpoint_or_404(endpoint_id, token)
+    if gone(endpoint):
+        return _answer(410, GONE_MESSAGE)
     limit = settings.WEBHOOK_MAX_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -62,16 +77,22 @@ def starweb(request, endpoint_id, token):
     if len(body) > limit:
         return _answer(413, f"The body is larger than {limit} bytes.")
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _answer(400, "The body is not JSON.")
+        payload = json_body(body, max_bytes=limit)
+    except BadInput as error:
+        return _answer(413 if len(body) > limit else 400, str(error))
     if not isinstance(payload, dict):
         return _answer(400, "The body is not a JSON object.")
-    product_id = product_id_of(payload)
+    try:
+        product_id = product_id_of(payload)
+    except BadInput as error:
+        return _answer(400, str(error))
     if product_id is not None:
         async_task("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
         return _answer(202, "Accepted.")
-    order_id = order_id_of(payload)
+    try:
+        order_id = order_id_of(payload)
+    except BadInput as error:
+        return _answer(400, str(error))
     if order_id is None:
         return _answer(202, "No order in this event; nothing to do.")
     announce(endpoint.connection_id, order_id, source=Transfer.Source.WEBHOOK, order_number=order_id)
@@ -83,32 +104,37 @@ def starweb(request, endpoint_id, token):
 
 def order_id_of(payload: dict) -> str | None:
     """The order the event is about, read tolerantly (field case and nesting vary between
-    Starweb's versions and SDKs); None for events about something else."""
+    Starweb's versions and SDKs); None for events about something else. Raises BadInput when the
+    event names an order by something that is not an id (integrator.inputs.outside_id)."""
     lowered = _lowered(payload)
     event = str(lowered.get("eventid") or lowered.get("event") or "").lower()
     if event and event not in ORDER_EVENTS:
         return None
     nested = _lowered(lowered["data"]) if isinstance(lowered.get("data"), dict) else {}
-    return _digits(lowered.get("orderid")) or _digits(nested.get("orderid"))
+    for given in (lowered.get("orderid"), nested.get("orderid")):
+        if given is not None and given != "":
+            return _id(given, "order")
+    return None
 
 
 def product_id_of(payload: dict) -> int | None:
-    """The product a product-created/-updated event names, or None."""
+    """The product a product-created/-updated event names, or None. Raises BadInput for an id
+    that is not one."""
     lowered = _lowered(payload)
-    product_id = _digits(lowered.get("productid"))
-    return int(product_id) if product_id and str(lowered.get("eventid") or "").lower() in PRODUCT_EVENTS else None
+    if str(lowered.get("eventid") or "").lower() not in PRODUCT_EVENTS or lowered.get("productid") in (None, ""):
+        return None
+    return int(_id(lowered["productid"], "product"))
 
 
 def _lowered(payload: dict) -> dict:
     return {str(k).lower(): v for k, v in payload.items()}
 
 
-def _digits(value) -> str | None:
-    """An id as Starweb sends it (a number, or a string of digits), as text; None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return None
-    text = str(value).strip()
-    return text if text.isdigit() else None
+def _id(value, what: str) -> str:
+    parsed = outside_id(value)
+    if parsed is None:
+        raise BadInput(f"The {what} id is not a whole number of at most {MAX_ID_DIGITS} digits.")
+    return parsed
 
 
 def _answer(status: int, message: str) -> JsonResponse:

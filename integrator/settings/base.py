@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A wrong CREDENTIALS_KEYS answers with a page that says so, not a 500.
+    "connections.middleware.CredentialsKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user as the actor of every audit-log entry.
     "auditlog.middleware.AuditlogMiddleware",

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from billing.audit import trail
@@ -52,6 +52,7 @@ def dashboard(request, connection_id):
         "not_exporting": preflight.not_exporting(connection),
         "unreachable": unreachable, "credentials_refused": any(p.credentials for p in unreachable),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
+        "stopped_count": activation.stopped_count(connection) if connection.status == Connection.Status.INACTIVE else 0,
     })
 
 
@@ -102,8 +103,12 @@ def lifecycle(request, connection_id, action):
             activation.resume(connection)
             messages.success(request, _("Resumed. Orders that waited are on their way."))
         elif action == "deactivate":
-            activation.deactivate(connection)
+            halted = activation.deactivate(connection)
             messages.info(request, _("Deactivated. The shop no longer sends us orders; orders already here are kept."))
+            if halted:
+                messages.info(request, ngettext(
+                    "%(n)s waiting order was stopped and stays listed; activating again offers to send it.",
+                    "%(n)s waiting orders were stopped and stay listed; activating again offers to send them.", halted) % {"n": halted})
         else:
             raise Http404
     except IntegrationError as error:

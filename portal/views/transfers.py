@@ -1,5 +1,7 @@
 """The orders of a connection: a filtered list, one order's timeline, retry one or many, export one."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from connections.models import Connection
+from integrator.inputs import MAX_ID_DIGITS, outside_id
 from integrator.tenancy import for_merchant_or_404, merchant_view
 from syncflows import ledger
 from syncflows.models import Transfer
@@ -61,17 +64,31 @@ def transfer_detail(request, connection_id, transfer_id):
 def retry(request, connection_id):
     """Retry one or many (ticked) orders: each re-enters at reconcile, never at create."""
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
-    chosen = Transfer.objects.filter(connection=connection, public_id__in=request.POST.getlist("transfer")[:500])
+    chosen = Transfer.objects.filter(connection=connection, public_id__in=_uuids(request.POST.getlist("transfer")[:500]))
     retried = 0
-    for transfer in chosen:
-        if ledger.retry_now(transfer.pk):
-            intake.enqueue(transfer.pk)
-            retried += 1
-    messages.success(request, ngettext("%(n)s order is on its way again.", "%(n)s orders are on their way again.", retried) % {"n": retried})
+    if connection.status == Connection.Status.INACTIVE:
+        messages.error(request, _("The connection is deactivated: activate it again to send orders."))
+    else:
+        for transfer in chosen:
+            if ledger.retry_now(transfer.pk):
+                intake.enqueue(transfer.pk)
+                retried += 1
+        messages.success(request, ngettext("%(n)s order is on its way again.", "%(n)s orders are on their way again.", retried) % {"n": retried})
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
         return redirect(back)
     return redirect("portal:transfers", merchant_id=request.merchant.pk, connection_id=connection.pk)
+
+
+def _uuids(values) -> list:
+    """The ticked orders' ids that are ids (a forged value is ignored, never a 500)."""
+    valid = []
+    for value in values:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return valid
 
 
 @merchant_view
@@ -79,9 +96,11 @@ def retry(request, connection_id):
 def export(request, connection_id):
     """The Export button: send one order by its Starweb order number."""
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
-    number = request.POST.get("order", "").strip()
-    if not number.isdigit():
-        messages.error(request, _("Enter the order number as the shop shows it (digits only)."))
+    number = outside_id(request.POST.get("order", ""))
+    if connection.status == Connection.Status.INACTIVE:
+        messages.error(request, _("The connection is deactivated: activate it again to send orders."))
+    elif number is None:
+        messages.error(request, _("Enter the order number as the shop shows it (digits only, at most %(n)s).") % {"n": MAX_ID_DIGITS})
     else:
         transfer = intake.export_manually(connection, number)
         messages.success(request, _("Order %(order)s is on its way to Specter.") % {"order": number}

@@ -11,12 +11,13 @@ from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
 from syncflows.catalogue import assortment, service_articles
 from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight
-from ..audit import record_override, record_secrets
+from ..audit import record_override, record_secrets, record_stopped_choice
 from ..steps import STEPS, SLUGS, form_for, next_slug, step
 
 
@@ -29,7 +30,7 @@ def new_connection(request):
             "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
             "Your package includes %(n)s webshops. Ask us to add one more.", allowed) % {"n": allowed})
         return redirect("billing:merchant_home", merchant_id=request.merchant.pk)
-    connection = Connection.objects.create(merchant=request.merchant, name=request.POST.get("name", "").strip()[:200] or _("My webshop"))
+    connection = Connection.objects.create(merchant=request.merchant, name=one_line(request.POST.get("name", ""))[:200] or _("My webshop"))
     return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=SLUGS[0])
 
 
@@ -63,6 +64,7 @@ def _check(request, connection, context):
         check = AssortmentCheck.objects.create(connection=connection)
         queue_long("syncflows.tasks.check_assortment", str(check.pk))
     context["assortment"] = check
+    context["stopped_count"] = activation.stopped_count(connection)
     try:
         client = starweb_for(connection)
         context["findings"] = preflight.check(connection, client, check)
@@ -91,11 +93,21 @@ def activate(request, connection_id):
                                   "“activate anyway” next to it.") % {"names": "; ".join(f.title for f in unconfirmed)})
         return back
     previous = connection.status
+    waiting = activation.stopped_count(connection)
+    send = request.POST.get("stopped") == "send"
     try:
-        activation.activate(connection)
+        sent = activation.activate(connection, send_stopped=send)
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
         return back
+    if waiting:
+        record_stopped_choice(request, connection, waiting, sent if send else None)
+        if send:
+            messages.info(request, ngettext("%(n)s order stopped at the deactivation is on its way.",
+                                            "%(n)s orders stopped at the deactivation are on their way.", sent) % {"n": sent})
+        else:
+            messages.info(request, ngettext("%(n)s order stopped at the deactivation stays stopped; Export sends it.",
+                                            "%(n)s orders stopped at the deactivation stay stopped; Export sends each.", waiting) % {"n": waiting})
     if blocking:
         record_override(request, connection, previous, [f.title for f in blocking])
         messages.warning(request, _("The connection is active, but these checks failed, so orders will not reach Specter: %(names)s.")

@@ -10,6 +10,7 @@ from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.types import name_of
+from integrator.inputs import visible_article_number
 
 from ..models import AssortmentCheck
 from .export import product_pages
@@ -56,7 +57,7 @@ def _variants(product: dict, seen: set, counts: dict, check: AssortmentCheck) ->
         sku = str(variant.get("sku") or "")
         if not sku:
             kind, example = "missing", f"{name} ({variant.get('variantId')})"
-        elif any(ch.isspace() for ch in sku):
+        elif not visible_article_number(sku):  # a space, or an invisible or control character
             kind, example = "spaced", sku
         elif sku in seen:
             kind, example = "duplicated", sku

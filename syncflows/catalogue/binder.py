@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from connections.models import Connection
+from integrator.inputs import visible_article_number
 
 from ..models import ProductBinding, SyncRun
 
@@ -13,8 +14,9 @@ REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
 
 
 def usable_sku(sku: str) -> bool:
-    """An article number we can bind and send: present, without spaces (domain.md)."""
-    return bool(sku) and not any(ch.isspace() for ch in sku)
+    """An article number we can bind and send: present, visible characters only, no spaces
+    (domain.md; the rule is integrator.inputs.visible_article_number)."""
+    return visible_article_number(sku)
 
 
 def each_bound(connection, latest: dict, starweb, result):

@@ -16,6 +16,7 @@ from connections.errors import RateLimited
 from connections.starweb.client import each_page
 from connections.models import Connection
 from connections.starweb.types import name_of
+from integrator.inputs import visible_article_number
 
 from ..models import ExportedArticle
 from .initial import Direction, Page
@@ -35,7 +36,7 @@ def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
         if not sku:
             problems.append([name, gettext_noop("no article number")])
             continue
-        if any(ch.isspace() for ch in sku):
+        if not visible_article_number(sku):  # a space, or an invisible or control character
             problems.append([sku, gettext_noop("the article number contains a space")])
             continue
         price = _master_price(variant)

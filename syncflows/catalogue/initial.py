@@ -92,6 +92,10 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
     direction = directions()[sync.direction]
     starweb, specter = starweb or starweb_for(connection), specter or specter_for(connection)
     careful = True
+    if connection.status == Connection.Status.INACTIVE:  # a deactivated connection sends nothing
+        sync.state, sync.error, sync.finished_at, sync.lease_until = InitialSync.State.FAILED, str(_("The connection is deactivated.")), timezone.now(), None
+        sync.save(update_fields=["state", "error", "finished_at", "lease_until", "updated_at"])
+        return sync
     try:
         while sync.state == InitialSync.State.RUNNING:
             number = sync.next_page

@@ -98,6 +98,10 @@ class _Run:
         return ledger.attempt(self.transfer.pk, phase, self.timeline)
 
     def work(self) -> str:
+        if self.connection.status == Connection.Status.INACTIVE:
+            # Deactivated: send nothing (not even a write-back); reactivation offers to send it.
+            ledger.release(self.lease, State.SKIPPED, next_attempt_at=None, **reasons.stored(("deactivated", {})))
+            return State.SKIPPED
         if self.connection.status == Connection.Status.PAUSED:
             # Paused by the merchant: keep the order, look again later; resume makes it due at once.
             ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, **reasons.stored(("paused", {})))

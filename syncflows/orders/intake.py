@@ -18,6 +18,7 @@ from billing.periods import month_of
 from billing.usage import month_count
 from connections.clients import starweb_for
 from connections.models import Connection
+from integrator.inputs import outside_id
 
 from .. import ledger
 from ..models import PollCursor, Transfer
@@ -48,7 +49,8 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
 
 def check_changed(transfer_id: int, *, starweb=None) -> bool:
     """Flag a done order that was changed in the shop after it reached Specter. Returns the flag."""
-    transfer = Transfer.objects.select_related("connection").filter(pk=transfer_id, state=State.DONE).first()
+    transfer = (Transfer.objects.select_related("connection").filter(pk=transfer_id, state=State.DONE)
+                .exclude(connection__status=Connection.Status.INACTIVE).first())
     if transfer is None:
         return False
     order = (starweb or starweb_for(transfer.connection)).order(transfer.starweb_order_id)
@@ -109,8 +111,8 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
     newest, new = cursor.seen_until, 0
     client = starweb or starweb_for(connection)
     for raw in client.orders(created_after=since, status_ids=connection.trigger_status_ids):
-        order_id = raw.get("orderId")
-        if order_id is None:
+        order_id = outside_id(raw.get("orderId"))
+        if order_id is None:  # none, or not an id a row can keep (integrator.inputs)
             continue
         transfer, created = ledger.ensure_transfer(connection.pk, order_id, source=Source.POLLER, order_number=str(order_id))
         if created:

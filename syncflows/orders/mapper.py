@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from connections.settings import ExportSettings  # noqa: F401  (re-exported: the mapper's input)
 from connections.specter.arithmetic import price_for, row_total
 from connections.starweb.types import ORE, StarwebOrder, line_total
+from integrator.inputs import visible_article_number
 
 from ..reasons import CATALOGUE
 
@@ -92,7 +93,7 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
             continue
         if not item.sku:
             found.append(Problem("sku_missing", {"product": item.description}))
-        elif any(ch.isspace() for ch in item.sku):
+        elif not visible_article_number(item.sku):  # a space, or an invisible or control character
             found.append(Problem("sku_space", {"sku": item.sku}))
     needed = [
         (any(i.is_gift_card for i in order.items), settings.gift_card_article, "gift card"),

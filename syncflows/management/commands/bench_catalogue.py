@@ -86,8 +86,10 @@ class Command(BaseCommand):
     def _connection(self, n: int, shop, base) -> Connection:
         account = ensure_demo_account(str(9100 + n), f"bench-catalogue-md5key-{n}")
         account.articles.all().delete()
+        # Being set up: no schedule serves it (they take active connections), and unlike a
+        # deactivated one it may still run an initial sync.
         connection = bench_connection(f"bench-catalogue-{n}", shop, account, base, flow=Connection.Flow.ECOM,
-                                      status=Connection.Status.INACTIVE)
+                                      status=Connection.Status.DRAFT)
         connection.exported_articles.all().delete()
         connection.initial_syncs.all().delete()
         return connection
