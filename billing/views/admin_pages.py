@@ -76,7 +76,8 @@ def dashboard_page(request):
 def close_month(request):
     month = parse_month(request.POST.get("month"), None)
     if month is None:
-        raise Http404
+        messages.error(request, _("Choose the month to close."))
+        return redirect("billing:billing_home")
     try:
         count = closing.close(month, request.user)
     except ValidationError as error:

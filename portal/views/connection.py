@@ -59,11 +59,12 @@ def dashboard(request, connection_id):
 @merchant_view
 def settings_page(request, connection_id, slug=None):
     """Every section on one page; each section's form posts on its own (`slug`). Owners change
-    them; members (and staff looking on) see them, every field disabled."""
+    them, and so do integration staff configuring with the customer (the audited merchant view);
+    members see them, every field disabled."""
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     if slug is not None and slug not in SECTIONS:
         raise Http404
-    editable = request.membership is not None and request.membership.role == Membership.Role.OWNER
+    editable = request.staff_view or (request.membership is not None and request.membership.role == Membership.Role.OWNER)
     if request.method == "POST" and not editable:
         raise Http404
     sections, unreachable, sources = [], False, Sources(connection)

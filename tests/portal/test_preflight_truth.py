@@ -129,8 +129,10 @@ def test_health_is_green_only_when_both_systems_and_we_reach_each_other(owner_cl
 
     settings.PUBLIC_BASE_URL = live_server.url
     activate(owner_client, connection)
-    Connection.objects.filter(pk=connection.pk).update(starweb_base_url="http://127.0.0.1:9/api/v2")
     connection.refresh_from_db()
+    connection.starweb_base_url = "http://127.0.0.1:9/api/v2"  # the secret goes with it, as the form would require
+    connection.starweb_client_secret = connection.starweb_client_secret.reveal()
+    connection.save()
     with translation.override("en"):
         problems = reachability.check(connection, fresh=True)
     assert len(problems) == 1 and "shop" in problems[0].what

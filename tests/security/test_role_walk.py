@@ -27,8 +27,10 @@ ALL, VIEW = {"view", "add", "change", "delete"}, {"view"}
 # persona -> model label -> what it may do. A model missing from a persona's table: nothing.
 EXPECTED = {
     "superuser": {
-        **{label: ALL for label in ("billing.Merchant", "billing.Membership", "billing.Subscription", "billing.Package",
+        **{label: ALL for label in ("billing.Merchant", "billing.Membership", "billing.Package",
                                      "connections.Connection", "auth.User", "auth.Group", "django_q.Schedule")},
+        # A subscription is billing history: nobody deletes one, a change is planned (or withdrawn) instead.
+        "billing.Subscription": {"view", "add", "change"},
         # Third-party records: superusers read them (what each library's admin allows beyond that is its own).
         **{label: VIEW for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog", "django_q.Success",
                                      "django_q.Failure", "django_q.OrmQ", "auditlog.LogEntry")},

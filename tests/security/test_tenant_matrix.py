@@ -26,9 +26,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Area of the site by the first part of the path. Each area has its own rule below.
 AREAS = {"m": "merchant", "staff": "staff", "billing": "billing", "hooks": "hooks", "": "public", "accounts": "public",
-         "i18n": "public", "health": "public", "backoffice": "backoffice", "sim": "simulator"}
+         "i18n": "public", "health": "public", "signup": "public", "backoffice": "backoffice", "sim": "simulator"}
 # Views under a merchant's URL that are the merchant's but check the owner inside (may_start).
 OWNER_INSIDE = {"portal:start_initial_sync"}
+# Pages a member reads but never changes: a member's POST there is a 404.
+MEMBER_READS_ONLY = {"portal:settings", "portal:settings_section"}
+# Our own reachability probe: it answers anyone and says nothing about any tenant.
+PUBLIC_HOOKS = {"syncflows:ping", "ping"}
 SLUGS = {"portal:setup": {"slug": "export"}, "portal:settings_section": {"slug": "export"}, "portal:lifecycle": {"action": "pause"},
          "billing:staff_merchant_action": {"action": "invite"}}
 PERSONAS = ["owner", "member", "other_owner", "anonymous", "staff", "billing"]
@@ -84,7 +88,7 @@ def world(live_server, settings, merchant, other_merchant):
     hour_pack = HourPack.objects.first() or HourPack.objects.create(name="5 h", hours=Decimal("5"), price=Decimal("4950"))
     users = {
         "owner": merchant.memberships.get(role=Membership.Role.OWNER).user,
-        "member": MembershipFactory(merchant=merchant, role=Membership.Role.MEMBER).user,
+        "member": (member := MembershipFactory(merchant=merchant, role=Membership.Role.MEMBER)).user,
         "other_owner": other_merchant.memberships.get().user,
         "staff": _user_in_group("Integration staff"),
         "billing": _user_in_group("Billing admins"),
@@ -97,6 +101,7 @@ def world(live_server, settings, merchant, other_merchant):
         "merchant": merchant, "connection": connection, "transfer": TransferFactory(connection=connection),
         "theirs": theirs, "their_transfer": TransferFactory(connection=theirs), "hour_pack": hour_pack,
         "endpoint": WebhookEndpoint.objects.get_or_create(connection=connection)[0], "clients": clients, "users": users,
+        "member_membership": member.pk,  # kept: the owner's walk may remove the membership itself
     }
 
 
@@ -107,6 +112,7 @@ def _kwargs(name, params, world, *, cross=False):
         "merchant_id": world["merchant"].pk,
         "connection_id": (world["theirs"] if cross else world["connection"]).pk,
         "transfer_id": (world["their_transfer"] if cross else world["transfer"]).public_id,
+        "membership_id": world["member_membership"],
         "code": "200", "pk": world["hour_pack"].pk, "uidb64": "MQ", "token": "wrong-token", "endpoint_id": world["endpoint"].pk, "kind": "stock",
         **SLUGS.get(name, {}),
     }
@@ -121,14 +127,15 @@ def _expected(persona, route, name, callback, method):
             return "login"
         if persona in ("other_owner", "billing"):
             return "404"
-        if persona == "member" and (getattr(callback, "tenancy", None) == "owner" or (name in OWNER_INSIDE and method == "post")):
+        if persona == "member" and (getattr(callback, "tenancy", None) == "owner"
+                                    or (name in OWNER_INSIDE | MEMBER_READS_ONLY and method == "post")):
             return "404"
         return "open"
     if where in ("staff", "billing"):
         if persona == "anonymous":
             return "login"
         return "open" if persona == where else "403"
-    if where == "hooks":
+    if where == "hooks" and name not in PUBLIC_HOOKS:
         return "hook"  # without the connection's secret token: 404 (405 for a method it never takes)
     return "any"
 
