@@ -159,11 +159,11 @@ class ExportForm(forms.ModelForm):
         fields = ["document_type", "confirmation_from_specter", "confirmation_copy_to_admin", "zero_row_shipping",
                   "zero_row_payment_fee", "zero_row_cod", "include_custom_fields", "discount_per_item_percent",
                   "company_in_address_line1", "gift_card_article", "discount_article", "payment_fee_article",
-                  "shipping_article", "cod_article"]
+                  "shipping_article", "cod_article", "rounding_article"]
 
     def clean(self):
         data = super().clean()
-        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
+        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article", "rounding_article"):
             if any(ch.isspace() for ch in data.get(name) or ""):
                 self.add_error(name, _("An article number cannot contain spaces."))
         return data

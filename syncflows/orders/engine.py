@@ -28,6 +28,7 @@ from connections.errors import AuthenticationFailed, IntegrationError, Permanent
 from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle
 from connections.starweb.client import NotFound
+from connections.starweb.types import ParseError
 
 from .. import alerts, ledger, reasons
 from ..models import Transfer
@@ -217,4 +218,6 @@ def _explain(error: Permanent) -> dict:
         return reasons.stored(("unknown_article", {"detail": str(error)}))
     if isinstance(error, NotFound):
         return reasons.stored(("order_gone", {}))
+    if isinstance(error, ParseError):  # Starweb's order as it is cannot be read: a person must look
+        return reasons.stored(("unreadable", {"field": error.field, "row": error.row}))
     return {"reason_code": "refused", "reason": str(error), "reason_params": []}
