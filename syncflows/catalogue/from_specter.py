@@ -36,11 +36,9 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     page = Page(len(listing.articles), listing.total, listing.pages)
     for article in listing.articles:
         sku = article.article_no
-        if not binder.usable_sku(sku):
-            page.problems.append([sku or article.name, gettext_noop("the article number is missing or contains a space")])
-            continue
-        if sku in own:
-            page.problems.append([sku, gettext_noop("the connection's own article for shipping, discounts, fees or gift cards: not a product")])
+        why_not = binder.not_a_product(sku, own)
+        if why_not:
+            page.problems.append([sku or article.name, why_not])
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:

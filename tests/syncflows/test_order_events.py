@@ -55,3 +55,23 @@ def test_a_delivery_that_makes_the_invoice_applies_the_delivery_then_the_invoice
     changes.mark_paid(Account.objects.get(smb_id="1001"), transfer.specter_order_no)  # a later change still says delivered
     pull.pull(connection, "orders")
     assert CallLog.objects.filter(system="starweb", operation="PATCH /orders/{id}").count() == before + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flow_2_makes_no_shop_product_of_a_service_article_specter_reports(live_server, settings):
+    from decimal import Decimal
+
+    from simulator.starweb.models import Product
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, status_rules=RULES, rounding_article="ORESAVR")
+    wire_callbacks(connection, "1001", live_server.url)
+    account = Account.objects.get(smb_id="1001")
+    account.articles.create(article_no="ORESAVR", name="Avrundning", vat_percent=0, is_service=True)
+    for article_no in ("FRAKT", "RABATT", "PRESENTKORT", "AVGIFT", "POSTFORSKOTT", "ORESAVR"):
+        changes.set_price(account, article_no, Decimal("1"))
+    account.articles.create(article_no="NYHET-02", name="Nyhet", price_ex_vat=Decimal("10"), vat_percent=25)
+    changes.set_price(account, "NYHET-02", Decimal("12"))
+    drain()
+    skus = {v["sku"] for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"]}
+    assert "NYHET-02" in skus
+    assert not skus & {"FRAKT", "RABATT", "PRESENTKORT", "AVGIFT", "POSTFORSKOTT", "ORESAVR"}
