@@ -11,6 +11,11 @@ class Account(models.Model):
     md5key2 = models.CharField(max_length=100, blank=True)
     api_user_id = models.CharField(max_length=20, blank=True)
     callbacks = models.JSONField(default=dict, blank=True)
+    # What newOrderSubmit does with a row whose article the account lacks (specs/specter-api.md §9
+    # leaves it open): refuse the order (code 4), or take it with the row as a free row and an OK
+    # that names the article. Both exist, so tests cover both.
+    REFUSE, ACCEPT = "refuse", "accept"
+    unknown_articles = models.CharField(max_length=10, default=REFUSE, choices=[(REFUSE, "refuse the order"), (ACCEPT, "accept, naming them")])
     next_number = models.PositiveIntegerField(default=10000)
 
     def __str__(self):

@@ -14,7 +14,8 @@ from billing.entitlements import entitlements_for
 from connections.models import Connection
 from connections.specter import articles
 
-from ..models import ProductBinding
+from ..models import ProductBinding, SpecterArticle
+from ..orders import articles as specter_articles
 from . import binder, details, products_in
 from .export import patiently
 from .initial import Direction, Page
@@ -28,6 +29,7 @@ def _preview(connection, starweb, specter) -> int:
 
 def _page(connection: Connection, number: int, starweb, specter, *, careful: bool) -> Page:
     listing = patiently(lambda: articles.page(specter, number))
+    specter_articles.learn([connection.pk], [a.article_no for a in listing.articles], SpecterArticle.Source.REGISTER)
     if number == 1:
         binder.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
     writer = _Writer(connection, starweb)

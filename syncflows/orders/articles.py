@@ -1,0 +1,162 @@
+"""Every article number on an order exists in Specter before the order goes (domain.md; specs/
+specter-api.md §6 and §9 leave open what Specter does with one it lacks).
+
+Known means a SpecterArticle row: exported by us, created by us for an order, or reported by
+Specter in a batch or its register. An order with an unknown one:
+1. when the shop is master of products (flows #1 and #3) and products are exported, the article is
+   created first, with the order row's name, price and VAT (newArticleSubmit without
+   forceArticleUpdate, so an article Specter does have is left as it is): one call per order that
+   needs it, once per article and connection, none for known articles;
+2. otherwise Specter's register is read (not more often than REGISTER_AT_MOST_EVERY), and what is
+   still unknown makes the order need attention, naming the articles. It goes by itself when one
+   of the ways above makes them known (wake()).
+"""
+
+import time
+from datetime import timedelta
+
+from django.utils import timezone
+
+from connections.models import Connection
+from connections.specter import articles as register
+from connections.specter.client import SpecterRefused
+
+from ..models import SpecterArticle, SyncRun, Transfer
+from . import intake
+
+REGISTER_AT_MOST_EVERY = timedelta(minutes=10)
+KNOWN_FOR = 300  # seconds a process trusts an article it read as known (unknown())
+MAX_TRUSTED = 200_000
+_trusted: dict[tuple[str, str], float] = {}  # (connection id, article no.) -> trusted until (monotonic)
+WAITING = "article_unknown"  # the reason code of an order waiting for its articles
+CHUNK = 100  # newArticleSubmit takes at most 100 articles
+MAX_REGISTER_PAGES = 500
+
+
+def unknown(connection, article_nos) -> list[str]:
+    """The article numbers of `article_nos` not known to be in Specter, in their order (`connection`
+    or its id). What a process has read as known it trusts for KNOWN_FOR seconds without asking the
+    database again, so an order of known articles costs no statement; being wrong (Specter lost an
+    article meanwhile) costs only Specter's own answer, which forgets it (the engine)."""
+    cid = str(getattr(connection, "pk", connection))
+    wanted = list(dict.fromkeys(article_nos))
+    now = time.monotonic()
+    asked = [no for no in wanted if _trusted.get((cid, no), 0) < now]
+    if asked:
+        if len(_trusted) > MAX_TRUSTED:
+            _trusted.clear()
+        for no in SpecterArticle.objects.filter(connection_id=cid, article_no__in=asked).values_list("article_no", flat=True):
+            _trusted[(cid, no)] = now + KNOWN_FOR
+    return [no for no in wanted if _trusted.get((cid, no), 0) < now]
+
+
+def creates_articles(connection: Connection) -> bool:
+    """The shop is master of products and exports them (flows #1 and #3)."""
+    return (connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
+            and connection.export_product == Connection.ProductExport.CHANGED)
+
+
+def make_known(connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None) -> tuple[list[str], str]:
+    """Make every article number of the order's `rows` (mapper.Row) known, as the module says.
+    `service_articles` (shipping, discounts...) are created without a price; `missing`: what
+    unknown() already said of these rows. Returns (still unknown, what was done for the
+    timeline: "" when all were known already)."""
+    if missing is None:
+        missing = unknown(connection, [row.article_no for row in rows if row.article_no])
+    if not missing:
+        return [], ""
+    if creates_articles(connection):
+        first = {}
+        for row in rows:
+            first.setdefault(row.article_no, row)
+        wanted = [_article_row(first[no], priced=no not in service_articles) for no in missing]
+        for start in range(0, len(wanted), CHUNK):
+            specter.create_articles(wanted[start:start + CHUNK])
+            learn([connection.pk], [r["articleNo"] for r in wanted[start:start + CHUNK]], SpecterArticle.Source.CREATED, wake_orders=False)
+        return [], f"created in Specter: {', '.join(missing)}"[:500]
+    read = read_register(connection, specter)
+    still = unknown(connection, missing) if read else missing
+    done = "Specter's register read" if read else "Specter's register not read (read recently)"
+    return still, f"{done}; not in Specter: {', '.join(still)}"[:500] if still else done
+
+
+def _article_row(row, *, priced: bool) -> dict[str, str]:
+    """An article as newArticleSubmit takes it, from the order row that needs it."""
+    price = row.price_ex_vat if priced and row.price_ex_vat > 0 else 0
+    return {"articleNo": row.article_no, "name": (row.name or row.article_no)[:100], "priceExclVat": _plain(price),
+            "vatPercent": _plain(row.vat_percent)}
+
+
+def _plain(value) -> str:
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+    return "0" if text in ("-0", "") else text
+
+
+def read_register(connection: Connection, specter, *, force: bool = False) -> bool:
+    """Learn every article of Specter's register (the assumed paged listing: connections/specter/
+    articles.py), not more often than REGISTER_AT_MOST_EVERY unless forced. Returns whether it
+    was read. A register Specter refuses to list is not read (nothing is learnt from it; the
+    batches and exports teach us instead) and not asked again within the interval; any other
+    error (credentials, network) is the order's, raised, and lets the next order try again."""
+    recent = SyncRun.objects.filter(connection=connection, kind="specter_register", finished_at__isnull=False,
+                                    started_at__gte=timezone.now() - REGISTER_AT_MOST_EVERY).exists()
+    if recent and not force:
+        return False
+    run = SyncRun.objects.create(connection=connection, kind="specter_register")
+    try:
+        number, pages = 1, 1
+        while number <= min(pages, MAX_REGISTER_PAGES):
+            page = register.page(specter, number)
+            nos = [a.article_no for a in page.articles if a.article_no]
+            run.entries += len(nos)
+            learn([connection.pk], nos, SpecterArticle.Source.REGISTER, wake_orders=False)
+            number, pages = number + 1, page.pages
+        run.ok = True
+        wake([connection.pk])
+    except SpecterRefused as refused:
+        run.summary = str(refused)[:500]
+    finally:
+        if run.ok or run.summary:  # read, or refused: done for the interval
+            run.finished_at = timezone.now()
+        run.save()
+    return run.ok
+
+
+def learn(connection_ids, article_nos, source: str, *, wake_orders: bool = True) -> None:
+    """Remember that Specter has these articles (for each connection), and let orders that waited
+    for them go (wake)."""
+    nos = [no for no in dict.fromkeys(article_nos) if no]
+    if not nos:
+        return
+    ids = list(connection_ids)
+    SpecterArticle.objects.bulk_create([SpecterArticle(connection_id=c, article_no=no, source=source) for c in ids for no in nos],
+                                       ignore_conflicts=True)
+    if wake_orders:
+        wake(ids)
+
+
+def forget(connection: Connection, article_nos) -> None:
+    """Specter said it does not have these after all: the next order needing them checks again."""
+    article_nos = list(article_nos)
+    for no in article_nos:
+        _trusted.pop((str(connection.pk), no), None)
+    SpecterArticle.objects.filter(connection=connection, article_no__in=article_nos).delete()
+
+
+def wake(connection_ids) -> list[int]:
+    """Orders that needed attention only for articles Specter now has go back to the queue.
+    Returns their ids."""
+    woken = []
+    for transfer in Transfer.objects.filter(connection_id__in=list(connection_ids), state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING):
+        waiting_for = [no.strip() for code, params in transfer.reason_params if code == WAITING
+                       for no in str((params or {}).get("articles", "")).split(",") if no.strip()]
+        if waiting_for and not unknown(transfer.connection_id, waiting_for) and _requeue(transfer.pk):
+            intake.enqueue(transfer.pk)
+            woken.append(transfer.pk)
+    return woken
+
+
+def _requeue(transfer_id: int) -> bool:
+    now = timezone.now()
+    return bool(Transfer.objects.filter(pk=transfer_id, state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING)
+                .update(state=Transfer.State.RETRY_WAIT, next_attempt_at=now, reason="", reason_code="", reason_params=[], updated_at=now))
