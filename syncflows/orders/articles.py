@@ -131,6 +131,10 @@ def learn(connection_ids, article_nos, source: str, *, wake_orders: bool = True)
     ids = list(connection_ids)
     SpecterArticle.objects.bulk_create([SpecterArticle(connection_id=c, article_no=no, source=source) for c in ids for no in nos],
                                        ignore_conflicts=True)
+    until = time.monotonic() + KNOWN_FOR
+    if len(_trusted) > MAX_TRUSTED:
+        _trusted.clear()
+    _trusted.update({(str(c), no): until for c in ids for no in nos})
     if wake_orders:
         wake(ids)
 
@@ -141,6 +145,11 @@ def forget(connection: Connection, article_nos) -> None:
     for no in article_nos:
         _trusted.pop((str(connection.pk), no), None)
     SpecterArticle.objects.filter(connection=connection, article_no__in=article_nos).delete()
+
+
+def forget_all() -> None:
+    """Trust nothing this process read as known (the benchmark starts from nothing)."""
+    _trusted.clear()
 
 
 def wake(connection_ids) -> list[int]:
