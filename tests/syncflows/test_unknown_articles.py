@@ -144,3 +144,19 @@ def test_an_order_of_known_articles_asks_specter_nothing_about_them(live_server,
     assert reads == 1
     assert CallLog.objects.filter(system="specter", operation="getarticlelistexternal").count() == reads
     assert set(Transfer.objects.values_list("state", flat=True)) == {State.DONE}
+
+
+def test_an_order_waiting_for_its_article_goes_when_a_product_export_sends_it(live_server, settings):
+    from connections.clients import specter_for
+    from syncflows.catalogue import export
+
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM)  # products not exported on change
+    account = Account.objects.get(smb_id="1001")
+    placed = place_order(ensure_demo_shop(), seed=SEED)
+    sku = _first_sku(placed)
+    account.articles.filter(article_no=sku).delete()
+    drain()
+    assert Transfer.objects.get().reason_code == "article_unknown"
+    export.send_changed(connection, [{"articleNo": sku, "name": "Exporterad", "vatPercent": "25"}], specter_for(connection), update=False)
+    drain()
+    assert_exactly_once(connection, [placed])
