@@ -14,6 +14,7 @@ Specter in a batch or its register. An order with an unknown one:
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from connections.specter.client import SpecterRefused
 
 from ..models import SpecterArticle, SyncRun, Transfer
 from . import intake
+from .mapper import _number as number  # as the order's own rows write numbers
 
 REGISTER_AT_MOST_EVERY = timedelta(minutes=10)
 KNOWN_FOR = 300  # seconds a process trusts an article it read as known (unknown())
@@ -82,14 +84,9 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
 
 def _article_row(row, *, priced: bool) -> dict[str, str]:
     """An article as newArticleSubmit takes it, from the order row that needs it."""
-    price = row.price_ex_vat if priced and row.price_ex_vat > 0 else 0
-    return {"articleNo": row.article_no, "name": (row.name or row.article_no)[:100], "priceExclVat": _plain(price),
-            "vatPercent": _plain(row.vat_percent)}
-
-
-def _plain(value) -> str:
-    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
-    return "0" if text in ("-0", "") else text
+    price = row.price_ex_vat if priced and row.price_ex_vat > 0 else Decimal(0)
+    return {"articleNo": row.article_no, "name": (row.name or row.article_no)[:100], "priceExclVat": number(price),
+            "vatPercent": number(row.vat_percent)}
 
 
 def read_register(connection: Connection, specter, *, force: bool = False) -> bool:
