@@ -207,7 +207,9 @@ def _row(article: str, name: str, total: Decimal, quantity: Decimal, vat: Decima
 
 
 def _items_with_shared_discount(products, discounts) -> list[Row]:
-    """The code discount as a percentage on each item of the same VAT rate (the per-item option)."""
+    """Every discount as a percentage on each item (the per-item option): the code's discount shared
+    over the items of its VAT rate in öre, each item's price the discounted one, its comment its
+    whole discount in percent."""
     rows = []
     for vat in sorted({i.vat_rate for i in products}):
         group = [i for i in products if i.vat_rate == vat]
@@ -217,8 +219,10 @@ def _items_with_shared_discount(products, discounts) -> list[Row]:
         for n, item in enumerate(group):
             share = remaining if n == len(group) - 1 else (item.total * (gross + discount) / gross).quantize(ORE, rounding=ROUND_HALF_UP) if gross else item.total
             remaining -= share
-            percent = (-discount * 100 / gross).quantize(Decimal("0.01")) if gross else Decimal(0)
-            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if discount else ""))
+            # The item's whole discount (its own row discount and its share of the code) as its percentage.
+            full = line_total(item.quantity * item.unit_price, vat)
+            percent = ((1 - share / full) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if full > 0 else Decimal(0)
+            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if percent > 0 else ""))
     # A discount on a VAT rate with no products left (should not happen) still goes on the order.
     for d in discounts:
         if d.vat_rate not in {i.vat_rate for i in products}:

@@ -156,3 +156,12 @@ def test_odd_shapes_are_parse_errors_or_read_never_crashes(broken):
     except ParseError:
         return
     assert order.status_id is None
+
+
+def test_with_the_per_item_percentage_each_item_carries_its_own_discount_in_percent():
+    settings = replace(SETTINGS, discount_per_item_percent=True)
+    items = [item("A", 1, "100", 25, discount="10"), item("B", 1, "100", 25), item("", 1, "-20", 25, description="Rabattkod X")]
+    _order, mapped = _mapped(order_json(items, discount_code="X"), settings)
+    a, b = mapped.rows[:2]
+    assert (a.comment, b.comment) == ("Rabatt 19.47 %", "Rabatt 10.53 %")  # its own 10 %, then its share of the code
+    assert "RABATT" not in {r.article_no for r in mapped.rows}
