@@ -22,6 +22,7 @@ from connections.models import Connection
 from connections.specter import articles as register
 from connections.specter.client import SpecterRefused
 
+from ..catalogue.export import exports_on_change
 from ..models import SpecterArticle, SyncRun, Transfer
 from . import intake
 from .mapper import _number as number  # as the order's own rows write numbers
@@ -52,22 +53,18 @@ def unknown(connection, article_nos) -> list[str]:
     return [no for no in wanted if _trusted.get((cid, no), 0) < now]
 
 
-def creates_articles(connection: Connection) -> bool:
-    """The shop is master of products and exports them (flows #1 and #3)."""
-    return (connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
-            and connection.export_product == Connection.ProductExport.CHANGED)
-
-
-def make_known(connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None) -> tuple[list[str], str]:
+def make_known(connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None,
+               keep_alive=None) -> tuple[list[str], str]:
     """Make every article number of the order's `rows` (mapper.Row) known, as the module says.
     `service_articles` (shipping, discounts...) are created without a price; `missing`: what
-    unknown() already said of these rows. Returns (still unknown, what was done for the
-    timeline: "" when all were known already)."""
+    unknown() already said of these rows; `keep_alive` is called between register pages (the
+    order's lease). Returns (still unknown, what was done for the timeline: "" when all were
+    known already)."""
     if missing is None:
         missing = unknown(connection, [row.article_no for row in rows if row.article_no])
     if not missing:
         return [], ""
-    if creates_articles(connection):
+    if exports_on_change(connection):  # the shop is master of products and exports them
         first = {}
         for row in rows:
             first.setdefault(row.article_no, row)
@@ -76,7 +73,7 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
             specter.create_articles(wanted[start:start + CHUNK])
             learn([connection.pk], [r["articleNo"] for r in wanted[start:start + CHUNK]], SpecterArticle.Source.CREATED, wake_orders=False)
         return [], f"created in Specter: {', '.join(missing)}"[:500]
-    read = read_register(connection, specter)
+    read = read_register(connection, specter, keep_alive=keep_alive)
     still = unknown(connection, missing) if read else missing
     done = "Specter's register read" if read else "Specter's register not read (read recently)"
     return still, f"{done}; not in Specter: {', '.join(still)}"[:500] if still else done
@@ -89,7 +86,7 @@ def _article_row(row, *, priced: bool) -> dict[str, str]:
             "vatPercent": number(row.vat_percent)}
 
 
-def read_register(connection: Connection, specter, *, force: bool = False) -> bool:
+def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None) -> bool:
     """Learn every article of Specter's register (the assumed paged listing: connections/specter/
     articles.py), not more often than REGISTER_AT_MOST_EVERY unless forced. Returns whether it
     was read. A register Specter refuses to list is not read (nothing is learnt from it; the
@@ -108,6 +105,8 @@ def read_register(connection: Connection, specter, *, force: bool = False) -> bo
             run.entries += len(nos)
             learn([connection.pk], nos, SpecterArticle.Source.REGISTER, wake_orders=False)
             number, pages = number + 1, page.pages
+            if keep_alive and number <= pages:
+                keep_alive()
         run.ok = True
         wake([connection.pk])
     except SpecterRefused as refused:

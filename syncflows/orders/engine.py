@@ -181,7 +181,8 @@ class _Run:
             return None
         with self.attempt("articles") as record:
             still, record.summary = articles.make_known(self.connection, mapped.rows, self.specter,
-                                                        service_articles=settings.special_articles(), missing=missing)
+                                                        service_articles=settings.special_articles(), missing=missing,
+                                                        keep_alive=lambda: ledger.extend(self.lease))
         if not still:
             return None
         why = reasons.stored((articles.WAITING, {"articles": ", ".join(still)}))

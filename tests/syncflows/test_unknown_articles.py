@@ -160,3 +160,17 @@ def test_an_order_waiting_for_its_article_goes_when_a_product_export_sends_it(li
     export.send_changed(connection, [{"articleNo": sku, "name": "Exporterad", "vatPercent": "25"}], specter_for(connection), update=False)
     drain()
     assert_exactly_once(connection, [placed])
+
+
+def test_reading_a_register_of_several_pages_learns_every_article_and_keeps_the_orders_lease(live_server, settings):
+    from connections.clients import specter_for
+    from syncflows.orders import articles
+
+    connection = wired_connection(live_server, settings)
+    account = Account.objects.get(smb_id="1001")
+    Article.objects.bulk_create([Article(account=account, article_no=f"REG-{n:04d}", name=f"Artikel {n}") for n in range(120)])
+    kept = []
+    assert articles.read_register(connection, specter_for(connection), keep_alive=lambda: kept.append(1))
+    assert SpecterArticle.objects.filter(connection=connection).count() == account.articles.count()
+    assert len(kept) >= 1  # once between pages
+    assert not articles.read_register(connection, specter_for(connection))  # not again within the interval
