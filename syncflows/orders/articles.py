@@ -9,7 +9,9 @@ Specter in a batch or its register. An order with an unknown one:
    needs it, once per article and connection, none for known articles;
 2. otherwise Specter's register is read (not more often than REGISTER_AT_MOST_EVERY), and what is
    still unknown makes the order need attention, naming the articles. It goes by itself when one
-   of the ways above makes them known (wake()).
+   of the ways above makes them known (wake()). The listing is an assumed call
+   (connections/specter/assumptions.py): an account that refuses it cannot tell us, so its orders
+   go and Specter's own answer decides (a refusal, or an OK naming the article: the engine).
 """
 
 import time
@@ -34,6 +36,7 @@ _trusted: dict[tuple[str, str], float] = {}  # (connection id, article no.) -> t
 WAITING = "article_unknown"  # the reason code of an order waiting for its articles
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
 MAX_REGISTER_PAGES = 500
+READ, RECENT, UNLISTED = "read", "recent", "unlisted"  # read_register()
 
 
 def unknown(connection, article_nos) -> list[str]:
@@ -74,8 +77,12 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
             learn([connection.pk], [r["articleNo"] for r in wanted[start:start + CHUNK]], SpecterArticle.Source.CREATED, wake_orders=False)
         return [], f"created in Specter: {', '.join(missing)}"[:500]
     read = read_register(connection, specter, keep_alive=keep_alive)
-    still = unknown(connection, missing) if read else missing
-    done = "Specter's register read" if read else "Specter's register not read (read recently)"
+    if read == UNLISTED:
+        # We cannot know: Specter's own answer to the order decides (a refusal or an OK naming the
+        # article, both handled), rather than every order waiting for what no call can tell us.
+        return [], "Specter's register cannot be listed: Specter's answer to the order decides"
+    still = unknown(connection, missing) if read == READ else missing
+    done = "Specter's register read" if read == READ else "Specter's register read within the last minutes"
     return still, f"{done}; not in Specter: {', '.join(still)}"[:500] if still else done
 
 
@@ -86,16 +93,16 @@ def _article_row(row, *, priced: bool) -> dict[str, str]:
             "vatPercent": number(row.vat_percent)}
 
 
-def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None) -> bool:
+def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None) -> str:
     """Learn every article of Specter's register (the assumed paged listing: connections/specter/
-    articles.py), not more often than REGISTER_AT_MOST_EVERY unless forced. Returns whether it
-    was read. A register Specter refuses to list is not read (nothing is learnt from it; the
-    batches and exports teach us instead) and not asked again within the interval; any other
-    error (credentials, network) is the order's, raised, and lets the next order try again."""
-    recent = SyncRun.objects.filter(connection=connection, kind="specter_register", finished_at__isnull=False,
-                                    started_at__gte=timezone.now() - REGISTER_AT_MOST_EVERY).exists()
-    if recent and not force:
-        return False
+    articles.py), not more often than REGISTER_AT_MOST_EVERY unless forced. Returns READ, RECENT
+    (read within the interval: not again), or UNLISTED (Specter refuses to list its register, now
+    or within the interval: nothing is learnt from it). Any other error (credentials, network) is
+    the order's, raised, and lets the next order try again."""
+    last = SyncRun.objects.filter(connection=connection, kind="specter_register", finished_at__isnull=False,
+                                  started_at__gte=timezone.now() - REGISTER_AT_MOST_EVERY).order_by("-started_at").first()
+    if last is not None and not force:
+        return RECENT if last.ok else UNLISTED
     run = SyncRun.objects.create(connection=connection, kind="specter_register")
     try:
         number, pages = 1, 1
@@ -115,7 +122,7 @@ def read_register(connection: Connection, specter, *, force: bool = False, keep_
         if run.ok or run.summary:  # read, or refused: done for the interval
             run.finished_at = timezone.now()
         run.save()
-    return run.ok
+    return READ if run.ok else UNLISTED
 
 
 def learn(connection_ids, article_nos, source: str, *, wake_orders: bool = True) -> None:

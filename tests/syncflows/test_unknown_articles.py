@@ -170,7 +170,28 @@ def test_reading_a_register_of_several_pages_learns_every_article_and_keeps_the_
     account = Account.objects.get(smb_id="1001")
     Article.objects.bulk_create([Article(account=account, article_no=f"REG-{n:04d}", name=f"Artikel {n}") for n in range(120)])
     kept = []
-    assert articles.read_register(connection, specter_for(connection), keep_alive=lambda: kept.append(1))
+    assert articles.read_register(connection, specter_for(connection), keep_alive=lambda: kept.append(1)) == articles.READ
     assert SpecterArticle.objects.filter(connection=connection).count() == account.articles.count()
     assert len(kept) >= 1  # once between pages
-    assert not articles.read_register(connection, specter_for(connection))  # not again within the interval
+    assert articles.read_register(connection, specter_for(connection)) == articles.RECENT  # not again within the interval
+
+
+def test_an_account_that_cannot_list_its_register_lets_specters_answer_decide(live_server, settings, monkeypatch):
+    from connections.specter import articles as register
+    from connections.specter.client import SpecterRefused
+
+    def unlisted(client, number):
+        raise SpecterRefused("specter: getArticleListExternal refused (3): unknown action", code="3")
+
+    monkeypatch.setattr(register, "page", unlisted)
+    connection = wired_connection(live_server, settings)
+    shop = ensure_demo_shop()
+    good = place_order(shop, seed=SEED)
+    drain()
+    assert_exactly_once(connection, [good])  # not held for what no call can tell us
+    bad = place_order(shop, seed=SEED + 3)
+    sku = _first_sku(bad)
+    Account.objects.get(smb_id="1001").articles.filter(article_no=sku).delete()
+    drain()
+    refused = Transfer.objects.get(starweb_order_id=str(bad.order_id))
+    assert refused.state == State.NEEDS_ATTENTION and sku in refused.reason  # Specter's refusal named it
