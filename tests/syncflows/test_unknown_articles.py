@@ -195,3 +195,24 @@ def test_an_account_that_cannot_list_its_register_lets_specters_answer_decide(li
     drain()
     refused = Transfer.objects.get(starweb_order_id=str(bad.order_id))
     assert refused.state == State.NEEDS_ATTENTION and sku in refused.reason  # Specter's refusal named it
+
+
+@pytest.mark.parametrize("operation, kind", [
+    ("newarticlesubmit", "commit_then_timeout"), ("newarticlesubmit", "connection_reset"), ("newarticlesubmit", "server_error"),
+    ("newarticlesubmit", "malformed_body"), ("getarticlelistexternal", "server_error"), ("getarticlelistexternal", "malformed_body"),
+])
+def test_a_fault_while_making_the_articles_known_delays_but_the_order_still_arrives_once(live_server, settings, operation, kind):
+    from simulator.models import FaultRule
+
+    settings.HTTP_READ_TIMEOUT = 0.5
+    master = operation == "newarticlesubmit"
+    connection = _shop_master(live_server, settings) if master else wired_connection(live_server, settings)
+    placed = place_order(ensure_demo_shop(), seed=SEED)
+    if master:
+        Account.objects.get(smb_id="1001").articles.filter(article_no=_first_sku(placed)).delete()
+    FaultRule.objects.create(system="specter", account="1001", operation=operation, kind=kind, remaining=1)
+    drain()
+    settle()
+    assert CallLog.objects.filter(system="specter", operation=operation).exclude(fault="").count() == 1  # it was met
+    assert_exactly_once(connection, [placed])
+    assert Article.objects.filter(article_no=_first_sku(placed)).count() == 1
