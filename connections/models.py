@@ -76,6 +76,10 @@ class Connection(MerchantOwned, models.Model):
     payment_fee_article = _article(_("article number for payment fees"))
     shipping_article = _article(_("article number for shipping"))
     cod_article = _article(_("article number for cash on delivery"))
+    # What the rows leave from the shop's amount to pay by rounding (at most 1 kr) goes on this article,
+    # at VAT 0, so that no price is bent to make the total.
+    rounding_article = models.CharField(_("article number for rounding"), max_length=50, blank=True, default="Öresavrundning",
+                                        help_text=_("Must exist in Specter too, without spaces."))
 
     # -- Events ---------------------------------------------------------------------------------------
     class OrderExport(models.TextChoices):
@@ -163,7 +167,7 @@ class Connection(MerchantOwned, models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
+        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article", "rounding_article"):
             if getattr(self, name) and not visible_article_number(getattr(self, name)):
                 errors[name] = ARTICLE_NUMBER_RULE
         if not isinstance(self.trigger_status_ids, list) or not all(isinstance(i, int) for i in self.trigger_status_ids):
@@ -187,6 +191,7 @@ class Connection(MerchantOwned, models.Model):
             company_in_address_line1=self.company_in_address_line1,
             gift_card_article=self.gift_card_article, discount_article=self.discount_article,
             payment_fee_article=self.payment_fee_article, shipping_article=self.shipping_article, cod_article=self.cod_article,
+            rounding_article=self.rounding_article,
             delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
             payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
             webshop_id=self.specter_webshop_id, order_number_prefix=self.order_number_prefix,

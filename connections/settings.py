@@ -24,6 +24,8 @@ class ExportSettings:
     payment_fee_article: str = ""
     shipping_article: str = ""
     cod_article: str = ""
+    # The article a rounding difference goes on (VAT 0, at most ROUNDING_LIMIT), so prices stay the shop's.
+    rounding_article: str = "Öresavrundning"
     delivery_methods: dict[str, str] = field(default_factory=dict)  # Starweb shipping method id -> Specter external key
     payment_methods: dict[str, str] = field(default_factory=dict)  # Starweb payment method id -> payTypeIdentifier
     # Multishop (package 400): several shops on one Specter account. Specter tells them apart by
@@ -39,8 +41,10 @@ class ExportSettings:
         return f"{self.order_number_prefix}{order_id}"
 
     def special_articles(self) -> set[str]:
-        """The article numbers the order rows for shipping, discounts, fees and gift cards use: not products."""
-        return {a for a in (self.gift_card_article, self.discount_article, self.payment_fee_article, self.shipping_article, self.cod_article) if a}
+        """The article numbers the order rows for shipping, discounts, fees, gift cards and rounding
+        use: service articles, never products (one rule for every flow that makes shop products)."""
+        return {a for a in (self.gift_card_article, self.discount_article, self.payment_fee_article, self.shipping_article,
+                            self.cod_article, self.rounding_article) if a}
 
 
 @dataclass(frozen=True)

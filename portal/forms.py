@@ -263,7 +263,7 @@ class ExportForm(forms.ModelForm):
         fields = ["document_type", "confirmation_from_specter", "confirmation_copy_to_admin", "zero_row_shipping",
                   "zero_row_payment_fee", "zero_row_cod", "include_custom_fields", "discount_per_item_percent",
                   "company_in_address_line1", "gift_card_article", "discount_article", "payment_fee_article",
-                  "shipping_article", "cod_article"]
+                  "shipping_article", "cod_article", "rounding_article"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,7 +276,7 @@ class ExportForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article"):
+        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article", "rounding_article"):
             if data.get(name) and not visible_article_number(data[name]):
                 self.add_error(name, ARTICLE_NUMBER_RULE)
         return data

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.types import ParseError, StarwebOrder, name_of
+from syncflows import reasons
 from syncflows.catalogue import service_articles
 from syncflows.orders.mapper import map_order, problems
 
@@ -111,7 +112,7 @@ def _multishop(connection: Connection) -> list[Finding]:
 
 
 ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("discount_article", "rabatt"),
-            ("gift_card_article", "presentkort"), ("cod_article", "postförskott")]
+            ("gift_card_article", "presentkort"), ("cod_article", "postförskott"), ("rounding_article", "öresavrundning")]
 
 
 def _skus(assortment) -> list[Finding]:
@@ -143,7 +144,7 @@ def preview(connection: Connection, starweb) -> dict:
     try:
         order = StarwebOrder.parse(latest)
     except ParseError as error:
-        return {"error": str(error)}
+        return {"error": reasons.render([("unreadable", {"field": error.field, "row": error.row})])}
     settings = connection.export_settings
     found = problems(order, settings)
     if found:

@@ -107,7 +107,8 @@ def specter_action(request, smb_id, action):
                                  "saysNoItems": account.says_no_items, "kind": account.kind})
         order_no = body["orderNo"]
         if action == "deliver":
-            order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"))
+            # "invoice": true makes the invoice at delivery too, in one change (as Specter can).
+            order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"), invoice=body.get("invoice") is True)
         elif action in ("invoice", "paid", "cancel"):
             order = {"invoice": changes.invoice, "paid": changes.mark_paid, "cancel": changes.cancel}[action](account, order_no)
         else:

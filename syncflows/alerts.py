@@ -39,6 +39,20 @@ def needs_attention(transfer: Transfer, code: str, text: str) -> bool:
     return _send_once(connection, f"order:{code}", subject, body)
 
 
+def unknown_articles_taken(transfer: Transfer, article_nos) -> bool:
+    """Specter took an order but said it does not know some of its article numbers: the order is
+    there, its rows for those articles are not real articles, and only the owner can put it right."""
+    connection = transfer.connection
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Order %(order)s is in Specter with an unknown article") % {"order": transfer.order_number or transfer.starweb_order_id}
+        body = _("Specter took order %(order)s from %(shop)s but says it does not have the article number %(articles)s. "
+                 "Create the article in Specter and check the order's rows there. The next orders with it wait until "
+                 "Specter has it.\n\n%(link)s") % {
+            "order": transfer.order_number or transfer.starweb_order_id, "shop": connection.name,
+            "articles": ", ".join(article_nos), "link": _link(connection)}
+    return _send_once(connection, "order:specter_unknown_article", subject, body)
+
+
 def credentials_refused(connection: Connection, system: str) -> bool:
     if connection.credentials_failed_at is None:
         Connection.objects.filter(pk=connection.pk, credentials_failed_at__isnull=True).update(
@@ -95,6 +109,8 @@ def _reason_title(code: str) -> str:
         "currency": _("shop currency is not SEK"), "sku_missing": _("product without article number"),
         "sku_space": _("article number with a space"), "delivery_unmapped": _("delivery method not mapped"),
         "payment_unmapped": _("payment method not mapped"), "unknown_article": _("article missing in Specter"),
+        "article_unknown": _("article missing in Specter"), "unreadable": _("order that cannot be read"),
+        "quantity": _("row with zero or fewer items"), "totals": _("rows that do not add up"), "negative_total": _("amount below zero"),
         "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
         "article_missing": _("article number not set in Settings"),
     }.get(code) or _("other: %(code)s") % {"code": code}

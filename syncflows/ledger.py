@@ -89,6 +89,14 @@ def advance(lease: Lease, state: str, *, timeline: list | None = None, **fields)
         raise LeaseLost(lease.transfer_id)
 
 
+def extend(lease: Lease) -> None:
+    """Keep the row for a long phase (reading Specter's whole register): a fresh lease term, if we
+    still hold it. Raises LeaseLost otherwise."""
+    now = timezone.now()
+    if _fenced(lease, now).update(lease_until=now + timedelta(seconds=settings.TRANSFER_LEASE_SECONDS)) != 1:
+        raise LeaseLost(lease.transfer_id)
+
+
 def flush(timeline: list | None) -> None:
     """Write buffered timeline rows (see attempt(buffer=…)) and empty the buffer."""
     if timeline:

@@ -319,3 +319,23 @@ class SpecterPull(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["smb_id", "kind"], name="specter_pull_once_per_account_and_queue")]
+
+
+class SpecterArticle(models.Model):
+    """An article number known to exist in the connection's Specter account: exported by us, created
+    by us for an order, or reported by Specter (its batches, its register). An order goes only when
+    every article number on it is known here, so Specter never gets a row for an article it lacks."""
+
+    class Source(models.TextChoices):
+        EXPORTED = "exported", _("Exported from the shop")
+        CREATED = "created", _("Created for an order")
+        BATCH = "batch", _("Reported by Specter")
+        REGISTER = "register", _("In Specter's register")
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="specter_articles")
+    article_no = models.CharField(max_length=100)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "article_no"], name="specter_article_once")]

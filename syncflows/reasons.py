@@ -5,6 +5,9 @@ language; `reason` keeps the text as rendered when it happened (the default lang
 e-mails and for reasons that are an outside system's own words.
 """
 
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # code -> (what is wrong, how to fix it); both %-formatted with the reason's parameters.
@@ -23,6 +26,16 @@ CATALOGUE = {
                          _("Map it under Settings → Delivery and payment, then retry.")),
     "unknown_article": (_("Specter does not know an article number on this order (%(detail)s)."),
                         _("Create the article in Specter (or correct the number in Starweb), then retry.")),
+    "article_unknown": (_("Specter does not have the article number %(articles)s yet."),
+                        _("Create it in Specter (or export the product from the shop): the order goes by itself as soon as Specter reports the article.")),
+    "unreadable": (_("The order could not be read: %(field)s."),
+                   _("Nothing was sent to Specter. Correct the order in Starweb, then retry.")),
+    "quantity": (_("Row %(row)s has the quantity %(quantity)s: a quantity must be more than zero."),
+                 _("Nothing was sent to Specter. Correct the row's quantity in Starweb, then retry.")),
+    "negative_total": (_("The order's amount to pay is below zero (%(amount)s SEK)."),
+                       _("Nothing was sent to Specter, which takes no order below zero. Correct the order in Starweb, then retry.")),
+    "totals": (_("The order's rows add up to %(rows)s SEK, but its amount to pay is %(amount)s SEK."),
+               _("Nothing was sent to Specter. Correct the order's rows, discounts or shipping in Starweb, then retry.")),
     "order_gone": (_("The order no longer exists in Starweb."), _("Nothing was sent to Specter.")),
     "credentials": (_("%(system)s refused the credentials."),
                     _("Check them under Settings; the order is retried automatically.")),
@@ -36,7 +49,29 @@ CATALOGUE = {
     "status": (_("The order's status is not one that triggers a transfer."), _("It goes when it gets one.")),
 }
 WHAT = {"gift card": _("gift cards"), "discounts": _("discounts"), "shipping": _("shipping"),
-        "payment fee": _("payment fees"), "cash on delivery": _("cash on delivery")}
+        "payment fee": _("payment fees"), "cash on delivery": _("cash on delivery"), "rounding": _("rounding")}
+# Starweb's order fields, as a merchant calls them (the "unreadable" reason names one).
+FIELDS = {"quantity": _("quantity"), "unitPrice": _("price"), "vatRate": _("VAT rate"), "discount": _("discount"),
+          "discountType": _("discount type"), "amountToPay": _("amount to pay"), "paymentFee": _("payment fee"),
+          "paymentVatRate": _("VAT rate of the payment fee"), "shippingCost": _("shipping cost"),
+          "shippingVatRate": _("VAT rate of the shipping"), "item": _("row"), "items": _("rows"),
+          "addresses": _("addresses"), "address": _("address"), "customer": _("customer"), "": _("the answer is not an order")}
+MONEY = ("amount", "rows")
+
+
+def _param(key, value, params):
+    """A parameter as the reader reads it: the field named in words, money in their number format."""
+    if key == "what":
+        return WHAT.get(value, value)
+    if key == "field":
+        label = FIELDS.get(value, value)
+        return _("%(field)s of row %(row)s") % {"field": label, "row": params["row"]} if params.get("row") else label
+    if key in MONEY:
+        try:
+            return number_format(Decimal(str(value)), 2, use_l10n=True)
+        except (InvalidOperation, ValueError):
+            return value
+    return value
 
 
 def render(items) -> str:
@@ -44,7 +79,8 @@ def render(items) -> str:
     lines = []
     for code, params in items:
         what, fix = CATALOGUE[code]
-        params = {k: (WHAT.get(v, v) if k == "what" else v) for k, v in (params or {}).items()}
+        raw = params or {}
+        params = {k: _param(k, v, raw) for k, v in raw.items()}
         lines.append(f"{what % params} {fix % params}")
     return "\n".join(lines)
 

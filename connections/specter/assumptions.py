@@ -95,3 +95,11 @@ STOCK_SITE_DEFAULT_ATTRIBUTE = "isDefault"
 # merely keeps its last figure (and the drift report shows nothing new), while computing it here
 # from components we cannot see could only guess. The simulator does exactly this.
 SET_STOCK_REPORTED_BY_SPECTER = True
+
+# Unknown (§9): what newOrderSubmit does with a row whose article number Specter lacks. We never
+# send one knowingly (every article number is known in Specter before an order goes), but the
+# answer may be either: a refusal, `0;4;unknown article <no>` (UNKNOWN_ARTICLE above), or an
+# "OK" that names it, `1;<orderNo>;OK, unknown articles: <no>, <no>` (the order was made, the row
+# as a free row). Both name the article numbers after "unknown article(s)", comma-separated
+# (article numbers take no commas, seed 001). The simulator answers either way, per account.
+UNKNOWN_ARTICLES_NAMED = r"unknown articles?:?\s*(?P<articles>[^;]+)"

@@ -85,20 +85,23 @@ class OrderChange:
     tracking_nos: tuple[str, ...]
 
 
-def order_event(change: "OrderChange") -> str | None:
-    """The event an order change means for the shop (connections.settings.ORDER_EVENTS), or None.
-    The strongest wins: cancelled, paid, invoiced, delivered, partly delivered."""
+def order_events(change: "OrderChange") -> list[str]:
+    """Every event an order change means for the shop (connections.settings.ORDER_EVENTS), in the
+    order they happened: the delivery (whole or part), then the invoice, then the payment. One
+    change may carry several: Specter activates the invoice at delivery, so a delivery may come
+    already invoiced. A cancellation stands alone: a cancelled order is not told it was delivered."""
     if change.status_id == A.STATUS_CANCELLED:
-        return "cancelled"
-    if change.status_id == A.STATUS_PAID or change.payment_status.lower() == "paid":
-        return "paid"
-    if change.status_id == A.STATUS_INVOICED:
-        return "invoiced"
+        return ["cancelled"]
+    events = []
     if change.delivery_status == "D":
-        return "delivered"
-    if change.delivery_status == "P":
-        return "partly_delivered"
-    return None
+        events.append("delivered")
+    elif change.delivery_status == "P":
+        events.append("partly_delivered")
+    if change.status_id == A.STATUS_INVOICED:
+        events.append("invoiced")
+    if change.status_id == A.STATUS_PAID or change.payment_status.lower() == "paid":
+        events.append("paid")
+    return events
 
 
 @dataclass(frozen=True)

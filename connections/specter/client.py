@@ -5,6 +5,7 @@ Every call goes through connections.http.send, which maps transport failures; th
 Specter's own answers (always HTTP 200) to the same typed errors.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from xml.etree import ElementTree
@@ -50,6 +51,23 @@ class BatchOpen(Retryable):
         self.batch_no = batch_no
 
 
+@dataclass(frozen=True)
+class OrderReceipt:
+    """Specter's answer to newOrderSubmit: its order number, and the article numbers it said it
+    does not know although it took the order (assumptions.UNKNOWN_ARTICLES_NAMED)."""
+
+    order_no: str
+    unknown_articles: tuple[str, ...] = ()
+
+
+def named_articles(message: str) -> tuple[str, ...]:
+    """The article numbers a Specter message names as unknown (an OK or a refusal), else ()."""
+    match = re.search(A.UNKNOWN_ARTICLES_NAMED, message or "", re.IGNORECASE)
+    if not match:
+        return ()
+    return tuple(dict.fromkeys(no.strip() for no in match.group("articles").split(",") if no.strip()))
+
+
 @dataclass
 class SpecterClient:
     credentials: Credentials
@@ -77,6 +95,24 @@ class SpecterClient:
         Raises DuplicateOrder (carrying the existing number) when the externalOrderNo has an order.
         """
         return self._call("putInfo.asp", "newOrderSubmit", {**params, "customerId": customer_no}, mutating=True).id
+
+    def place_order(self, customer_no: str, params: dict[str, str]) -> OrderReceipt:
+        """Create the order, as submit_order, and read what the "OK" says about its rows: an order
+        Specter took with an article it does not know comes back naming it.
+
+        Raises DuplicateOrder (carrying the existing number), UnknownArticle (a refusal naming it)."""
+        reply = self._call("putInfo.asp", "newOrderSubmit", {**params, "customerId": customer_no}, mutating=True)
+        return OrderReceipt(reply.id, named_articles(reply.message))
+
+    def create_articles(self, rows: list[dict[str, str]]) -> None:
+        """Create up to 100 articles that an order needs, leaving any that exists as it is: sent
+        without forceArticleUpdate, so Specter creates what it lacks and updates nothing."""
+        if not 0 < len(rows) <= 100:
+            raise ValueError("newArticleSubmit takes 1 to 100 articles")
+        params = {}
+        for n, row in enumerate(rows, start=1):
+            params.update({f"{key}_{n}": value for key, value in row.items()})
+        self._call("putInfo.asp", "newArticleSubmit", params, mutating=True)
 
     def find_order(self, external_order_no: str) -> str | None:
         """Reconcile: Specter's order number for our externalOrderNo, or None if it has none."""

@@ -3,12 +3,16 @@
 
 Money is Decimal, never float: Starweb's JSON numbers are read as Decimal from their text.
 Parsing is tolerant (numbers may come as strings, optional keys may be missing or null) and strict
-where a wrong guess would move money: a missing amount or quantity is a ParseError.
+where a wrong guess would move money: a missing or unreadable amount, quantity or rate is a
+ParseError naming the field (and its row), a permanent error: the same order read again fails the
+same way, so it needs a person, not retries.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from ..errors import Permanent
 
 ORE = Decimal("0.01")
 
@@ -19,19 +23,38 @@ def line_total(amount_ex_vat: Decimal, vat_rate: Decimal) -> Decimal:
     return (amount_ex_vat * (1 + vat_rate / 100)).quantize(ORE, rounding=ROUND_HALF_UP)
 
 
-class ParseError(ValueError):
-    """The order JSON lacks something we cannot guess. The message names the field, never values."""
+class ParseError(Permanent, ValueError):
+    """The order JSON lacks something we cannot guess, or has it in a form we cannot read.
+
+    `field` is Starweb's name of the field ("quantity", "amountToPay"; "" when the answer is not an
+    order at all) and `row` the order row it is on, counted from 1 (None: the order itself), so the
+    merchant can be told which. The message names the field, never its value."""
+
+    def __init__(self, message: str, *, field: str = "", row: int | None = None):
+        super().__init__(message, system="starweb")
+        self.field, self.row = field, row
 
 
-def _decimal(value, name: str, default: Decimal | None = None) -> Decimal:
+def _decimal(value, name: str, default: Decimal | None = None, *, row: int | None = None) -> Decimal:
+    where = f"items[{row - 1}].{name}" if row else name
     if value is None or value == "":
         if default is not None:
             return default
-        raise ParseError(f"order field {name} is missing")
+        raise ParseError(f"order field {where} is missing", field=name, row=row)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ParseError(f"order field {where} is not a number", field=name, row=row)
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ParseError(f"order field {name} is not a number") from None
+        raise ParseError(f"order field {where} is not a number", field=name, row=row) from None
+    if not number.is_finite():  # "NaN", "Infinity": Decimal reads them, money cannot be them
+        raise ParseError(f"order field {where} is not a number", field=name, row=row)
+    return number
+
+
+def _ascii_digits(value) -> bool:
+    text = str(value if value is not None else "")
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()
 
 
 def _text(value) -> str:
@@ -65,6 +88,8 @@ class Address:
     @classmethod
     def parse(cls, data: dict | None) -> "Address":
         data = data or {}
+        if not isinstance(data, dict):
+            raise ParseError("order field address cannot be read", field="address")
         return cls(
             company_name=_text(data.get("companyName")), first_name=_text(data.get("firstName")),
             last_name=_text(data.get("lastName")), care_of=_text(data.get("careOf")),
@@ -111,13 +136,20 @@ class OrderItem:
 
     @classmethod
     def parse(cls, data: dict, index: int) -> "OrderItem":
+        """Row `index` (from 0) of the order; errors name it counted from 1, as a person counts."""
+        row = index + 1
+        if not isinstance(data, dict):
+            raise ParseError(f"order row {row} is not an object", field="item", row=row)
+        discount_type = _text(data.get("discountType")) or "percent"
+        if discount_type not in ("percent", "amount"):
+            raise ParseError(f"order field items[{index}].discountType is unknown", field="discountType", row=row)
         return cls(
             sku=_text(data.get("sku")), description=_text(data.get("description")),
-            quantity=_decimal(data.get("quantity"), f"items[{index}].quantity"),
-            unit_price=_decimal(data.get("unitPrice"), f"items[{index}].unitPrice"),
-            vat_rate=_decimal(data.get("vatRate"), f"items[{index}].vatRate"),
-            discount=_decimal(data.get("discount"), f"items[{index}].discount", Decimal("0")),
-            discount_type=_text(data.get("discountType")) or "percent",
+            quantity=_decimal(data.get("quantity"), "quantity", row=row),
+            unit_price=_decimal(data.get("unitPrice"), "unitPrice", row=row),
+            vat_rate=_decimal(data.get("vatRate"), "vatRate", row=row),
+            discount=_decimal(data.get("discount"), "discount", Decimal("0"), row=row),
+            discount_type=discount_type,
         )
 
 
@@ -167,9 +199,9 @@ class StarwebOrder:
         """Parse the `data` object of an order response. Raises ParseError."""
         if not isinstance(data, dict) or data.get("orderId") in (None, ""):
             raise ParseError("the answer is not an order")
-        items = (data.get("items") or {}).get("data") or []
-        addresses = (data.get("addresses") or {}).get("data") or {}
-        customer = (data.get("customer") or {}).get("data") or {}
+        items = _included(data, "items", list)
+        addresses = _included(data, "addresses", dict)
+        customer = _included(data, "customer", dict)
         custom = [
             (key, _text(data.get(key)))
             for key in ("customInfo1", "customInfo2", "customInfo3", "customInfo4",
@@ -181,7 +213,7 @@ class StarwebOrder:
             order_id=str(data["orderId"]),
             created_at=_datetime(data.get("createdAt")),
             modified_at=_datetime(data.get("modifiedAt")),
-            status_id=int(status) if str(status or "").isdigit() else None,
+            status_id=int(status) if _ascii_digits(status) else None,
             lang_code=_text(data.get("langCode")) or "sv",
             currency_code=_text(data.get("currencyCode")).upper(),
             base_currency_code=_text(data.get("baseCurrencyCode")).upper(),
@@ -206,6 +238,18 @@ class StarwebOrder:
             items=tuple(OrderItem.parse(item, n) for n, item in enumerate(items)),
             custom_fields=tuple(custom),
         )
+
+
+def _included(data: dict, key: str, kind: type):
+    """An included resource ({"data": ...}); missing or null is empty, another shape unreadable."""
+    wrapper = data.get(key) or {}
+    inner = wrapper.get("data") if isinstance(wrapper, dict) else None
+    if inner is None and not isinstance(wrapper, dict):
+        raise ParseError(f"order field {key} cannot be read", field=key)
+    inner = inner or kind()
+    if not isinstance(inner, kind):
+        raise ParseError(f"order field {key} cannot be read", field=key)
+    return inner
 
 
 def name_of(row: dict, fallback_key: str = "") -> str:

@@ -159,9 +159,10 @@ def new_order(account: Account, p: dict) -> HttpResponse:
         return reply(False, "3", "an order needs rows")
     total = Decimal("0")
     articles = {a.article_no: a for a in account.articles.filter(article_no__in=[r["articleNo"] for r in rows])}
+    unknown = list(dict.fromkeys(r["articleNo"] for r in rows if r["articleNo"] not in articles))
+    if unknown and account.unknown_articles != Account.ACCEPT:
+        return reply(False, "4", f"unknown article {unknown[0]}")
     for row in rows:
-        if row["articleNo"] not in articles:
-            return reply(False, "4", f"unknown article {row['articleNo']}")
         try:
             price, quantity, vat = Decimal(row["price"]), Decimal(row["quantity"]), Decimal(row["vat"])
         except InvalidOperation:
@@ -169,13 +170,15 @@ def new_order(account: Account, p: dict) -> HttpResponse:
         if vat not in VAT_RATES:
             return reply(False, "3", f"vatPercent {row['vat']} is not a Swedish rate")
         total += row_total(price, quantity, vat)
-    for row in rows:  # stock falls; a SET article lowers its components instead
-        _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
+    for row in rows:  # stock falls; a SET article lowers its components instead; a free row has none
+        if row["articleNo"] in articles:
+            _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
     order = Order.objects.create(
         account=account, order_no=account.take_number(), external_order_no=external, customer_no=p["customerid"],
         rows=rows, total=total, data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
     )
-    return reply(True, order.order_no, "OK")
+    # Taken with free rows for what the account lacks, saying so (connections/specter/assumptions.py).
+    return reply(True, order.order_no, f"OK, unknown articles: {', '.join(unknown)}" if unknown else "OK")
 
 
 def _lower_stock(account: Account, article: Article, quantity: Decimal, site: str = "1") -> None:

@@ -113,8 +113,11 @@ def set_list_price(account: Account, price_list_name_or_id, article_no: str, pri
 
 # Our order statuses (§10.3): 1 registered, 2 partly delivered, 3 delivered, 4 invoiced, 5 cancelled, 6 paid.
 @transaction.atomic
-def deliver(account: Account, order_no: str, tracking_no: str = "", rows: dict[str, int] | None = None) -> Order:
-    """Deliver the whole order, or `rows` {articleNo: quantity} of it (a partial delivery)."""
+def deliver(account: Account, order_no: str, tracking_no: str = "", rows: dict[str, int] | None = None, *,
+            invoice: bool = False) -> Order:
+    """Deliver the whole order, or `rows` {articleNo: quantity} of it (a partial delivery).
+    `invoice`: the delivery also makes the invoice, as Specter does when the invoice is activated
+    at delivery (seed 000): one change then carries both the delivery and the invoice."""
     order = account.orders.select_for_update().get(order_no=order_no)
     delivered = order.data.setdefault("delivered", {})
     for row in order.rows:
@@ -125,7 +128,13 @@ def deliver(account: Account, order_no: str, tracking_no: str = "", rows: dict[s
     order.data.update(statusId=3 if complete else 2, deliveryStatus="D" if complete else "P")
     if tracking_no:
         order.data.setdefault("trackingNos", []).append(tracking_no)
-    order.save(update_fields=["data"])
+    if invoice and complete:
+        order.invoice_no = order.invoice_no or account.take_number()
+        order.data["statusId"] = 4
+        url = account.callbacks.get("actionnewinvoice")
+        if url:
+            transaction.on_commit(lambda: ping(url, orderId=order.order_no, invoiceId=order.invoice_no, invoiceSource="S"))
+    order.save(update_fields=["data", "invoice_no"])
     _order_changed(order, deliveries_updated=True, tracking_no=tracking_no)
     return order
 

@@ -20,6 +20,7 @@ ARTICLES = [
     ("PRESENTKORT", "Presentkort", "0", 0, 0, True, []),
     ("AVGIFT", "Avgift", "0", 25, 0, True, []),
     ("POSTFORSKOTT", "Postförskott", "0", 25, 0, True, []),
+    ("Öresavrundning", "Öresavrundning", "0", 0, 0, True, []),
 ]
 
 # article_no: (bar code, weight in kg, buy price): some articles carry their variant details, as

@@ -19,6 +19,11 @@ class Account(models.Model):
     decimal_comma = models.BooleanField(default=False)  # decimals on reads written 159,20
     says_no_items = models.BooleanField(default=False)  # stock 0 or below written noItemsAvailable
     callbacks = models.JSONField(default=dict, blank=True)
+    # What newOrderSubmit does with a row whose article the account lacks (specs/specter-api.md §9
+    # leaves it open): refuse the order (code 4), or take it with the row as a free row and an OK
+    # that names the article. Both exist, so tests cover both.
+    REFUSE, ACCEPT = "refuse", "accept"
+    unknown_articles = models.CharField(max_length=10, default=REFUSE, choices=[(REFUSE, "refuse the order"), (ACCEPT, "accept, naming them")])
     next_number = models.PositiveIntegerField(default=10000)
 
     def __str__(self):

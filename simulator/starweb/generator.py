@@ -90,10 +90,12 @@ def order(rng: random.Random, *, order_id: int, shipping: dict, payment: dict, c
             base = sum(_item_total(i) for i in items if Decimal(str(i["vatRate"])) == vat) / (1 + vat / 100)
             n += 1
             items.append(_item(n, "", f"Rabattkod {code}", 1, -(base * percent / 100).quantize(Decimal("0.0001")), vat))
-    if rng.random() < 0.15:
-        n += 1
-        items.append(_item(n, "", f"Presentkort {rng.randint(1000, 9999)}", 1, -Decimal(rng.choice([100, 200])), 0))
     shipping_cost, payment_fee = Decimal(str(shipping["fee"])), Decimal(str(payment["fee"]))
+    if rng.random() < 0.15:  # a gift card pays at most what the order costs, as a shop lets it
+        n += 1
+        card_no, card = rng.randint(1000, 9999), Decimal(rng.choice([100, 200]))
+        due = sum((_item_total(i) for i in items), Decimal(0)) + line_total(shipping_cost, Decimal(25)) + line_total(payment_fee, Decimal(25))
+        items.append(_item(n, "", f"Presentkort {card_no}", 1, -min(card, due), 0))
     lines = [_item_total(i) for i in items] + [line_total(shipping_cost, Decimal(25)), line_total(payment_fee, Decimal(25))]
     amount_to_pay = sum(lines, Decimal("0"))
     total_ex = sum((Decimal(str(i["quantity"])) * Decimal(str(i["unitPrice"])) for i in items), Decimal(0)) + shipping_cost + payment_fee

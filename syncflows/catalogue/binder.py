@@ -4,6 +4,7 @@ assortment page by page, then looked up in our table."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from connections.models import Connection
 from integrator.inputs import visible_article_number
@@ -17,6 +18,18 @@ def usable_sku(sku: str) -> bool:
     """An article number we can bind and send: present, visible characters only, no spaces
     (domain.md; the rule is integrator.inputs.visible_article_number)."""
     return visible_article_number(sku)
+
+
+def not_a_product(sku: str, service_articles: set[str]) -> str | None:
+    """Why a Specter article number must not become a shop product, or None if it may: one rule for
+    flow #2 and the initial sync Specter → Starweb. `service_articles` are the connection's own
+    articles for shipping, discounts, fees, gift cards and rounding (ExportSettings.special_articles),
+    which Specter lists like any article. The reasons are stored in English, shown translated."""
+    if not usable_sku(sku):
+        return gettext_noop("the article number is missing or contains a space")
+    if sku in service_articles:
+        return gettext_noop("the connection's own article for shipping, discounts, fees, gift cards or rounding: not a product")
+    return None
 
 
 def each_bound(connection, latest: dict, starweb, result):

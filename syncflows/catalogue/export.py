@@ -18,7 +18,7 @@ from connections.models import Connection
 from connections.starweb.types import name_of
 from integrator.inputs import visible_article_number
 
-from ..models import ExportedArticle
+from ..models import ExportedArticle, SpecterArticle
 from .initial import Direction, Page
 
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
@@ -92,6 +92,10 @@ def _remember(connection, rows) -> None:
         [ExportedArticle(connection=connection, sku=row["articleNo"], content_hash=content_hash(row)) for row in rows],
         update_conflicts=True, unique_fields=["connection", "sku"], update_fields=["content_hash", "exported_at"],
     )
+    # Specter has them now: orders waiting for one of them may go.
+    from ..orders import articles
+
+    articles.learn([connection.pk], [row["articleNo"] for row in rows], SpecterArticle.Source.EXPORTED)
 
 
 def exports_on_change(connection: Connection) -> bool:

@@ -14,7 +14,8 @@ from billing.entitlements import entitlements_for
 from connections.models import Connection
 from connections.specter import articles
 
-from ..models import ProductBinding
+from ..models import ProductBinding, SpecterArticle
+from ..orders import articles as specter_articles
 from . import binder, details, products_in
 from .export import patiently
 from .initial import Direction, Page
@@ -28,6 +29,7 @@ def _preview(connection, starweb, specter) -> int:
 
 def _page(connection: Connection, number: int, starweb, specter, *, careful: bool) -> Page:
     listing = patiently(lambda: articles.page(specter, number))
+    specter_articles.learn([connection.pk], [a.article_no for a in listing.articles], SpecterArticle.Source.REGISTER)
     if number == 1:
         binder.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
     writer = _Writer(connection, starweb)
@@ -36,11 +38,9 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     page = Page(len(listing.articles), listing.total, listing.pages)
     for article in listing.articles:
         sku = article.article_no
-        if not binder.usable_sku(sku):
-            page.problems.append([sku or article.name, gettext_noop("the article number is missing or contains a space")])
-            continue
-        if sku in own:
-            page.problems.append([sku, gettext_noop("the connection's own article for shipping, discounts, fees or gift cards: not a product")])
+        why_not = binder.not_a_product(sku, own)
+        if why_not:
+            page.problems.append([sku or article.name, why_not])
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:

@@ -19,7 +19,8 @@ from .result import Result
 def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result:
     created = Result()
     if connection.flow == Connection.Flow.ERP:
-        latest = {c.article_no: c for c in changes if binder.usable_sku(c.article_no)}
+        own = connection.export_settings.special_articles()  # shipping, discounts, fees...: never products
+        latest = {c.article_no: c for c in changes if not binder.not_a_product(c.article_no, own)}
         known = binder.bound(connection, latest, starweb)
         for sku, change in latest.items():
             if sku not in known:

@@ -10,12 +10,14 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.specter import batches
 
-from ..models import SpecterCallback, SyncRun
+from ..models import SpecterArticle, SpecterCallback, SyncRun
+from ..orders import articles
 from . import order_status, price_lists, products_in, stock
 
 APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products_in.apply, "pricelists": price_lists.apply}
 # A list price pings actionArticleChange (we know of no callback of its own), as article info does.
 CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"], "pricelists": ["article"]}
+LISTS_ARTICLES = ("stock", "articleinfo")  # batches whose entries are Specter's articles
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 
 
@@ -59,6 +61,8 @@ def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> Sy
                 run.writes += result.writes
                 run.skipped += result.skipped
                 notes += result.notes
+            if kind in LISTS_ARTICLES:  # what Specter reports, it has: orders waiting for it may go
+                articles.learn(list(shops), [entry.article_no for entry in batch.entries], SpecterArticle.Source.BATCH)
             batches.ack(specter, batch)  # only now: what the batch held is done and recorded
             run.entries += len(batch.entries)
             if not batch.more or not batch.entries:

@@ -1,25 +1,29 @@
 """The order mapper: a parsed Starweb order and the connection's export settings in, Specter's
 customer and order parameters out, or the problems a merchant must fix. Pure: no queries, no HTTP.
 
-The Specter order's total equals Starweb's amountToPay to the öre by construction:
-1. Each Starweb line (item, shipping, payment fee or cash on delivery, discount, gift card) is
-   priced as Starweb does: its amount including VAT, rounded to the öre (starweb.types.line_total).
-2. Each Specter row is given the price ex VAT that makes Specter's own rounding land on exactly
-   that amount (specter.arithmetic.price_for), so the rows sum to amountToPay.
-3. A code discount spread as a percentage over the items (the per-item option) shares the group's
-   discount out in öre, the last item of each VAT rate taking the remainder, so nothing is lost.
+Rows carry the shop's own prices, and the Specter total equals Starweb's amountToPay to the öre:
+1. Each item goes with the shop's own unit price ex VAT, quantity and VAT rate, as the shop shows it.
+2. By default every discount, an item's own row discount as well as a discount code, goes as one
+   negative row per VAT rate on the discount article (domain.md, seed 001). With "discount as a
+   percentage on each item", each item instead carries its share of the discount as a percentage
+   (its price is then the discounted one, as Specter shows a discounted item).
+3. Shipping, the payment fee (or cash on delivery) and gift cards are rows at the shop's amounts.
+4. What Starweb's rounding (each line to the öre) and Specter's (each row) leave between the rows
+   and amountToPay goes on one rounding row (VAT 0), never into prices. More than ROUNDING_LIMIT
+   is not rounding: the order is refused with the figures (problems()).
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connections.settings import ExportSettings  # noqa: F401  (re-exported: the mapper's input)
-from connections.specter.arithmetic import price_for, row_total
+from connections.specter.arithmetic import PRICE_DECIMALS, price_for, row_total
 from connections.starweb.types import ORE, StarwebOrder, line_total
 from integrator.inputs import visible_article_number
 
 from ..reasons import CATALOGUE
 
+ROUNDING_LIMIT = Decimal("1.00")  # kr: a rounding row is never more than this, either way
 LANGUAGES = {"sv": "SE", "en": "EN", "no": "NO", "nb": "NO", "fi": "FI", "da": "DA", "de": "DE", "es": "ES"}
 
 
@@ -95,9 +99,10 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
             found.append(Problem("sku_missing", {"product": item.description}))
         elif not visible_article_number(item.sku):  # a space, or an invisible or control character
             found.append(Problem("sku_space", {"sku": item.sku}))
+    found += _amount_problems(order)
     needed = [
         (any(i.is_gift_card for i in order.items), settings.gift_card_article, "gift card"),
-        (any(i.is_code_discount for i in order.items) and not settings.discount_per_item_percent, settings.discount_article, "discounts"),
+        (_has_discount(order) and not settings.discount_per_item_percent, settings.discount_article, "discounts"),
         (_has_shipping_row(order, settings), settings.shipping_article, "shipping"),
         (_has_fee_row(order, settings) and not order.is_cash_on_delivery, settings.payment_fee_article, "payment fee"),
         (_has_fee_row(order, settings) and order.is_cash_on_delivery, settings.cod_article, "cash on delivery"),
@@ -109,7 +114,36 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
         found.append(Problem("delivery_unmapped", {"name": order.shipping_method_name}))
     if order.payment_method_id and order.payment_method_id not in settings.payment_methods:
         found.append(Problem("payment_unmapped", {"name": order.payment_method_name}))
+    if not found:  # the rows Specter would get (with every article set) leave more than rounding?
+        rows = _rows(order, settings, rounding=False)
+        difference = order.amount_to_pay - _sum(rows)
+        if abs(difference) > ROUNDING_LIMIT:
+            found.append(Problem("totals", {"rows": str(_sum(rows)), "amount": str(order.amount_to_pay)}))
+        elif difference and not settings.rounding_article:
+            found.append(Problem("article_missing", {"what": "rounding"}))
     return found
+
+
+def _amount_problems(order: StarwebOrder) -> list[Problem]:
+    """Orders that must not go whatever the settings: a row of zero or fewer items, a negative
+    total, or rows that do not add up to amountToPay beyond rounding (as Starweb adds them)."""
+    found = [Problem("quantity", {"row": n, "quantity": _number(item.quantity)})
+             for n, item in enumerate(order.items, start=1) if item.quantity <= 0]
+    if order.amount_to_pay < 0:
+        found.append(Problem("negative_total", {"amount": str(order.amount_to_pay)}))
+    lines = sum((item.total for item in order.items), Decimal("0")) + line_total(order.shipping_cost, order.shipping_vat_rate) \
+        + line_total(order.payment_fee, order.payment_vat_rate)
+    if not found and abs(order.amount_to_pay - lines) > ROUNDING_LIMIT:
+        found.append(Problem("totals", {"rows": str(lines), "amount": str(order.amount_to_pay)}))
+    return found
+
+
+def _has_discount(order: StarwebOrder) -> bool:
+    return any(i.is_code_discount or (i.sku and i.discount) for i in order.items)
+
+
+def _sum(rows) -> Decimal:
+    return sum((row.total for row in rows), Decimal("0"))
 
 
 def _has_shipping_row(order: StarwebOrder, settings: ExportSettings) -> bool:
@@ -127,35 +161,56 @@ def map_order(order: StarwebOrder, settings: ExportSettings) -> SpecterOrder:
     return SpecterOrder(customer=_customer(order, settings), order=_order_fields(order, settings), rows=tuple(_rows(order, settings)))
 
 
-def _rows(order: StarwebOrder, settings: ExportSettings) -> list[Row]:
+def _rows(order: StarwebOrder, settings: ExportSettings, *, rounding: bool = True) -> list[Row]:
     products = [i for i in order.items if i.sku]
     discounts = [i for i in order.items if i.is_code_discount]
     rows: list[Row] = []
-    if settings.discount_per_item_percent and discounts:
+    if settings.discount_per_item_percent and _has_discount(order):
         rows += _items_with_shared_discount(products, discounts)
     else:
-        rows += [_row(i.sku, i.description, i.total, i.quantity, i.vat_rate) for i in products]
-        rows += [_row(settings.discount_article, i.description or "Rabatt", i.total, Decimal(1), i.vat_rate) for i in discounts]
+        rows += [Row(i.sku, i.description, i.unit_price, i.quantity, i.vat_rate) for i in products]
+        rows += _discount_rows(order, products, discounts, settings)
     if _has_shipping_row(order, settings):
-        rows.append(_row(settings.shipping_article, order.shipping_method_name or "Frakt",
-                         line_total(order.shipping_cost, order.shipping_vat_rate), Decimal(1), order.shipping_vat_rate))
+        rows.append(Row(settings.shipping_article, order.shipping_method_name or "Frakt", order.shipping_cost, Decimal(1),
+                        order.shipping_vat_rate))
     if _has_fee_row(order, settings):
         article = settings.cod_article if order.is_cash_on_delivery else settings.payment_fee_article
         base = "Postförskott" if order.is_cash_on_delivery else "Avgift"
         method = order.payment_method_name
         name = base if not method or method.lower() == base.lower() else f"{base} {method}"
-        rows.append(_row(article, name, line_total(order.payment_fee, order.payment_vat_rate), Decimal(1), order.payment_vat_rate))
-    rows += [_row(settings.gift_card_article, i.description, i.total, Decimal(1), i.vat_rate) for i in order.items if i.is_gift_card]
+        rows.append(Row(article, name, order.payment_fee, Decimal(1), order.payment_vat_rate))
+    rows += [Row(settings.gift_card_article, i.description, i.unit_price, i.quantity, i.vat_rate) for i in order.items if i.is_gift_card]
+    difference = order.amount_to_pay - _sum(rows)
+    if rounding and difference:
+        rows.append(Row(settings.rounding_article, "Öresavrundning", difference, Decimal(1), Decimal(0)))
     return rows
 
 
+def _discount_rows(order: StarwebOrder, products, discounts, settings: ExportSettings) -> list[Row]:
+    """Every discount as one negative row per VAT rate: the items' own row discounts (what each
+    row's discount takes off its quantity × unit price) and the discount code's items, ex VAT."""
+    amounts: dict[Decimal, Decimal] = {}
+    for item in products:
+        if item.discount:
+            amounts[item.vat_rate] = amounts.get(item.vat_rate, Decimal(0)) + item.net_ex_vat - item.quantity * item.unit_price
+    for item in discounts:
+        amounts[item.vat_rate] = amounts.get(item.vat_rate, Decimal(0)) + item.net_ex_vat
+    name = f"Rabatt {order.discount_code}" if order.discount_code and discounts else "Rabatt"
+    return [Row(settings.discount_article, name, amount.quantize(PRICE_DECIMALS, rounding=ROUND_HALF_UP), Decimal(1), vat)
+            for vat, amount in sorted(amounts.items(), key=lambda pair: -pair[0]) if amount]
+
+
 def _row(article: str, name: str, total: Decimal, quantity: Decimal, vat: Decimal, comment: str = "") -> Row:
-    """A Specter row whose amount including VAT, by Specter's arithmetic, is exactly `total`."""
+    """A Specter row whose amount including VAT, by Specter's arithmetic, is exactly `total`: only
+    for an item carrying its share of a discount (the per-item option), whose price is then the
+    discounted one."""
     return Row(article, name, price_for(total, quantity, vat), quantity, vat, comment)
 
 
 def _items_with_shared_discount(products, discounts) -> list[Row]:
-    """The code discount as a percentage on each item of the same VAT rate (the per-item option)."""
+    """Every discount as a percentage on each item (the per-item option): the code's discount shared
+    over the items of its VAT rate in öre, each item's price the discounted one, its comment its
+    whole discount in percent."""
     rows = []
     for vat in sorted({i.vat_rate for i in products}):
         group = [i for i in products if i.vat_rate == vat]
@@ -165,8 +220,10 @@ def _items_with_shared_discount(products, discounts) -> list[Row]:
         for n, item in enumerate(group):
             share = remaining if n == len(group) - 1 else (item.total * (gross + discount) / gross).quantize(ORE, rounding=ROUND_HALF_UP) if gross else item.total
             remaining -= share
-            percent = (-discount * 100 / gross).quantize(Decimal("0.01")) if gross else Decimal(0)
-            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if discount else ""))
+            # The item's whole discount (its own row discount and its share of the code) as its percentage.
+            full = line_total(item.quantity * item.unit_price, vat)
+            percent = ((1 - share / full) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if full > 0 else Decimal(0)
+            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if percent > 0 else ""))
     # A discount on a VAT rate with no products left (should not happen) still goes on the order.
     for d in discounts:
         if d.vat_rate not in {i.vat_rate for i in products}:

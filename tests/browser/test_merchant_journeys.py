@@ -130,13 +130,13 @@ def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_fi
     _log_in(page, live_server.url, owner)
     page.goto(f"{live_server.url}/m/{connection.merchant_id}/connections/{connection.pk}/")
     page.locator(".nav-tabs").get_by_role("link", name="Initial synkronisering").click()  # the tab, on every flow
-    page.locator("#direction-to_starweb").get_by_text("Specter har 12 artiklar.").wait_for()
+    page.locator("#direction-to_starweb").get_by_text("Specter har 13 artiklar.").wait_for()
     page.locator("#direction-to_specter").get_by_text("Butiken har 5 produkter.").wait_for()
     screenshot("1-both-directions-counted")
     page.locator("#start-to_starweb").click()
     page.locator("#sync-progress").wait_for()
     drain()  # the worker for long work, run here so the test decides when
     page.locator('#sync-progress[data-state="done"]').wait_for()  # the page polls until then
-    assert "12 av 12 artiklar lästa" in page.locator("#sync-progress").inner_text()
+    assert "13 av 13 artiklar lästa" in page.locator("#sync-progress").inner_text()
     page.locator("#sync-problems").get_by_text("FRAKT: kopplingens egen artikel").wait_for()
     screenshot("2-done-with-its-report")

@@ -70,7 +70,7 @@ def test_the_merchant_sees_the_count_starts_the_sync_and_watches_it_finish(conne
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
     page = client.get(url).content.decode()
-    assert "The shop has 5 products." in page and "Specter has 12 articles." in page
+    assert "The shop has 5 products." in page and "Specter has 13 articles." in page
     client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_specter"})
     drain()
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()

@@ -44,15 +44,15 @@ def shop_writes():
 
 
 def test_every_article_becomes_a_hidden_product_with_its_price_and_stock_and_a_rerun_writes_nothing(connection):
-    add_articles(110)  # 12 demo articles + 110: two pages of Specter's register
+    add_articles(110)  # 13 demo articles + 110: two pages of Specter's register
     sync = initial.run(initial.start(connection, "to_starweb").pk)
-    assert (sync.state, sync.total, sync.done) == ("done", 122, 122)
+    assert (sync.state, sync.total, sync.done) == ("done", 123, 123)
     product, variant = shop_variant("NY-0042")
     assert product.data["visibility"] == "hidden" and product.data["languages"][0]["name"] == "Ny artikel 42"
     assert (variant["prices"]["1"]["priceExVat"], variant["stocks"]["1"]) == (52.5, 42)
     assert product.data["defaultVatRate"] == "12" and product.data["externalId"] == "NY-0042"
-    # The connection's own articles for shipping, discounts, fees and gift cards are not products.
-    assert shop_variant("FRAKT") == (None, None) and sync.problem_count == 5
+    # The connection's own articles for shipping, discounts, fees, gift cards and rounding are not products.
+    assert shop_variant("FRAKT") == (None, None) and shop_variant("Öresavrundning") == (None, None) and sync.problem_count == 6
     assert WorkLog.objects.filter(merchant=connection.merchant, category="initial_sync").count() == 1
     writes = shop_writes()
     again = initial.run(initial.start(connection, "to_starweb").pk)
@@ -135,7 +135,7 @@ def test_integration_staff_start_the_sync_with_the_customer_and_their_time_is_lo
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
     page = staff_client.get(url).content.decode()
-    assert 'id="start-to_starweb"' in page and "Specter has 12 articles." in page
+    assert 'id="start-to_starweb"' in page and "Specter has 13 articles." in page
     staff_client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"})
     drain()
     sync = InitialSync.objects.get(connection=connection)
@@ -152,7 +152,7 @@ def test_a_plain_member_can_watch_but_not_start_a_sync(connection, client):
     client.force_login(member)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])).content.decode()
-    assert "Specter has 12 articles." in page and 'id="start-to_starweb"' not in page
+    assert "Specter has 13 articles." in page and 'id="start-to_starweb"' not in page
     response = client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"})
     assert response.status_code == 404 and not InitialSync.objects.exists()
 

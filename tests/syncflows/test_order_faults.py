@@ -94,7 +94,7 @@ class Killed(BaseException):
 KILL_POINTS = {
     "after the fetch": (StarwebClient, "order"),
     "after the customer": (SpecterClient, "submit_customer"),
-    "after the order was created": (SpecterClient, "submit_order"),
+    "after the order was created": (SpecterClient, "place_order"),
     "after the sent commit": (engine._Run, "finish"),
     "after the write-back": (StarwebClient, "set_external_id"),
     "after the status change": (StarwebClient, "set_status"),

@@ -34,7 +34,8 @@ def test_an_order_placed_in_the_shop_reaches_specter_once_with_its_number_writte
     shop_order = StarwebOrder.objects.get(pk=placed.pk)
     assert (shop_order.data["externalId"], shop_order.data["externalIdType"]) == (specter.order_no, "Specter")
     assert shop_order.data["statusId"] == 2  # status on transfer, package 200
-    assert [a.phase for a in transfer.timeline.all()] == ["fetch", "customer", "order", "write_back", "status"]
+    # The connection's first order: its article numbers are looked up in Specter's register first.
+    assert [a.phase for a in transfer.timeline.all()] == ["fetch", "articles", "customer", "order", "write_back", "status"]
     assert OrderUsage.objects.filter(connection_id=connection.pk).count() == 1
     assert MonthlyUsage.objects.get(merchant=connection.merchant).orders == 1
 

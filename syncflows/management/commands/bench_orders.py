@@ -12,6 +12,11 @@
 3. Latency: starts a real `qcluster`, registers the webhooks, places orders at `--rate` a second
    and measures from placing (the webhook goes out at once) to the order existing in Specter.
 4. Removes its latency faults. Last line exactly: `ratio=… queries_per_order=… p95_ms=…`.
+
+Each run starts with no article known in Specter, so the engine's figures include making them
+known: with `--flow 2` (Specter rules products) each shop's first order reads Specter's register;
+with `--flow 1` (the shop rules and exports products) each article is created once, before the
+first order that has it. The bare loop does neither.
 """
 
 import os
@@ -38,8 +43,8 @@ from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from syncflows.models import Transfer, WorkerHeartbeat
-from syncflows.orders import engine
+from syncflows.models import SpecterArticle, SyncRun, Transfer, WorkerHeartbeat
+from syncflows.orders import articles, engine
 from syncflows.orders.mapper import map_order
 
 from billing.management.commands.bench_billing import percentile
@@ -65,8 +70,11 @@ class Command(BaseCommand):
         parser.add_argument("--latency-orders", type=int, default=200, help="orders in the latency run (0 skips it)")
         parser.add_argument("--shops", type=int, default=8)
         parser.add_argument("--workers", type=int, default=8, help="qcluster workers in the latency run")
+        parser.add_argument("--flow", type=int, default=2, choices=[1, 2],
+                            help="2: articles known from Specter's register; 1: the shop exports products, so articles are created")
 
-    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, **options):
+    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, flow=2, **options):
+        self.flow = flow
         server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
         server.start()
@@ -110,7 +118,10 @@ class Command(BaseCommand):
         ratio = engine_rate / bare_rate
         per_order = statements(queries) / orders
         out = self.stdout.write
-        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; {len(wired)} shops")
+        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; {len(wired)} shops; flow #{self.flow}")
+        made_known = SpecterArticle.objects.filter(connection__in=[c for c, _ in wired])
+        out(f"articles made known by the engine: {made_known.filter(source='register').count()} from Specter's register, "
+            f"{made_known.filter(source='created').count()} created in Specter")
         out(f"engine: {orders} orders in {engine_s:.2f} s = {engine_rate:.1f} orders/s ({done} done)")
         out(f"bare:   {orders} orders in {bare_s:.2f} s = {bare_rate:.1f} orders/s")
         out(f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; database statements per order: {per_order:.1f} "
@@ -126,8 +137,14 @@ class Command(BaseCommand):
     def _wire(self, n: int, base: str):
         shop = ensure_demo_shop(f"bench-{n}", f"bench-client-{n}", f"bench-secret-{n}")
         account = ensure_demo_account(str(9000 + n), f"bench-md5key-{n}")
-        conn = bench_connection(f"bench-{n}", shop, account, base, **DEMO_ORDER_SETTINGS)
+        flow = {"flow": Connection.Flow.ECOM, "export_product": Connection.ProductExport.CHANGED} if self.flow == 1 else \
+            {"export_product": Connection.ProductExport.INACTIVE}
+        conn = bench_connection(f"bench-{n}", shop, account, base, **{**DEMO_ORDER_SETTINGS, **flow})
         WebHook.objects.filter(shop=shop).delete()  # throughput loops run without webhooks
+        # Nothing known in Specter yet: the run pays for the register read or the article creation.
+        SpecterArticle.objects.filter(connection=conn).delete()
+        SyncRun.objects.filter(connection=conn, kind="specter_register").delete()
+        articles.forget_all()
         return conn, shop
 
     def _place(self, wired):
