@@ -22,7 +22,7 @@ from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Shop
 from syncflows import tasks
-from syncflows.catalogue import initial
+from syncflows.catalogue import initial, pulls
 from syncflows.models import Transfer
 from syncflows.orders import intake
 from tests.billing.factories import MembershipFactory
@@ -133,10 +133,10 @@ def _run_the_flows_under_faults(connection):
     Account.objects.filter(smb_id="1001").update(md5key=SPECTER_KEY)
     # 3. The catalogue: pulls, the product schedule, a reconciliation, a product export, an initial sync.
     fault("specter", "", "read_timeout", delay_ms=1500)
-    tasks.pull_specter(str(connection.pk), "stock")
+    _pull(connection, "stock")
     wait_until_answered("read_timeout")
     for kind in ("orders", "stock", "articleinfo", "pricelists"):
-        tasks.pull_specter(str(connection.pk), kind)
+        _pull(connection, kind)
     tasks.export_changed_products(str(connection.pk))
     tasks.reconcile_stock(str(connection.pk))
     tasks.export_product(str(connection.pk), 101)
@@ -149,6 +149,12 @@ def _run_the_flows_under_faults(connection):
     drain()
     tasks.daily_digest()
     return placed
+
+
+def _pull(connection, kind):
+    """A pull as a callback ping makes one: wanted, then run by the worker."""
+    pulls.want_anyway(connection, kind)
+    tasks.pull_specter(str(connection.pk), kind)
 
 
 def _pages(connection, transfers):
