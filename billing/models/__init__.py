@@ -2,10 +2,11 @@
 
 from .core import Membership, Merchant, Package, Subscription
 from .onboarding import OnboardingStep
+from .profile import Profile
 from .service import HourPack, HourPurchase, WorkLog
 from .usage import MonthlyUsage, OrderUsage
 
 __all__ = [
     "HourPack", "HourPurchase", "Membership", "Merchant", "MonthlyUsage", "OnboardingStep",
-    "OrderUsage", "Package", "Subscription", "WorkLog",
+    "OrderUsage", "Package", "Profile", "Subscription", "WorkLog",
 ]

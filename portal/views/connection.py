@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.audit import trail
+from billing.audit_text import record_event
 from billing.entitlements import entitlements_for
 from billing.invoice import chart_data, history
 from billing.models import MonthlyUsage
@@ -24,6 +25,7 @@ from syncflows.models import Transfer, TransferAttempt
 
 from .. import activation
 from ..audit import record_secrets
+from ..links import fix_for
 from ..steps import SECTIONS, STEPS, Sources, form_for
 
 
@@ -37,14 +39,15 @@ def dashboard(request, connection_id):
     quota = entitlements_for(merchant).order_quota
     transfers = Transfer.objects.filter(connection=connection)
     last_done = transfers.filter(state=Transfer.State.DONE).order_by("-done_at").values_list("done_at", flat=True).first()
+    # The last error of an order still stuck: one that went through since is no longer an error.
     last_error = (TransferAttempt.objects.filter(transfer__connection=connection).exclude(outcome=TransferAttempt.Outcome.OK)
-                  .order_by("-started_at").first())
+                  .exclude(transfer__state__in=[Transfer.State.DONE, Transfer.State.IGNORED]).order_by("-started_at").first())
     months = history(merchant, month)
     return render(request, "portal/dashboard.html", {
         "merchant": merchant, "connection": connection, "last_done": last_done, "last_error": last_error,
         "month_orders": orders, "quota": quota, "forecast": round(orders * days / today.day),
         "used_pct": round(orders * 100 / quota) if quota else None,
-        "attention": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10],
+        "attention": [(t, fix_for(merchant, connection, t)) for t in transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10]],
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
@@ -86,12 +89,15 @@ def lifecycle(request, connection_id, action):
     try:
         if action == "pause":
             activation.pause(connection)
+            record_event(connection, "pause", actor=request.user)
             messages.info(request, _("Paused. Orders are kept and go when you resume."))
         elif action == "resume":
             activation.resume(connection)
+            record_event(connection, "resume", actor=request.user)
             messages.success(request, _("Resumed. Orders that waited are on their way."))
         elif action == "deactivate":
             activation.deactivate(connection)
+            record_event(connection, "deactivate", actor=request.user)
             messages.info(request, _("Deactivated. The shop no longer sends us orders; orders already here are kept."))
         else:
             raise Http404

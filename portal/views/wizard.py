@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 from syncflows.tasks import queue_long
 
+from billing.audit_text import record_event
 from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
@@ -81,5 +82,6 @@ def activate(request, connection_id):
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
         return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
+    record_event(connection, "activate", actor=request.user)
     messages.success(request, _("The connection is active. New orders go to Specter as they come."))
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)

@@ -1,0 +1,12 @@
+"""`{% load audit %}{% for line in entry|audit_lines %}…`: an audit entry in words (billing.audit_text)."""
+
+from django import template
+
+from billing.audit_text import lines
+
+register = template.Library()
+
+
+@register.filter
+def audit_lines(entry):
+    return lines(entry)
