@@ -136,3 +136,11 @@ def _plain(value) -> str:
     if isinstance(value, list):
         return ", ".join(_plain(v) for v in value)
     return str(value)
+
+
+def subject(entry: LogEntry) -> str:
+    """What the entry is about, by its kind ("Subscription"), never its stored repr (which is in
+    the language and the words of the moment it was written)."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    name = str(model._meta.verbose_name) if model is not None else ""
+    return name[:1].upper() + name[1:]

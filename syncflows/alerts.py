@@ -95,6 +95,7 @@ def _reason_title(code: str) -> str:
         "payment_unmapped": _("payment method not mapped"), "unknown_article": _("article missing in Specter"),
         "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
         "article_missing": _("article number not set in Settings"),
+        "refused": _("refused by Specter or Starweb"), "internal": _("an error on our side"),
     }.get(code) or _("other: %(code)s") % {"code": code}
 
 

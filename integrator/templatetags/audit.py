@@ -2,7 +2,7 @@
 
 from django import template
 
-from billing.audit_text import lines
+from billing.audit_text import lines, subject
 
 register = template.Library()
 
@@ -10,3 +10,8 @@ register = template.Library()
 @register.filter
 def audit_lines(entry):
     return lines(entry)
+
+
+@register.filter
+def audit_subject(entry):
+    return subject(entry)

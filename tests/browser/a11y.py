@@ -1,11 +1,13 @@
-"""Every page the browser suite visits is checked by axe-core and at a phone's width.
+"""Every page the browser suite visits is checked by axe-core, at a phone's width, and for English
+left on a page rendered in Swedish.
 
 `Audit.attach(context)` injects the vendored axe-core (tests/browser/vendor/axe-core) into every
 document of a browser context: each page runs axe once it has loaded and reports its violations
 back. At the end of a test, `Audit.finish(context)` opens every page the test saw again at 390 px
 wide (same session), runs axe there too, and measures whether the page scrolls sideways.
 
-A critical or serious violation, or a page wider than the phone, fails the test (the `page`
+A critical or serious violation, a page wider than the phone, or an English word (ENGLISH) on a
+page in Swedish fails the test (the `page`
 fixture does this for every test that uses it). Per page counts of every impact go to
 test-artifacts/a11y/<test>.json, so a before/after is a diff. `A11Y_REPORT_ONLY=1` writes the
 counts without failing (to measure a branch that is not clean yet).
@@ -25,7 +27,7 @@ PHONE = {"width": 390, "height": 844}
 FAILING = ("critical", "serious")
 
 # Runs in every document: axe once the page has loaded; the promise lets finish() await the same run.
-HOOK = """
+HOOK = r"""
 (() => {
   if (window.top !== window) return;
   window.__axeDone = new Promise(resolve => {
@@ -42,7 +44,19 @@ HOOK = """
             why: v.nodes.slice(0, 4).map(n => ((n.any[0] || n.all[0] || n.none[0] || {}).message || '').slice(0, 160))}))};
         } catch (e) { report = {url: location.href, error: String(e)}; }
       }
+      if ((document.documentElement.lang || '').startsWith('sv')) {  // what a Swedish reader reads, for untranslated()
+        const body = document.body.cloneNode(true);
+        body.querySelectorAll('[lang]:not([lang^="sv"]), script, style, template, [translate="no"]').forEach(el => el.remove());
+        const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')].filter(el => !el.closest('[lang]:not([lang^="sv"])'))
+          .map(el => [el.getAttribute('aria-label'), el.getAttribute('placeholder'), el.getAttribute('title'), el.getAttribute('alt')].filter(Boolean).join(' '));
+        report.text = [document.title, document.body.innerText, body.textContent.replace(/\s+/g, ' '), ...attrs].join('\n').slice(0, 200000);
+      }
       report.scrollWidth = document.documentElement.scrollWidth;
+      if (report.scrollWidth > window.innerWidth) {  // name the widest culprits, innermost first
+        const wide = [...document.body.querySelectorAll('*')].filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+          && ![...el.children].some(ch => ch.getBoundingClientRect().right > window.innerWidth + 1));
+        report.wide = wide.slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''));
+      }
       report.innerWidth = window.innerWidth;
       if (window.__a11yReport) { try { window.__a11yReport(report); } catch (e) {} }
       resolve(report);
@@ -50,6 +64,33 @@ HOOK = """
   });
 })();
 """
+
+# Words that are English and not Swedish (so "status", "filter", "order", "is" are not here): one of
+# them on a page rendered in Swedish is a string nobody marked for translation, or one without its
+# Swedish text. Brand names and data (shop names, e-mail addresses) are not words of this list.
+ENGLISH = set("""
+the and of to was with from your you this that has have will been when which there what for by or
+on at its orders settings retry retrying error errors customer customers save cancel step outcome detail none true
+false yes please select choose click enter password username search month invoice payment delivery shipping
+waiting done paused draft fetch reconcile write_back rows quantity price name key account manager shop
+shop's order's merchant merchants package packages billing overview change changes changed sent received
+""".split())
+# Pages that are not the product's: the simulator stands in for the outside world, in English.
+NOT_OURS = ("/sim/", "/backoffice/")
+WORD = re.compile(r"[^\W\d_][\w']*")  # whole words: "oförändrade" is not "of", "md5key" not "key"
+
+
+def untranslated(text: str) -> list[str]:
+    """English words in `text` with a little of what surrounds each (first few only)."""
+    found, seen = [], set()
+    for match in WORD.finditer(text):
+        word = match.group(0).lower()
+        if word in ENGLISH and word not in seen:
+            seen.add(word)
+            start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
+            found.append(f"{match.group(0)!r} in “{' '.join(text[start:end].split())}”")
+    return found
+
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -69,8 +110,12 @@ class Audit:
 
     def attach(self, context) -> None:
         context.add_init_script(script=VENDOR.read_text(encoding="utf-8") + "\n" + HOOK)
-        context.expose_binding("__a11yReport", lambda source, report: self.reports.append(dict(report, width="desktop")))
+        context.expose_binding("__a11yReport", lambda source, report: self.reports.append(self.labelled(report)))
         context.on("page", self.watch)
+
+    @staticmethod
+    def labelled(report: dict) -> dict:
+        return dict(report, width="phone" if report.get("innerWidth", 0) <= PHONE["width"] else "desktop")
 
     def watch(self, page) -> None:
         def seen(frame):
@@ -88,8 +133,8 @@ class Audit:
                 report = phone.evaluate("() => window.__axeDone")
             except Exception as error:  # a page that cannot be opened again (a download, a closed server)
                 report = {"url": url, "error": f"{type(error).__name__}"}
-            if report:
-                self.reports.append(dict(report, width="phone"))
+            if report and not any(r.get("url") == report.get("url") and r["width"] == "phone" for r in self.reports):
+                self.reports.append(dict(self.labelled(report), width="phone"))
         phone.close()
         self.write()
         return self.problems()
@@ -101,8 +146,12 @@ class Audit:
             for v in report.get("violations", []):
                 if v["impact"] in FAILING:
                     found.append(f"{name}: axe {v['impact']} {v['id']} ×{v['count']}: {v['help']} {v['targets']} {v.get('why', '')}")
+            if report.get("text") and not any(part in report.get("url", "") for part in NOT_OURS):
+                words = untranslated(report["text"])
+                if words:
+                    found.append(f"{name}: not in Swedish: " + "; ".join(sorted(set(words))[:8]))
             if report["width"] == "phone" and not report.get("skipped") and report.get("scrollWidth", 0) > PHONE["width"]:
-                found.append(f"{name}: scrolls sideways at {PHONE['width']} px (the page is {report['scrollWidth']} px wide)")
+                found.append(f"{name}: scrolls sideways at {PHONE['width']} px (the page is {report['scrollWidth']} px wide: {', '.join(report.get('wide', []))})")
         return sorted(set(found))
 
     def counts(self) -> dict:
@@ -124,7 +173,8 @@ class Audit:
 
     def write(self) -> None:
         REPORTS.mkdir(parents=True, exist_ok=True)
-        (REPORTS / f"{self.test_name}.json").write_text(json.dumps({"pages": self.counts(), "reports": self.reports}, indent=1))
+        reports = [{k: v for k, v in r.items() if k != "text"} for r in self.reports]
+        (REPORTS / f"{self.test_name}.json").write_text(json.dumps({"pages": self.counts(), "problems": self.problems(), "reports": reports}, indent=1))
 
 
 def report_only() -> bool:

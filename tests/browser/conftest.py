@@ -67,7 +67,7 @@ def page(browser, request):
     problems = [] if failed else audit.finish(context)  # a failed test is already red: do not pile on
     context.close()
     if problems and not report_only():
-        pytest.fail("Accessibility or 390 px problems on pages this test visited:\n" + "\n".join(problems), pytrace=False)
+        pytest.fail("Accessibility, 390 px or translation problems on pages this test visited:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
