@@ -21,7 +21,9 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
 from syncflows.catalogue import drift
+from syncflows import timeline
 from syncflows.models import Transfer, TransferAttempt
+from syncflows.timeline import describe
 
 from .. import activation
 from ..audit import record_secrets
@@ -102,5 +104,5 @@ def lifecycle(request, connection_id, action):
         else:
             raise Http404
     except IntegrationError as error:
-        messages.error(request, _("Starweb could not be reached: %(error)s. Nothing was changed.") % {"error": error})
+        messages.error(request, _("Starweb could not be reached: %(error)s. Nothing was changed.") % {"error": timeline.render(*describe(error))})
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)
