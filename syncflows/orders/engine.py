@@ -68,12 +68,13 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     except Permanent as error:
         why = _explain(error)
         state = ledger.fail(lease, run.transfer, error, **why, timeline=run.timeline)
-        alerts.needs_attention(run.transfer, why["reason_code"], why["reason"])
+        alerts.needs_attention(run.transfer, why["reason_code"], why["reason"], why.get("reason_params"))
         return state
     except IntegrationError as error:
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
         if state == State.NEEDS_ATTENTION:
-            alerts.needs_attention(run.transfer, "gave_up", str(error))
+            worded = reasons.stored(describe(error), ("gave_up", {"attempts": run.transfer.attempts + 1}))
+            alerts.needs_attention(run.transfer, "gave_up", worded["reason"], worded["reason_params"])
         return state
     except Exception:
         # A bug, not an answer: back off like a temporary error so a fix drains it; the timeline
@@ -131,7 +132,7 @@ class _Run:
         if found:
             why = reasons.stored(*[(p.code, p.params) for p in found])
             ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order.order_id, next_attempt_at=None)
-            alerts.needs_attention(transfer, why["reason_code"], why["reason"])
+            alerts.needs_attention(transfer, why["reason_code"], why["reason"], why["reason_params"])
             return State.NEEDS_ATTENTION
         if self.over_hard_cap(timezone.now()):
             ledger.release(self.lease, State.HELD, timeline=self.timeline, **reasons.stored(("quota", {})), order_number=order.order_id)
