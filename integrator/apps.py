@@ -6,3 +6,6 @@ class IntegratorConfig(AppConfig):
 
     name = "integrator"
     verbose_name = "integrator"
+
+    def ready(self):
+        from . import language  # noqa: F401  (connects the login receiver that reads the user's language)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from billing.views import home as billing_views
+from integrator import language
 
 health = HealthCheckView.as_view(
     checks=[
@@ -19,7 +20,7 @@ health = HealthCheckView.as_view(
 urlpatterns = [
     path("", billing_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),  # remembers the choice per user
     path("health/", health, name="health"),
     path("backoffice/", admin.site.urls),
     path("", include("billing.urls")),

@@ -21,6 +21,7 @@ urlpatterns = [
     path(one + "orders/retry/", transfers.retry, name="retry"),
     path(one + "orders/export/", transfers.export, name="export"),
     path(one + "orders/<uuid:transfer_id>/", transfers.transfer_detail, name="transfer"),
+    path(one + "orders/<uuid:transfer_id>/ignore/", transfers.ignore, name="ignore"),
     path(one + "initial-sync/", sync.initial_sync, name="initial_sync"),
     path(one + "initial-sync/start/", sync.start_initial_sync, name="start_initial_sync"),
     path(one + "<slug:action>/", connection.lifecycle, name="lifecycle"),  # last: pause, resume, deactivate

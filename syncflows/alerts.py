@@ -23,20 +23,24 @@ from billing.models import Membership
 from connections.models import Connection
 
 from .models import Alert, Transfer
+from .reasons import render as render_reasons
 
 log = logging.getLogger(__name__)
 QUIET = timedelta(days=1)
 
 
-def needs_attention(transfer: Transfer, code: str, text: str) -> bool:
+def needs_attention(transfer: Transfer, code: str, text: str, params: list | None = None) -> bool:
+    """Mail the owners; with the reason's codes (`params`, syncflows.reasons) each reads it in their language."""
     connection = transfer.connection
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def compose():
         subject = _("Order %(order)s needs your attention") % {"order": transfer.order_number or transfer.starweb_order_id}
         body = _("An order could not be sent from %(shop)s to Specter:\n\n%(reason)s\n\n"
                  "Other orders keep flowing. Orders with the same problem today are not mailed again; "
                  "tomorrow's digest lists them all.\n\n%(link)s") % {
-            "shop": connection.name, "reason": text, "link": _link(connection)}
-    return _send_once(connection, f"order:{code}", subject, body)
+            "shop": connection.name, "reason": render_reasons(params) if params else text, "link": _link(connection)}
+        return subject, body
+    return _send_once(connection, f"order:{code}", compose)
 
 
 def unknown_articles_taken(transfer: Transfer, article_nos) -> bool:
@@ -57,12 +61,13 @@ def credentials_refused(connection: Connection, system: str) -> bool:
     if connection.credentials_failed_at is None:
         Connection.objects.filter(pk=connection.pk, credentials_failed_at__isnull=True).update(
             credentials_failed_at=timezone.now(), credentials_failed_system=system)
-    with translation.override(settings.LANGUAGE_CODE):
+    def compose():
         subject = _("The %(system)s credentials of %(shop)s stopped working") % {"system": system.capitalize(), "shop": connection.name}
         body = _("%(system)s refused the credentials of %(shop)s. Orders wait (nothing is lost) and go as soon "
                  "as the credentials work again: check them under Settings.\n\n%(link)s") % {
             "system": system.capitalize(), "shop": connection.name, "link": _link(connection)}
-    return _send_once(connection, f"credentials:{system}", subject, body)
+        return subject, body
+    return _send_once(connection, f"credentials:{system}", compose)
 
 
 def daily_digest() -> int:
@@ -75,15 +80,18 @@ def daily_digest() -> int:
         by_connection.setdefault(row["connection_id"], []).append(row)
     for connection in Connection.objects.filter(pk__in=by_connection):
         rows = by_connection[connection.pk]
-        with translation.override(settings.LANGUAGE_CODE):
+
+        def compose(connection=connection, rows=rows):
             subject = _("%(count)s orders from %(shop)s need your attention") % {"count": sum(r["orders"] for r in rows), "shop": connection.name}
             lines = [f"- {_reason_title(r['reason_code'])}: {r['orders']}" for r in rows]
-            body = "\n".join([_("Orders waiting for you, by reason:"), *lines, "", _link(connection)])
-        sent += _send_once(connection, "digest", subject, body)
+            return subject, "\n".join([_("Orders waiting for you, by reason:"), *lines, "", _link(connection)])
+        sent += _send_once(connection, "digest", compose)
     return sent
 
 
-def _send_once(connection: Connection, cause: str, subject: str, body: str) -> bool:
+def _send_once(connection: Connection, cause: str, compose) -> bool:
+    """Send once a day per cause: `compose()` gives (subject, body), called once per language
+    the owners chose (billing.Profile; the site's default where they chose none)."""
     now = timezone.now()
     claimed = Alert.objects.filter(connection=connection, cause=cause, sent_at__lt=now - QUIET).update(sent_at=now)
     if not claimed:
@@ -92,12 +100,17 @@ def _send_once(connection: Connection, cause: str, subject: str, body: str) -> b
                 Alert.objects.create(connection=connection, cause=cause, sent_at=now)
         except IntegrityError:
             return False  # sent within the day
-    recipients = list(Membership.objects.filter(merchant_id=connection.merchant_id, role=Membership.Role.OWNER)
-                      .exclude(user__email="").values_list("user__email", flat=True))
-    if not recipients:
+    by_language: dict[str, list[str]] = {}
+    for email, language in (Membership.objects.filter(merchant_id=connection.merchant_id, role=Membership.Role.OWNER)
+                            .exclude(user__email="").values_list("user__email", "user__profile__language")):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    if not by_language:
         return False
     try:
-        send_mail(one_line(subject), body, None, recipients)  # names in subjects are typed by people
+        for language, recipients in sorted(by_language.items()):
+            with translation.override(language):
+                subject, body = compose()
+            send_mail(one_line(subject), body, None, recipients)
     except Exception:  # the mail server's trouble must not become the order's
         log.exception("alert e-mail %s for connection %s could not be sent", cause, connection.pk)
         return False
@@ -113,6 +126,7 @@ def _reason_title(code: str) -> str:
         "quantity": _("row with zero or fewer items"), "totals": _("rows that do not add up"), "negative_total": _("amount below zero"),
         "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
         "article_missing": _("article number not set in Settings"),
+        "refused": _("refused by Specter or Starweb"), "internal": _("an error on our side"),
     }.get(code) or _("other: %(code)s") % {"code": code}
 
 

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from connections.errors import IntegrationError, Permanent, RateLimited, Retryable, UnknownOutcome
 
+from . import reasons
 from .models import Transfer, TransferAttempt
+from .timeline import describe
 
 State = Transfer.State
 Outcome = TransferAttempt.Outcome
@@ -127,6 +129,9 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
     - Permanent: needs attention, with the merchant-readable `reason`.
     """
     now = timezone.now()
+    if not reason and not reason_params:
+        # Ours to word: stored as codes so each reader sees it in their language.
+        reason, reason_params = _worded(error, transfer)
     reason_params = reason_params or []
     if isinstance(error, RateLimited):
         wait = timedelta(seconds=error.wait) if error.wait is not None else backoff(1)
@@ -152,6 +157,15 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
     return state
 
 
+def _worded(error: IntegrationError, transfer: Transfer) -> tuple[str, list]:
+    items = [describe(error)]
+    attempts = transfer.attempts + 1
+    if not isinstance(error, (Permanent, RateLimited)) and attempts >= settings.TRANSFER_MAX_ATTEMPTS:
+        items.append(("gave_up", {"attempts": attempts}))
+    stored = reasons.stored(*items)
+    return stored["reason"], stored["reason_params"]
+
+
 def retry_now(transfer_id: int) -> bool:
     """The merchant's Retry: a stuck or failed order goes back to the queue, re-entering at
     reconcile, never at create (rule 3). Returns False if the order is final or being worked on."""
@@ -160,8 +174,19 @@ def retry_now(transfer_id: int) -> bool:
         Transfer.objects.filter(pk=transfer_id)
         .exclude(state__in=FINAL)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, reason="", reason_code="", reason_params=[],
+        .update(state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, reason="", reason_code="", reason_params=[], ignored_reason="",
                 attempts=0, updated_at=now)
+    )
+
+
+def ignore(transfer_id: int, reason: str, states) -> bool:
+    """The merchant's "ignore this order": never sent, never counted. Only an order in one of
+    `states` (not sent, not final) that no worker holds; returns whether it was ignored."""
+    now = timezone.now()
+    return bool(
+        Transfer.objects.filter(pk=transfer_id, state__in=states, specter_order_no="")
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(state=State.IGNORED, ignored_reason=reason, next_attempt_at=None, updated_at=now)
     )
 
 
@@ -212,11 +237,13 @@ def attempt(transfer_id: int, phase: str, buffer: list | None = None):
     except Exception as error:
         # A bug, not an answer from outside: name it, but keep its text (it may hold data) out.
         record.outcome, record.summary = Outcome.PERMANENT, f"internal error: {type(error).__name__}"
+        record.detail_code, record.detail_params = describe(error)
         raise
     finally:
         row = TransferAttempt(
             transfer_id=transfer_id, phase=phase, outcome=record.outcome, http_status=record.http_status,
             started_at=started, duration_ms=int((time.monotonic() - clock) * 1000), summary=record.summary[:500],
+            detail_code=record.detail_code, detail_params=record.detail_params,
         )
         if buffer is None:
             row.save()
@@ -229,7 +256,13 @@ class _AttemptRecord:
         self.outcome = Outcome.OK
         self.http_status = None
         self.summary = ""
+        self.detail_code, self.detail_params = "", {}
+
+    def detail(self, code: str, summary: str, **params) -> None:
+        """What the step did, as a code of syncflows.timeline with its parameters, and in English."""
+        self.detail_code, self.detail_params, self.summary = code, params, summary
 
     def fail(self, outcome: str, error: IntegrationError) -> None:
         # Typed errors' messages are redacted at the client boundary (connections/http.py).
         self.outcome, self.http_status, self.summary = outcome, error.status, str(error)
+        self.detail_code, self.detail_params = describe(error)

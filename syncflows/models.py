@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.models import Connection
 
+from . import timeline
 from .reasons import render as render_reasons
 
 
@@ -62,6 +63,7 @@ class Transfer(models.Model):
         NEEDS_ATTENTION = "needs_attention", _("Needs attention")
         SKIPPED = "skipped", _("Not exported")
         HELD = "held", _("Held: monthly quota reached")
+        IGNORED = "ignored", _("Ignored")
 
     class Source(models.TextChoices):
         WEBHOOK = "webhook", _("Webhook")
@@ -95,6 +97,11 @@ class Transfer(models.Model):
     # The same as codes with parameters (syncflows.reasons), so each reader sees it in their language.
     reason_params = models.JSONField(default=list, blank=True)
     starweb_modified_at = models.DateTimeField(null=True, blank=True)
+    # What Specter was (or is about to be) sent: customer, addresses, rows and total, as the
+    # mapper made them, so the order page shows exactly that (syncflows.orders.snapshot).
+    sent_snapshot = models.JSONField(default=dict, blank=True)
+    # The merchant's reason for ignoring the order (state IGNORED): never sent, never counted.
+    ignored_reason = models.CharField(_("why it is ignored"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -117,6 +124,13 @@ class Transfer(models.Model):
         """The reason in the active language where it is one of ours, else as it was recorded."""
         return render_reasons(self.reason_params) if self.reason_params else self.reason
 
+    @property
+    def state_text(self) -> str:
+        """The state in words: an order waiting only because the connection is paused says so."""
+        if self.state == self.State.RETRY_WAIT and self.reason_code == "paused":
+            return str(_("Paused: goes when the connection is resumed"))
+        return self.get_state_display()
+
 
 class TransferAttempt(models.Model):
     """Every attempt at a phase leaves a row (design.md §3 rule 6): the order's timeline."""
@@ -136,9 +150,20 @@ class TransferAttempt(models.Model):
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=500, blank=True)  # redacted; never a secret
+    # The same as a code with parameters (syncflows.timeline), read in the reader's language.
+    detail_code = models.CharField(max_length=20, blank=True)
+    detail_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]
+
+    @property
+    def phase_text(self) -> str:
+        return timeline.phase_label(self.phase)
+
+    @property
+    def detail_text(self) -> str:
+        return timeline.render(self.detail_code, self.detail_params, self.summary)
 
 
 class PollCursor(models.Model):

@@ -47,6 +47,15 @@ CATALOGUE = {
     "export_inactive": (_("Order export is inactive in the settings."), _("Press Export to send this order anyway.")),
     "export_manual": (_("Orders are exported manually in the settings."), _("Press Export to send this order.")),
     "status": (_("The order's status is not one that triggers a transfer."), _("It goes when it gets one.")),
+    # Errors on the way (syncflows.timeline.describe), each with what happens next.
+    "rate": (_("%(system)s asked us to slow down."), _("We try again when it allows; nothing is needed from you.")),
+    "uncertain": (_("%(system)s's answer was lost, so we do not know whether the order arrived."),
+                  _("We look in Specter before sending again, so it is never created twice.")),
+    "server": (_("%(system)s answered with a server error (HTTP %(status)s)."), _("We try again automatically; nothing is needed from you.")),
+    "unreachable": (_("%(system)s could not be reached."), _("We try again automatically; nothing is needed from you.")),
+    "refused": (_("%(system)s refused it: %(message)s"), _("Correct what it says, then retry.")),
+    "internal": (_("An error on our side stopped the order."), _("It is retried automatically.")),
+    "gave_up": (_("We stopped trying after %(attempts)s attempts."), _("Press Retry once the cause is fixed.")),
 }
 WHAT = {"gift card": _("gift cards"), "discounts": _("discounts"), "shipping": _("shipping"),
         "payment fee": _("payment fees"), "cash on delivery": _("cash on delivery"), "rounding": _("rounding")}

@@ -2,6 +2,7 @@
 
 from .core import Membership, Merchant, Package, Subscription
 from .onboarding import OnboardingStep
+from .profile import Profile
 from .service import HourPack, HourPurchase, WorkLog
 from .signup import Signup
 from .usage import MonthlyUsage, OrderUsage
@@ -9,5 +10,5 @@ from .versions import VERSIONED_FIELDS, ClosedMonth, MonthStatement, PackageVers
 
 __all__ = [
     "ClosedMonth", "HourPack", "HourPurchase", "Membership", "Merchant", "MonthStatement", "MonthlyUsage",
-    "OnboardingStep", "OrderUsage", "Package", "PackageVersion", "Signup", "Subscription", "VERSIONED_FIELDS", "WorkLog",
+    "OnboardingStep", "OrderUsage", "Package", "PackageVersion", "Profile", "Signup", "Subscription", "VERSIONED_FIELDS", "WorkLog",
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .core import Merchant, MerchantOwned
 
@@ -13,4 +14,5 @@ class OnboardingStep(MerchantOwned, models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
+        verbose_name = _("onboarding step")
         constraints = [models.UniqueConstraint(fields=["merchant", "step"], name="onboarding_step_once")]

@@ -49,6 +49,7 @@ class HourPurchase(MerchantOwned, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("hour purchase")
         ordering = ["-purchased_on", "-created_at"]
         indexes = [models.Index(fields=["merchant", "purchased_on"])]
 
@@ -78,6 +79,7 @@ class WorkLog(MerchantOwned, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("work logged")
         ordering = ["-worked_on", "-created_at"]
 
     @staticmethod

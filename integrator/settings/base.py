@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's own choice of language (integrator.language), over cookie and browser.
+    "integrator.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A wrong CREDENTIALS_KEYS answers with a page that says so, not a 500.
     "connections.middleware.CredentialsKeyMiddleware",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from billing.audit import trail
+from billing.audit_text import record_event
 from billing.entitlements import entitlements_for
 from billing.invoice import chart_data, history
 from billing.models import Membership, MonthlyUsage
@@ -21,10 +22,13 @@ from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
 from syncflows import reachability
 from syncflows.catalogue import drift
+from syncflows import timeline
 from syncflows.models import Transfer, TransferAttempt
+from syncflows.timeline import describe
 
 from .. import activation, preflight
 from ..audit import record_secrets
+from ..links import fix_for
 from ..steps import SECTIONS, STEPS, Sources, form_for
 
 
@@ -38,15 +42,16 @@ def dashboard(request, connection_id):
     quota = entitlements_for(merchant).order_quota
     transfers = Transfer.objects.filter(connection=connection)
     last_done = transfers.filter(state=Transfer.State.DONE).order_by("-done_at").values_list("done_at", flat=True).first()
+    # The last error of an order still stuck: one that went through since is no longer an error.
     last_error = (TransferAttempt.objects.filter(transfer__connection=connection).exclude(outcome=TransferAttempt.Outcome.OK)
-                  .order_by("-started_at").first())
+                  .exclude(transfer__state__in=[Transfer.State.DONE, Transfer.State.IGNORED]).order_by("-started_at").first())
     months = history(merchant, month)
     unreachable = reachability.check(connection)
     return render(request, "portal/dashboard.html", {
         "merchant": merchant, "connection": connection, "last_done": last_done, "last_error": last_error,
         "month_orders": orders, "quota": quota, "forecast": round(orders * days / today.day),
         "used_pct": round(orders * 100 / quota) if quota else None,
-        "attention": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10],
+        "attention": [(t, fix_for(merchant, connection, t)) for t in transfers.filter(state=Transfer.State.NEEDS_ATTENTION).order_by("-updated_at")[:10]],
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "not_exporting": preflight.not_exporting(connection),
@@ -99,12 +104,15 @@ def lifecycle(request, connection_id, action):
     try:
         if action == "pause":
             activation.pause(connection)
+            record_event(connection, "pause", actor=request.user)
             messages.info(request, _("Paused. Orders are kept and go when you resume."))
         elif action == "resume":
             activation.resume(connection)
+            record_event(connection, "resume", actor=request.user)
             messages.success(request, _("Resumed. Orders that waited are on their way."))
         elif action == "deactivate":
             halted = activation.deactivate(connection)
+            record_event(connection, "deactivate", actor=request.user)
             messages.info(request, _("Deactivated. The shop no longer sends us orders; orders already here are kept."))
             if halted:
                 messages.info(request, ngettext(
@@ -113,5 +121,5 @@ def lifecycle(request, connection_id, action):
         else:
             raise Http404
     except IntegrationError as error:
-        messages.error(request, _("Starweb could not be reached: %(error)s. Nothing was changed.") % {"error": error})
+        messages.error(request, _("Starweb could not be reached: %(error)s. Nothing was changed.") % {"error": timeline.render(*describe(error))})
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)

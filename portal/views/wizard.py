@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 from syncflows.tasks import queue_long
 
+from billing.audit_text import record_event
 from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
@@ -108,6 +109,8 @@ def activate(request, connection_id):
         else:
             messages.info(request, ngettext("%(n)s order stopped at the deactivation stays stopped; Export sends it.",
                                             "%(n)s orders stopped at the deactivation stay stopped; Export sends each.", waiting) % {"n": waiting})
+    if not blocking:
+        record_event(connection, "activate", actor=request.user)
     if blocking:
         record_override(request, connection, previous, [f.title for f in blocking])
         messages.warning(request, _("The connection is active, but these checks failed, so orders will not reach Specter: %(names)s.")

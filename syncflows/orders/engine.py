@@ -35,7 +35,9 @@ from connections.starweb.types import ParseError
 from .. import alerts, ledger, reasons
 from ..models import Transfer
 from . import articles
+from ..timeline import describe
 from .mapper import map_order, problems
+from .snapshot import snapshot
 
 State = Transfer.State
 PAUSED_RECHECK = timedelta(minutes=10)
@@ -70,17 +72,20 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     except Permanent as error:
         why = _explain(error)
         state = ledger.fail(lease, run.transfer, error, **why, timeline=run.timeline)
-        alerts.needs_attention(run.transfer, why["reason_code"], why["reason"])
+        alerts.needs_attention(run.transfer, why["reason_code"], why["reason"], why.get("reason_params"))
         return state
     except IntegrationError as error:
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
         if state == State.NEEDS_ATTENTION:
-            alerts.needs_attention(run.transfer, "gave_up", str(error))
+            worded = reasons.stored(describe(error), ("gave_up", {"attempts": run.transfer.attempts + 1}))
+            alerts.needs_attention(run.transfer, "gave_up", worded["reason"], worded["reason_params"])
         return state
     except Exception:
         # A bug, not an answer: back off like a temporary error so a fix drains it; the timeline
         # names the exception type. Re-raised so the worker logs it.
-        ledger.fail(lease, run.transfer, Retryable("internal error"), reason_code="internal", timeline=run.timeline)
+        why = reasons.stored(("internal", {}))
+        ledger.fail(lease, run.transfer, Retryable("internal error"), reason_code="internal", reason=why["reason"],
+                    reason_params=why["reason_params"], timeline=run.timeline)
         raise
 
 
@@ -124,7 +129,9 @@ class _Run:
         settings = connection.export_settings  # built once: the mapper, problems and reconcile share it
         with self.attempt("fetch") as record:
             order = self.starweb.order(transfer.starweb_order_id)
-            record.summary = f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}"
+            record.detail("fetched", f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}",
+                          order=order.order_id, status=order.status_id,
+                          amount={"value": str(order.amount_to_pay), "currency": order.currency_code or "SEK"})
         skip = self.skip_reason(order)
         if skip:
             ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, **reasons.stored((skip, {})), order_number=order.order_id)
@@ -133,7 +140,7 @@ class _Run:
         if found:
             why = reasons.stored(*[(p.code, p.params) for p in found])
             ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order.order_id, next_attempt_at=None)
-            alerts.needs_attention(transfer, why["reason_code"], why["reason"])
+            alerts.needs_attention(transfer, why["reason_code"], why["reason"], why["reason_params"])
             return State.NEEDS_ATTENTION
         if self.over_hard_cap(timezone.now()):
             ledger.release(self.lease, State.HELD, timeline=self.timeline, **reasons.stored(("quota", {})), order_number=order.order_id)
@@ -142,13 +149,16 @@ class _Run:
         reconcile = transfer.must_reconcile or transfer.state in (State.SENDING, State.UNKNOWN_OUTCOME)
         # From here a create may reach Specter: any later run must look before it creates (rule 3).
         ledger.advance(self.lease, State.SENDING, order_number=order.order_id, starweb_modified_at=order.modified_at,
-                       must_reconcile=True)
+                       must_reconcile=True, sent_snapshot=snapshot(mapped))
         transfer.state, transfer.must_reconcile = State.SENDING, True  # what fail() will build on
         order_no, customer_no = None, ""
         if reconcile:
             with self.attempt("reconcile") as record:
                 order_no = self.specter.find_order(settings.external_order_no(order.order_id))
-                record.summary = f"already in Specter as {order_no}" if order_no else "not in Specter"
+                if order_no:
+                    record.detail("found", f"already in Specter as {order_no}", order=order_no)
+                else:
+                    record.detail("not_found", "not in Specter")
         taken_unknown = ()
         if not order_no:
             waiting = self.articles_known(mapped, settings, order.order_id)
@@ -156,17 +166,21 @@ class _Run:
                 return waiting
             with self.attempt("customer") as record:
                 customer_no = self.specter.submit_customer(mapped.customer)
-                record.summary = f"customer {customer_no}"
+                record.detail("customer", f"customer {customer_no}", customer=customer_no)
             with self.attempt("order") as record:
                 try:
                     receipt = self.specter.place_order(customer_no, mapped.order_params(customer_no))
                     order_no, taken_unknown = receipt.order_no, receipt.unknown_articles
-                    record.summary = f"order {order_no}, {len(mapped.rows)} rows, {mapped.total} SEK"
+                    summary = f"order {order_no}, {len(mapped.rows)} rows, {mapped.total} SEK"
+                    total = {"value": str(mapped.total), "currency": "SEK"}
                     if taken_unknown:
-                        record.summary += f"; Specter took it but does not know {', '.join(taken_unknown)}"
+                        record.detail("order_unknown_articles", f"{summary}; Specter took it but does not know {', '.join(taken_unknown)}",
+                                      order=order_no, rows=len(mapped.rows), total=total, articles=", ".join(taken_unknown))
+                    else:
+                        record.detail("order", summary, order=order_no, rows=len(mapped.rows), total=total)
                 except DuplicateOrder as duplicate:  # Specter's own guard: it is there already
                     order_no = duplicate.existing_order_no
-                    record.summary = f"already in Specter as {order_no}"
+                    record.detail("found", f"already in Specter as {order_no}", order=order_no)
                 except UnknownArticle as refused:  # we were wrong to think it there: look again next time
                     articles.forget(self.connection, named_articles(str(refused)))
                     raise
@@ -234,14 +248,14 @@ class _Run:
         if connection.document_type == Connection.Document.INVOICE and not transfer.specter_invoice_no:
             with self.attempt("invoice") as record:
                 fields["specter_invoice_no"] = self.specter.submit_invoice(transfer.specter_order_no)
-                record.summary = f"invoice {fields['specter_invoice_no']}"
+                record.detail("invoice", f"invoice {fields['specter_invoice_no']}", invoice=fields["specter_invoice_no"])
         with self.attempt("write_back") as record:
             self.starweb.set_external_id(transfer.starweb_order_id, transfer.specter_order_no)
-            record.summary = f"external order number {transfer.specter_order_no}"
+            record.detail("write_back", f"external order number {transfer.specter_order_no}", order=transfer.specter_order_no)
         if connection.status_on_transfer_id and self.terms.order_status:
             with self.attempt("status") as record:
                 self.starweb.set_status(transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False)
-                record.summary = f"status {connection.status_on_transfer_id}"
+                record.detail("status", f"status {connection.status_on_transfer_id}", status=connection.status_on_transfer_id)
         ledger.release(self.lease, State.DONE, timeline=self.timeline, done_at=timezone.now(), next_attempt_at=None,
                        reason="", reason_code="", reason_params=[], **fields)
         if connection.credentials_failed_at:
@@ -258,4 +272,5 @@ def _explain(error: Permanent) -> dict:
         return reasons.stored(("order_gone", {}))
     if isinstance(error, ParseError):  # Starweb's order as it is cannot be read: a person must look
         return reasons.stored(("unreadable", {"field": error.field, "row": error.row}))
-    return {"reason_code": "refused", "reason": str(error), "reason_params": []}
+    code, params = describe(error)
+    return {**reasons.stored((code, params)), "reason_code": "refused"}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.a11y import Audit, report_only
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Flags for a closed network and a root user: no sandbox, no background calls home.
@@ -52,11 +54,27 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
+    """A page in a fresh context; every page it (or another page of the context) visits is checked
+    by axe-core and at 390 px when the test ends (tests/browser/a11y.py): a critical or serious
+    finding, or a page that scrolls sideways on a phone, fails the test."""
     context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    audit = Audit(re.sub(r"[^a-z0-9_]+", "-", request.node.name.lower()))
+    audit.attach(context)
     page = context.new_page()
     yield page
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    problems = [] if failed else audit.finish(context)  # a failed test is already red: do not pile on
     context.close()
+    if problems and not report_only():
+        pytest.fail("Accessibility, 390 px or translation problems on pages this test visited:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
 
 
 @pytest.fixture

@@ -105,7 +105,8 @@ def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_it
     assert "DHL Service Point" in page.locator("#reason").inner_text()
     screenshot("1-needs-attention")
 
-    page.get_by_role("link", name="Inställningar").click()
+    page.locator("#fix-link").click()  # the reason links to the setting that fixes it
+    assert page.url.endswith("/settings/#methods")
     methods = page.locator("#methods")
     methods.locator("#id_ship_2").fill("DHL")
     methods.get_by_role("button", name="Spara").click()
@@ -140,3 +141,32 @@ def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_fi
     assert "13 av 13 artiklar lästa" in page.locator("#sync-progress").inner_text()
     page.locator("#sync-problems").get_by_text("FRAKT: kopplingens egen artikel").wait_for()
     screenshot("2-done-with-its-report")
+
+
+def test_a_merchant_ignores_an_order_with_a_reason_and_reads_its_page_in_english(page, live_server, settings, screenshot):
+    connection = wired_connection(live_server, settings, delivery_methods={"1": "PN", "3": "BUTIK"})
+    login = owner_with_password(connection.merchant, email="agare@ignorerar.se")
+    placed = place_order(ensure_demo_shop(), seed=44, shipping_id=2)  # an unmapped delivery method: needs attention
+    drain()
+    _log_in(page, live_server.url, login)
+    page.get_by_role("link", name=connection.name).click()
+    page.locator("#attention a").first.click()
+    page.get_by_text("Ignorera den här ordern").click()
+    page.get_by_label("Varför").fill("Provorder från personalen")
+    page.locator("#ignore-button").click()
+    assert page.locator("#transfer-state").inner_text() == "Ignorerad"
+    assert "Provorder från personalen" in page.locator("#ignored").inner_text()
+    screenshot("1-ignored")
+
+    page.get_by_role("link", name="Ordrar", exact=True).click()
+    row = page.locator("#transfers tbody tr", has_text=str(placed.order_id))
+    assert "Ignorerad" in row.inner_text() and "Provorder" in row.inner_text()
+    page.get_by_role("link", name="Inställningar", exact=True).click()
+    assert f"Ignorerade order {placed.order_id}: Provorder från personalen" in page.locator("#audit").inner_text()
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Orders", exact=True).click()
+    page.get_by_role("link", name=str(placed.order_id)).click()
+    assert page.locator("#transfer-state").inner_text() == "Ignored"
+    assert "Read from Starweb" in page.locator("#timeline").inner_text()
+    screenshot("2-in-english")

@@ -86,7 +86,10 @@ def test_a_replaced_secret_is_audited_without_its_value_and_other_changes_with_t
     assert connection.ignore_control_email is True
     body = owner_client.get(reverse("portal:settings", args=args)).content.decode()
     assert "Specter md5key" in body and "brand-new-key-789" not in body and "md5-secret-value-456" not in body
-    assert "ignorera e-postkontroll när kund skapas" in body and "2002" in body
+    trail = body[body.index('id="audit"'):]
+    assert "Ignorera e-postkontroll när kund skapas: Nej → Ja" in trail and "2002" in trail
+    assert "Specter md5key ersatt" in trail  # a replaced secret, in words, never its value
+    assert "None" not in trail and "False" not in trail and "•••" not in trail
 
 
 @pytest.mark.django_db
@@ -225,4 +228,4 @@ def test_staff_see_a_connection_setting_change_in_the_customers_audit_trail(owne
     owner_client.post(reverse("portal:settings_section", args=[connection.merchant_id, connection.pk, "customers"]),
                       {"ignore_control_org_no": "on", "force_customer_update": "on"})
     body = staff_client.get(reverse("billing:staff_merchant", args=[connection.merchant_id])).content.decode()
-    assert "ignorera org.nr/personnummer när kund skapas" in body and "md5-secret-value-456" not in body
+    assert "Ignorera org.nr/personnummer när kund skapas: Nej → Ja" in body and "md5-secret-value-456" not in body
