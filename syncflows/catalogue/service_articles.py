@@ -1,24 +1,26 @@
 """The connection's service articles (shipping, fees, discounts, gift cards, cash on delivery)
 against what we know of Specter: every order row needs an article that exists there.
 
-What we know: the articles we sent to Specter ourselves (ExportedArticle), then Specter's own
-register read page by page (connections/specter/articles.py, an assumed call) until every wanted
-number is found. Unknown stays unknown: a register that cannot be read is never reported as found.
+What we know is what the order engine knows (syncflows/orders/articles.py, its SpecterArticle
+table): exported, created, or reported by Specter. What it lacks is looked up in Specter's register
+through the engine's own reader, which records what it learns there, so the pre-flight and the
+engine never disagree about an article. Unknown stays unknown: a register that cannot be read is
+never reported as found.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from connections.clients import specter_for
 from connections.errors import IntegrationError
 from connections.models import Connection
-from connections.specter import articles
 
-from ..models import ExportedArticle
+from ..models import SpecterArticle
+from ..orders import articles as known
 
-MAX_PAGES = 20  # a register bigger than this is not read to the end here: what is not seen is "not seen"
-CACHE_SECONDS = 60  # the pre-flight page reloads while the assortment is read
+READ_AT_MOST_EVERY = timedelta(seconds=60)  # the pre-flight page reloads while the merchant fixes Specter
 
 
 @dataclass
@@ -34,40 +36,16 @@ class ArticleCheck:
 
 def check(connection: Connection, numbers: list[str]) -> ArticleCheck:
     wanted = sorted({n for n in numbers if n})
-    if not wanted:
-        return ArticleCheck()
-    version = cache.get(f"service-articles-v:{connection.pk}", 0)
-    key = f"service-articles:{connection.pk}:{version}:{','.join(wanted)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = _check(connection, set(wanted))
-    if result.known:
-        cache.set(key, result, CACHE_SECONDS)
-    return result
-
-
-def forget(connection: Connection) -> None:
-    """After we created articles: the next check reads Specter again."""
-    key = f"service-articles-v:{connection.pk}"
-    cache.set(key, cache.get(key, 0) + 1, None)
-
-
-def _check(connection: Connection, wanted: set[str]) -> ArticleCheck:
-    sent = set(ExportedArticle.objects.filter(connection__in=connection.siblings(), sku__in=wanted).values_list("sku", flat=True))
-    left = wanted - sent
-    if not left:
+    missing = known.unknown(connection, wanted) if wanted else []
+    if not missing:
         return ArticleCheck()
     try:
-        client = specter_for(connection)
-        number, pages = 1, 1
-        while left and number <= min(pages, MAX_PAGES):
-            listing = articles.page(client, number)
-            left -= {a.article_no for a in listing.articles}
-            pages, number = listing.pages, number + 1
+        read = known.read_register(connection, specter_for(connection), every=READ_AT_MOST_EVERY)
     except IntegrationError as error:
         return ArticleCheck(error=str(error))
-    return ArticleCheck(missing=sorted(left), complete=number > pages or not left)
+    if read == known.UNLISTED:
+        return ArticleCheck(error=_("Specter does not let us list its article register."))
+    return ArticleCheck(missing=sorted(known.unknown(connection, missing)))
 
 
 def may_create(connection: Connection) -> bool:
@@ -77,10 +55,13 @@ def may_create(connection: Connection) -> bool:
 
 
 def create(connection: Connection, numbers_and_names: list[tuple[str, str]]) -> None:
-    """Create the service articles in Specter (create only: an existing one is left as it is).
-    Raises the Specter client's typed errors."""
+    """Create the service articles in Specter as the order engine creates an order's (create only:
+    an existing one is left as it is), and record them as known. Raises the Specter client's typed
+    errors."""
     rows = [{"articleNo": number, "name": name, "priceExclVAT": "0", "vatPercent": "0" if number == connection.gift_card_article else "25"}
             for number, name in numbers_and_names]
-    if rows:
-        specter_for(connection).submit_articles(rows, update=False)
-    forget(connection)
+    client = specter_for(connection) if rows else None
+    for start in range(0, len(rows), known.CHUNK):
+        chunk = rows[start:start + known.CHUNK]
+        client.create_articles(chunk)
+        known.learn([connection.pk], [row["articleNo"] for row in chunk], SpecterArticle.Source.CREATED)

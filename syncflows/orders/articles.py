@@ -93,14 +93,16 @@ def _article_row(row, *, priced: bool) -> dict[str, str]:
             "vatPercent": number(row.vat_percent)}
 
 
-def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None) -> str:
+def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None,
+                  every: timedelta = REGISTER_AT_MOST_EVERY) -> str:
     """Learn every article of Specter's register (the assumed paged listing: connections/specter/
-    articles.py), not more often than REGISTER_AT_MOST_EVERY unless forced. Returns READ, RECENT
+    articles.py), not more often than `every` unless forced (the pre-flight, which a merchant
+    reloads after creating an article in Specter, reads it sooner than orders do). Returns READ, RECENT
     (read within the interval: not again), or UNLISTED (Specter refuses to list its register, now
     or within the interval: nothing is learnt from it). Any other error (credentials, network) is
     the order's, raised, and lets the next order try again."""
     last = SyncRun.objects.filter(connection=connection, kind="specter_register", finished_at__isnull=False,
-                                  started_at__gte=timezone.now() - REGISTER_AT_MOST_EVERY).order_by("-started_at").first()
+                                  started_at__gte=timezone.now() - every).order_by("-started_at").first()
     if last is not None and not force:
         return RECENT if last.ok else UNLISTED
     run = SyncRun.objects.create(connection=connection, kind="specter_register")
