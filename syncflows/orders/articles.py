@@ -15,6 +15,7 @@ Specter in a batch or its register. An order with an unknown one:
 """
 
 import time
+from typing import NamedTuple
 from datetime import timedelta
 from decimal import Decimal
 
@@ -56,17 +57,25 @@ def unknown(connection, article_nos) -> list[str]:
     return [no for no in wanted if _trusted.get((cid, no), 0) < now]
 
 
+class Done(NamedTuple):
+    """What make_known did, for the order's timeline: a code of syncflows.timeline.DETAILS, the
+    English summary, and the code's parameters."""
+    code: str
+    summary: str
+    params: dict
+
+
 def make_known(connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None,
-               keep_alive=None) -> tuple[list[str], str]:
+               keep_alive=None) -> tuple[list[str], Done | None]:
     """Make every article number of the order's `rows` (mapper.Row) known, as the module says.
     `service_articles` (shipping, discounts...) are created without a price; `missing`: what
     unknown() already said of these rows; `keep_alive` is called between register pages (the
-    order's lease). Returns (still unknown, what was done for the timeline: "" when all were
+    order's lease). Returns (still unknown, what was done for the timeline: None when all were
     known already)."""
     if missing is None:
         missing = unknown(connection, [row.article_no for row in rows if row.article_no])
     if not missing:
-        return [], ""
+        return [], None
     if exports_on_change(connection):  # the shop is master of products and exports them
         first = {}
         for row in rows:
@@ -75,15 +84,18 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
         for start in range(0, len(wanted), CHUNK):
             specter.create_articles(wanted[start:start + CHUNK])
             learn([connection.pk], [r["articleNo"] for r in wanted[start:start + CHUNK]], SpecterArticle.Source.CREATED, wake_orders=False)
-        return [], f"created in Specter: {', '.join(missing)}"[:500]
+        return [], Done("articles_created", f"created in Specter: {', '.join(missing)}"[:500], {"articles": ", ".join(missing)})
     read = read_register(connection, specter, keep_alive=keep_alive)
     if read == UNLISTED:
         # We cannot know: Specter's own answer to the order decides (a refusal or an OK naming the
         # article, both handled), rather than every order waiting for what no call can tell us.
-        return [], "Specter's register cannot be listed: Specter's answer to the order decides"
+        return [], Done("articles_unlisted", "Specter's register cannot be listed: Specter's answer to the order decides", {})
     still = unknown(connection, missing) if read == READ else missing
     done = "Specter's register read" if read == READ else "Specter's register read within the last minutes"
-    return still, f"{done}; not in Specter: {', '.join(still)}"[:500] if still else done
+    code = "articles_register_read" if read == READ else "articles_register_recent"
+    if not still:
+        return [], Done(code, done, {})
+    return still, Done(f"{code}_missing", f"{done}; not in Specter: {', '.join(still)}"[:500], {"articles": ", ".join(still)})
 
 
 def _article_row(row, *, priced: bool) -> dict[str, str]:

@@ -198,9 +198,11 @@ class _Run:
         if not missing:
             return None
         with self.attempt("articles") as record:
-            still, record.summary = articles.make_known(self.connection, mapped.rows, self.specter,
-                                                        service_articles=settings.special_articles(), missing=missing,
-                                                        keep_alive=lambda: ledger.extend(self.lease))
+            still, done = articles.make_known(self.connection, mapped.rows, self.specter,
+                                              service_articles=settings.special_articles(), missing=missing,
+                                              keep_alive=lambda: ledger.extend(self.lease))
+            if done:
+                record.detail(done.code, done.summary, **done.params)
         if not still:
             return None
         why = reasons.stored((articles.WAITING, {"articles": ", ".join(still)}))
