@@ -15,8 +15,10 @@ def starweb_for(connection: Connection, session=None) -> StarwebClient:
 def specter_for(connection: Connection, session=None) -> SpecterClient:
     """Raises AuthenticationFailed when the stored credentials lack what their kind needs: the
     merchant must enter them again, as when Specter refuses them."""
-    if connection.specter_md5key is not None and not credentials.specter_key_fits(connection):
-        # The keys were entered for another smbID (the account changed since): sign nothing with them.
+    kind = connection.specter_key_kind or SINGLE
+    if (connection.specter_md5key is not None and not credentials.specter_key_fits(connection)) or \
+            (connection.specter_md5key2 is not None and kind != SINGLE and not credentials.specter_key2_fits(connection)):
+        # A key was entered for another smbID or ApiUserId (the account changed since): sign nothing with it.
         return _KeysForAnotherAccount(Credentials(connection.specter_smb_id, ""), session=session)
     try:
         return SpecterClient(specter_credentials(connection), session=session)
@@ -38,4 +40,4 @@ class _KeysForAnotherAccount(SpecterClient):
     """Refuses every call, as Specter would refuse wrong keys, without sending anything."""
 
     def _raw(self, endpoint, action, params, *, mutating=False):
-        raise AuthenticationFailed("specter: the keys were entered for another smbID; enter them again", system="specter")
+        raise AuthenticationFailed("specter: the keys were entered for another smbID or ApiUserId; enter them again", system="specter")

@@ -1,13 +1,17 @@
 """Credentials stay with the address they were entered for.
 
 A stored secret was given to us for one address and one account: a Starweb client secret for one
-shop's API address and client id, Specter keys for one smbID. Change the address or the account
+shop's API address and client id, each Specter key (the md5key and the second key) for one smbID
+and, with API v2, one ApiUserId. Change the address or the account
 and the stored secret must be entered again, or we would hand it (or a token bought with it) to
 whoever answers at the new address. So:
 
 1. Each stored secret carries the identity it was entered with (`*_secret_for`, a hash of address
-   and client id, or of the smbID), set by Connection.save() whenever a secret is entered.
-2. The clients send a stored secret only where `starweb_secret_fits` / `specter_key_fits` say so,
+   and client id, or of the smbID and ApiUserId), set by Connection.save() whenever a secret is
+   entered. Each Specter key is bound on its own, so a key entered again for a new account does
+   not carry the other, older key along.
+2. The clients send a stored secret only where `starweb_secret_fits` / `specter_key_fits` /
+   `specter_key2_fits` say so,
    whatever path changed the row (a form, the back office, a script).
 3. Forms ask the same question first, so the merchant is told to enter the secret again.
 4. The Starweb token cache is keyed by `starweb_fingerprint` (address, client id and secret), so a
@@ -36,8 +40,12 @@ def starweb_identity(connection, base_url=None, client_id=None) -> str:
                          connection.starweb_client_id if client_id is None else client_id)
 
 
-def specter_identity(connection, smb_id=None) -> str:
-    return identity_hash(connection.specter_smb_id if smb_id is None else smb_id)
+def specter_identity(connection, smb_id=None, api_user_id=None) -> str:
+    """The smbID, and the ApiUserId where there is one (API v2): the keys are the API user's. Without
+    one the hash is the smbID's alone, as keys stored before the ApiUserId existed were bound."""
+    smb_id = connection.specter_smb_id if smb_id is None else smb_id
+    api_user_id = _norm(connection.specter_api_user_id if api_user_id is None else api_user_id)
+    return identity_hash(smb_id, api_user_id) if api_user_id else identity_hash(smb_id)
 
 
 def _fits(secret, entered_for: str, identity: str) -> bool:
@@ -52,9 +60,14 @@ def starweb_secret_fits(connection, base_url=None, client_id=None) -> bool:
     return _fits(connection.starweb_client_secret, connection.starweb_secret_for, starweb_identity(connection, base_url, client_id))
 
 
-def specter_key_fits(connection, smb_id=None) -> bool:
-    """Whether the connection's Specter keys may sign for `smb_id` (by default its own)."""
-    return _fits(connection.specter_md5key, connection.specter_key_for, specter_identity(connection, smb_id))
+def specter_key_fits(connection, smb_id=None, api_user_id=None) -> bool:
+    """Whether the connection's md5key may sign for `smb_id` and `api_user_id` (by default its own)."""
+    return _fits(connection.specter_md5key, connection.specter_key_for, specter_identity(connection, smb_id, api_user_id))
+
+
+def specter_key2_fits(connection, smb_id=None, api_user_id=None) -> bool:
+    """Whether the connection's second Specter key may sign for `smb_id` and `api_user_id`."""
+    return _fits(connection.specter_md5key2, connection.specter_key2_for, specter_identity(connection, smb_id, api_user_id))
 
 
 def bind_entered_secrets(connection, update_fields=None) -> list[str]:
@@ -62,7 +75,8 @@ def bind_entered_secrets(connection, update_fields=None) -> list[str]:
     save() takes it), what it was entered for. Returns the fields set."""
     changed = []
     for secret_field, bound_field, identity in (("starweb_client_secret", "starweb_secret_for", starweb_identity),
-                                                ("specter_md5key", "specter_key_for", specter_identity)):
+                                                ("specter_md5key", "specter_key_for", specter_identity),
+                                                ("specter_md5key2", "specter_key2_for", specter_identity)):
         secret = getattr(connection, secret_field)
         if secret is not None and secret.entered_now() and (update_fields is None or secret_field in update_fields):
             setattr(connection, bound_field, identity(connection))

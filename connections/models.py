@@ -145,6 +145,7 @@ class Connection(MerchantOwned, models.Model):
     # -- What each stored secret was entered for (connections/credentials.py): set on save --------
     starweb_secret_for = models.CharField(max_length=64, blank=True, editable=False)
     specter_key_for = models.CharField(max_length=64, blank=True, editable=False)
+    specter_key2_for = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

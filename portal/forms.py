@@ -97,16 +97,18 @@ class SpecterForm(CredentialsForm):
         elif data.get("specter_smb_id") and self.instance.prefix_clash(data["specter_smb_id"], prefix):
             self.add_error("order_number_prefix", _("Another webshop on this Specter account has this prefix: webshops sharing one "
                                                     "Specter account need different prefixes, or their order numbers collide."))
-        if not data.get("md5key") and self.instance.specter_md5key is not None and data.get("specter_smb_id") \
-                and not credentials.specter_key_fits(self.instance, data["specter_smb_id"]):
-            self.add_error("md5key", _("Enter the md5key again: the stored one belongs to the previous smbID."))
         kind = data["specter_key_kind"] = self._kind(data)
+        api_user_id = (data.get("specter_api_user_id") or "").strip()
+        # Each stored key signs only for the smbID and ApiUserId it was entered for (connections/credentials.py).
+        for_account = (data.get("specter_smb_id"), api_user_id if kind == Kind.V2 else "")
+        if not data.get("md5key") and self.instance.specter_md5key is not None and data.get("specter_smb_id") \
+                and not credentials.specter_key_fits(self.instance, *for_account):
+            self.add_error("md5key", _("Enter the md5key again: the stored one was entered for another smbID or ApiUserId."))
         if not data.get("md5key2") and self.instance.specter_md5key2 is not None and kind != Kind.SINGLE \
-                and data.get("specter_smb_id") and not credentials.specter_key_fits(self.instance, data["specter_smb_id"]):
-            self.add_error("md5key2", _("Enter the second key again: the stored one belongs to the previous smbID."))
+                and data.get("specter_smb_id") and not credentials.specter_key2_fits(self.instance, *for_account):
+            self.add_error("md5key2", _("Enter the second key again: the stored one was entered for another smbID or ApiUserId."))
         key = data.get("md5key") or (self.instance.specter_md5key.reveal() if self.instance.specter_md5key else "")
         key2 = "" if kind == Kind.SINGLE else (data.get("md5key2") or (self.instance.specter_md5key2.reveal() if self.instance.specter_md5key2 else ""))
-        api_user_id = (data.get("specter_api_user_id") or "").strip()
         if kind == Kind.SINGLE and data.get("md5key2"):
             self.add_error("md5key2", _("One md5key has no second key: choose API v1 or API v2, or leave this empty."))
         if kind in (Kind.V1, Kind.V2) and not key2:
