@@ -37,6 +37,8 @@ def fix_for(merchant, connection, transfer) -> dict | None:
         section = FIX_SECTION.get(code)
         if code == "credentials":
             section = "specter" if str((params or {}).get("system", "")).lower() == "specter" else "starweb"
+        if code in ("address_blocked", "address_redirect") and str((params or {}).get("system", "")).lower() == "starweb":
+            section = "starweb"  # the shop's API address is the merchant's; Specter's is ours
         if section:
             url = reverse("portal:settings", kwargs={"merchant_id": merchant.pk, "connection_id": connection.pk}) + f"#{section}"
             return {"url": url, "label": SECTION_LABEL[section]}

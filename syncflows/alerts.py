@@ -128,6 +128,7 @@ def _reason_title(code: str) -> str:
         "quantity": _("row with zero or fewer items"), "totals": _("rows that do not add up"), "negative_total": _("amount below zero"),
         "order_gone": _("order deleted in Starweb"), "gave_up": _("gave up after many failed attempts"),
         "article_missing": _("article number not set in Settings"),
+        "address_blocked": _("address we never send to"), "address_redirect": _("address we never send to"),
         "refused": _("refused by Specter or Starweb"), "internal": _("an error on our side"),
     }.get(code) or _("other: %(code)s") % {"code": code}
 

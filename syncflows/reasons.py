@@ -54,6 +54,10 @@ CATALOGUE = {
     "server": (_("%(system)s answered with a server error (HTTP %(status)s)."), _("We try again automatically; nothing is needed from you.")),
     "unreachable": (_("%(system)s could not be reached."), _("We try again automatically; nothing is needed from you.")),
     "refused": (_("%(system)s refused it: %(message)s"), _("Correct what it says, then retry.")),
+    "address_blocked": (_("%(system)s's address leads into a private network, where we never send anything."),
+                        _("Enter its public address under Settings (Specter's address is ours: then contact us), then retry.")),
+    "address_redirect": (_("%(system)s answered with a redirect, which we never follow: it could take your credentials elsewhere."),
+                         _("Enter the address it leads to under Settings (Specter's address is ours: then contact us), then retry.")),
     "internal": (_("An error on our side stopped the order."), _("It is retried automatically.")),
     "gave_up": (_("We stopped trying after %(attempts)s attempts."), _("Press Retry once the cause is fixed.")),
 }

@@ -8,7 +8,7 @@ outside system's own refusal is kept in its own words.
 
 from django.utils.translation import gettext_lazy as _
 
-from connections.errors import AuthenticationFailed, IntegrationError, Permanent, RateLimited, UnknownOutcome
+from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError, Permanent, RateLimited, UnknownOutcome
 
 from integrator.formatting import money
 
@@ -45,6 +45,8 @@ DETAILS = {
     "server": _("%(system)s answered with a server error (HTTP %(status)s)"),
     "unreachable": _("%(system)s could not be reached"),
     "credentials": _("%(system)s refused the credentials"),
+    "address_blocked": _("%(system)s's address leads into a private network: nothing was sent"),
+    "address_redirect": _("%(system)s answered with a redirect, which we never follow"),
     "refused": _("%(system)s refused it: %(message)s"),
     "internal": _("an error on our side; it is retried automatically"),
 }
@@ -63,6 +65,8 @@ def describe(error: Exception) -> tuple[str, dict]:
         return "rate", {"system": system}
     if isinstance(error, UnknownOutcome):
         return "uncertain", {"system": system}
+    if isinstance(error, AddressNotAllowed):  # a redirect has a status; a blocked address never got one
+        return ("address_redirect" if error.status else "address_blocked"), {"system": system}
     if isinstance(error, AuthenticationFailed):
         return "credentials", {"system": system}
     if isinstance(error, Permanent):

@@ -275,4 +275,4 @@ def _explain(error: Permanent) -> dict:
     if isinstance(error, ParseError):  # Starweb's order as it is cannot be read: a person must look
         return reasons.stored(("unreadable", {"field": error.field, "row": error.row}))
     code, params = describe(error)
-    return {**reasons.stored((code, params)), "reason_code": "refused"}
+    return {**reasons.stored((code, params)), "reason_code": code if code.startswith("address_") else "refused"}
