@@ -73,16 +73,20 @@ the and of to was with from your you this that has have will been when which the
 on at its orders settings retry retrying error errors customer customers save cancel step outcome detail none true
 false yes please select choose click enter password username search month invoice payment delivery shipping
 waiting done paused draft fetch reconcile write_back rows quantity price name key account manager shop
-shop's order's merchant merchants package packages billing overview change changes changed sent received
+shop's order's merchant merchants package packages billing overview change changes changed received
 """.split())
 # Pages that are not the product's: the simulator stands in for the outside world, in English.
 NOT_OURS = ("/sim/", "/backoffice/")
+# Specter's own field names, quoted as its settings page shows them ("MD5 Key 1"),
+# and Starweb's webhook event names ("order-status-changed"): names, not words of ours to translate.
+SPECTERS_NAMES = re.compile(r"\bMD5 Key \d\b|\b(?:order|product|customer)(?:-[a-z]+)+\b")
 WORD = re.compile(r"[^\W\d_][\w']*")  # whole words: "oförändrade" is not "of", "md5key" not "key"
 
 
 def untranslated(text: str) -> list[str]:
     """English words in `text` with a little of what surrounds each (first few only)."""
     found, seen = [], set()
+    text = SPECTERS_NAMES.sub(lambda m: m.group(0).replace(" ", "").replace("-", ""), text)  # one word: "MD5Key1"
     for match in WORD.finditer(text):
         word = match.group(0).lower()
         if word in ENGLISH and word not in seen:
