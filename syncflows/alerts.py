@@ -47,14 +47,16 @@ def unknown_articles_taken(transfer: Transfer, article_nos) -> bool:
     """Specter took an order but said it does not know some of its article numbers: the order is
     there, its rows for those articles are not real articles, and only the owner can put it right."""
     connection = transfer.connection
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Order %(order)s is in Specter with an unknown article") % {"order": transfer.order_number or transfer.starweb_order_id}
+    order = transfer.order_number or transfer.starweb_order_id
+
+    def compose():
+        subject = _("Order %(order)s is in Specter with an unknown article") % {"order": order}
         body = _("Specter took order %(order)s from %(shop)s but says it does not have the article number %(articles)s. "
                  "Create the article in Specter and check the order's rows there. The next orders with it wait until "
                  "Specter has it.\n\n%(link)s") % {
-            "order": transfer.order_number or transfer.starweb_order_id, "shop": connection.name,
-            "articles": ", ".join(article_nos), "link": _link(connection)}
-    return _send_once(connection, "order:specter_unknown_article", subject, body)
+            "order": order, "shop": connection.name, "articles": ", ".join(article_nos), "link": _link(connection)}
+        return subject, body
+    return _send_once(connection, "order:specter_unknown_article", compose)
 
 
 def credentials_refused(connection: Connection, system: str) -> bool:

@@ -73,18 +73,25 @@ the and of to was with from your you this that has have will been when which the
 on at its orders settings retry retrying error errors customer customers save cancel step outcome detail none true
 false yes please select choose click enter password username search month invoice payment delivery shipping
 waiting done paused draft fetch reconcile write_back rows quantity price name key account manager shop
-shop's order's merchant merchants package packages billing overview change changes changed sent received
+shop's order's merchant merchants package packages billing overview change changes changed received
 """.split())
 # Pages that are not the product's: the simulator stands in for the outside world, in English.
 NOT_OURS = ("/sim/", "/backoffice/")
-WORD = re.compile(r"[^\W\d_][\w']*")  # whole words: "oförändrade" is not "of", "md5key" not "key"
+WORD = re.compile(r"[^\W\d_][\w'-]*")  # whole words: "oförändrade" is not "of", "md5key" not "key"
+# Names other systems give their own things, quoted as they show them (Specter's key fields;
+# "sent" is Swedish too). Hyphenated words are identifiers (Starweb's event order-status-changed).
+PROPER_NAMES = ("MD5 Key",)
 
 
 def untranslated(text: str) -> list[str]:
     """English words in `text` with a little of what surrounds each (first few only)."""
     found, seen = [], set()
+    for name in PROPER_NAMES:
+        text = text.replace(name, " ")
     for match in WORD.finditer(text):
         word = match.group(0).lower()
+        if "-" in word:
+            continue
         if word in ENGLISH and word not in seen:
             seen.add(word)
             start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
