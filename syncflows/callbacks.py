@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_q.tasks import async_task
 
+from . import queues
 from .models import SpecterCallback, WebhookEndpoint
 from .webhooks import endpoint_or_404
 
@@ -42,5 +42,5 @@ def specter(request, endpoint_id, token, kind):
     params = {name: given[name][:64] for name in PARAMS if given.get(name)}
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
     for batch_kind in PULLS.get(kind, ()):  # a ping means "pull now" (design.md §4): the worker does, not this request
-        async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
+        queues.bulk("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return HttpResponse("1;Done", content_type="text/plain; charset=iso-8859-1")

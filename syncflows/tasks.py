@@ -3,15 +3,13 @@
 import logging
 import socket
 
-from django.conf import settings
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb import throttle
 
-from . import alerts, ledger
+from . import alerts, ledger, queues
 from .models import WorkerHeartbeat
 from .catalogue import assortment, changes, drift, export, initial, pull
 from .orders import engine, intake
@@ -27,7 +25,7 @@ def heartbeat() -> None:
 def beat_on_spawn(**_signal_kwargs) -> None:
     """A new worker process queues one heartbeat through the real broker, so /health/ turns green
     seconds after start instead of after the scheduler's first pass (about 30 s)."""
-    async_task("syncflows.tasks.heartbeat")
+    queues.orders("syncflows.tasks.heartbeat")
 
 
 def process_transfer(transfer_id: int) -> str | None:
@@ -38,7 +36,7 @@ def process_transfer(transfer_id: int) -> str | None:
 def queue_long(func: str, *args) -> None:
     """Long work (an initial sync, an assortment scan) goes to the cluster for long tasks (design.md
     §5): its own timeout, and it never takes the order workers' places."""
-    async_task(func, *args, cluster=settings.Q_LONG_CLUSTER)
+    queues.long(func, *args)
 
 
 def sweep() -> int:
@@ -57,7 +55,7 @@ def poll_all() -> int:
     ids = list(Connection.objects.filter(status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED)
                .values_list("pk", flat=True))
     for connection_id in ids:
-        async_task("syncflows.tasks.poll_connection", str(connection_id))
+        queues.bulk("syncflows.tasks.poll_connection", str(connection_id))
     return len(ids)
 
 
@@ -95,7 +93,7 @@ def pull_all_specter() -> int:
     queued = 0
     for kind in pull.APPLY:
         for connection in pull.connections_taking(kind):
-            async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
+            queues.bulk("syncflows.tasks.pull_specter", str(connection.pk), kind)
             queued += 1
     return queued
 
@@ -124,7 +122,7 @@ def export_changed_all() -> int:
     exports products on change."""
     connections = changes.connections_exporting()
     for connection in connections:
-        async_task("syncflows.tasks.export_changed_products", str(connection.pk))
+        queues.bulk("syncflows.tasks.export_changed_products", str(connection.pk))
     return len(connections)
 
 
@@ -140,7 +138,7 @@ def reconcile_stock_all() -> int:
     """Every shop that takes Specter's stock, compared and put right (the daily schedule)."""
     connections = pull.connections_taking("stock")
     for connection in connections:
-        async_task("syncflows.tasks.reconcile_stock", str(connection.pk))
+        queues.bulk("syncflows.tasks.reconcile_stock", str(connection.pk))
     return len(connections)
 
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
 
+from . import queues
 from .models import Transfer, WebhookEndpoint
 from .orders.intake import announce
 
@@ -69,7 +69,7 @@ def starweb(request, endpoint_id, token):
         return _answer(400, "The body is not a JSON object.")
     product_id = product_id_of(payload)
     if product_id is not None:
-        async_task("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
+        queues.bulk("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
         return _answer(202, "Accepted.")
     order_id = order_id_of(payload)
     if order_id is None:

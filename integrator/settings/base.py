@@ -179,6 +179,8 @@ Q_CLUSTER = {
     # The order hot path is enqueued directly (no Schedule); a short poll keeps it fast.
     "poll": env.float("Q_POLL_SECONDS", default=0.2),
     "label": "Django Q2",
+    # Oldest task first, and several clusters on one queue without racing (syncflows/queues.py).
+    "broker_class": "syncflows.queues.OrderedORM",
 }
 # Long work (initial syncs, assortment scans) runs on its own cluster settings (design.md §5): a
 # second qcluster started with Q_CLUSTER_NAME=long takes only these tasks, with an hour's timeout,
@@ -186,9 +188,14 @@ Q_CLUSTER = {
 Q_LONG_CLUSTER = "long"
 Q_LONG_TIMEOUT = env.int("Q_LONG_TIMEOUT", default=3600)
 Q_LONG_WORKERS = env.int("Q_LONG_WORKERS", default=1)
-Q_CLUSTER["ALT_CLUSTERS"] = {Q_LONG_CLUSTER: {
-    "workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90,
-}}
+# Work that fans out many tasks at once (polls, pulls, exports, reconciliations) runs on a third
+# cluster, Q_CLUSTER_NAME=bulk, with its own schedules, so order tasks never queue behind it.
+Q_BULK_CLUSTER = "bulk"
+Q_BULK_WORKERS = env.int("Q_BULK_WORKERS", default=2)
+Q_CLUSTER["ALT_CLUSTERS"] = {
+    Q_LONG_CLUSTER: {"workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90},
+    Q_BULK_CLUSTER: {"workers": Q_BULK_WORKERS, "queue_limit": Q_BULK_WORKERS},
+}
 
 # The order ledger: how long a worker's lease on a transfer lasts (longer than one phase's HTTP
 # calls), the retry backoff (exponential with jitter, capped), and when retries give up.

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django_q.tasks import async_task
 
 from billing.entitlements import subscription_for_month
 from billing.periods import month_of
@@ -19,7 +18,7 @@ from billing.usage import month_count
 from connections.clients import starweb_for
 from connections.models import Connection
 
-from .. import ledger
+from .. import ledger, queues
 from ..models import PollCursor, Transfer
 
 State, Source = Transfer.State, Transfer.Source
@@ -29,10 +28,12 @@ CHANGE_SLACK = timedelta(seconds=5)
 POLL_OVERLAP = timedelta(minutes=15)
 
 
-def enqueue(transfer_id: int) -> None:
-    """Queue one run. The ORM broker writes to our database, so inside a transaction the task
-    commits or rolls back with the row (design.md §5); the sweeper covers any other loss."""
-    async_task(PROCESS, transfer_id)
+def enqueue(transfer_id: int, *, bulk: bool = False) -> None:
+    """Queue one run on the orders' cluster (or, for the orders a poll catches up on, the bulk
+    one, so a catch-up of hundreds never delays a webhook's order). The ORM broker writes to our
+    database, so inside a transaction the task commits or rolls back with the row (design.md §5);
+    the sweeper covers any other loss."""
+    (queues.bulk if bulk else queues.orders)(PROCESS, transfer_id)
 
 
 def announce(connection_id, starweb_order_id, *, source: str, order_number: str = "") -> Transfer:
@@ -42,7 +43,7 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
     if created or _reopen(transfer, Q(reason_code="status")):
         enqueue(transfer.pk)
     elif transfer.state == State.DONE and transfer.shop_changed_at is None:
-        async_task(CHECK_CHANGED, transfer.pk)  # a change announced after we were done: flag it
+        queues.bulk(CHECK_CHANGED, transfer.pk)  # a change announced after we were done: flag it
     return transfer
 
 
@@ -114,7 +115,7 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
             continue
         transfer, created = ledger.ensure_transfer(connection.pk, order_id, source=Source.POLLER, order_number=str(order_id))
         if created:
-            enqueue(transfer.pk)
+            enqueue(transfer.pk, bulk=True)
             new += 1
         elif transfer.state == State.DONE and transfer.shop_changed_at is None:
             _flag_if_changed(transfer, parse_time(raw.get("modifiedAt")))
