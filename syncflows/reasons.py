@@ -27,6 +27,8 @@ CATALOGUE = {
     "credentials": (_("%(system)s refused the credentials."),
                     _("Check them under Settings; the order is retried automatically.")),
     "paused": (_("The connection is paused."), _("The order goes when it is resumed.")),
+    "circuit": (_("%(system)s is not answering for this account."),
+                _("The order waits with the others and goes as soon as it answers; we ask once a minute.")),
     "quota": (_("The month's order quota is reached and the subscription holds orders over it."),
               _("It goes as soon as the quota allows: upgrade the package, or wait for the new month.")),
     "export_inactive": (_("Order export is inactive in the settings."), _("Press Export to send this order anyway.")),

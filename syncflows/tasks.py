@@ -9,7 +9,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb import throttle
 
-from . import alerts, ledger, queues
+from . import alerts, circuits, ledger, queues
 from .models import WorkerHeartbeat
 from .catalogue import assortment, changes, drift, export, initial, pull
 from .orders import engine, intake
@@ -45,6 +45,7 @@ def sweep() -> int:
     for transfer_id in ids:
         intake.enqueue(transfer_id)
     throttle.forget_old()
+    circuits.probe_due()
     for sync_id in initial.restart_stalled():
         queue_long("syncflows.tasks.initial_sync", str(sync_id))
     return len(ids) + intake.release_held()

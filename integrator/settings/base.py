@@ -203,6 +203,11 @@ TRANSFER_LEASE_SECONDS = env.int("TRANSFER_LEASE_SECONDS", default=120)
 TRANSFER_BACKOFF_BASE_SECONDS = env.int("TRANSFER_BACKOFF_BASE_SECONDS", default=30)
 TRANSFER_BACKOFF_MAX_SECONDS = env.int("TRANSFER_BACKOFF_MAX_SECONDS", default=3600)
 TRANSFER_MAX_ATTEMPTS = env.int("TRANSFER_MAX_ATTEMPTS", default=12)
+# Circuits (syncflows/circuits.py): this many temporary failures in a row from a Specter account
+# or a shop open its circuit; its orders then wait without spending attempts while one probes
+# every CIRCUIT_PROBE_SECONDS.
+CIRCUIT_FAILURES = env.int("CIRCUIT_FAILURES", default=3)
+CIRCUIT_PROBE_SECONDS = env.int("CIRCUIT_PROBE_SECONDS", default=60)
 # Webhook bodies larger than this are refused (413) before they are read.
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
 

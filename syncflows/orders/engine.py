@@ -13,6 +13,7 @@ Database statements on the happy path (9): claim; load (with the month's subscri
 sending; sent + timeline + usage (2); done + timeline. Timeline rows ride along with phase writes.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle
 from connections.starweb.client import NotFound
 
-from .. import alerts, ledger, reasons
+from .. import alerts, circuits, ledger, reasons
 from ..models import Transfer
 from .mapper import map_order, problems
 
@@ -52,8 +53,18 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     if lease is None:
         return None
     month = month_of(timezone.now())
-    transfer = Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month)).get(pk=transfer_id)
+    transfer = (Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month))
+                .annotate(**circuits.annotations()).get(pk=transfer_id))
     run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
+    try:
+        return _work(run)
+    finally:
+        run.close_circuits()
+
+
+def _work(run: "_Run") -> str | None:
+    """The run, and the consequence of the typed error that may end it."""
+    lease, transfer = run.lease, run.transfer
     try:
         return run.work()
     except ledger.LeaseLost:
@@ -69,6 +80,11 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
         alerts.needs_attention(run.transfer, why["reason_code"], why["reason"])
         return state
     except IntegrationError as error:
+        run.answered.discard(error.system)  # its last word was a failure
+        if circuits.trips(error) and circuits.failed(run.connection, error.system, str(error)):
+            # The account is down: wait with the others for its return, spending no attempt.
+            return ledger.fail(lease, run.transfer, error, timeline=run.timeline, park=circuits.park_wait(),
+                               **reasons.stored((circuits.REASON, {"system": error.system.capitalize()})))
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
         if state == State.NEEDS_ATTENTION:
             alerts.needs_attention(run.transfer, "gave_up", str(error))
@@ -80,9 +96,15 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
         raise
 
 
+# Which outside system each phase talks to: a phase that went well is that system answering.
+PHASE_SYSTEM = {"fetch": "starweb", "write_back": "starweb", "status": "starweb",
+                "reconcile": "specter", "customer": "specter", "order": "specter", "invoice": "specter"}
+
+
 class _Run:
     def __init__(self, lease, transfer: Transfer, clients: Clients, terms: MonthTerms):
         self.lease, self.transfer, self.timeline = lease, transfer, []
+        self.answered: set[str] = set()  # systems that answered a phase of this run
         self.connection: Connection = transfer.connection
         self.starweb = clients.starweb or starweb_for(self.connection)
         self._specter = clients.specter
@@ -94,14 +116,31 @@ class _Run:
             self._specter = specter_for(self.connection)
         return self._specter
 
+    @contextmanager
     def attempt(self, phase: str):
-        return ledger.attempt(self.transfer.pk, phase, self.timeline)
+        with ledger.attempt(self.transfer.pk, phase, self.timeline) as record:
+            yield record
+        self.answered.add(PHASE_SYSTEM.get(phase, ""))
+
+    def close_circuits(self) -> None:
+        """An account that answered while it had a circuit row: forget its failures (and, if the
+        circuit was open, release everything waiting for it)."""
+        for system in circuits.SYSTEMS:
+            if getattr(self.transfer, f"{system}_circuit_id", None) and system in self.answered:
+                circuits.answered(self.connection, system)
 
     def work(self) -> str:
         if self.connection.status == Connection.Status.PAUSED:
             # Paused by the merchant: keep the order, look again later; resume makes it due at once.
             ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, **reasons.stored(("paused", {})))
             return State.RETRY_WAIT
+        circuit = circuits.open_circuit(self.transfer)
+        if circuit is not None:
+            # Its account is down and another order probes it: wait, no call, no attempt spent.
+            state = State.UNKNOWN_OUTCOME if self.transfer.state == State.UNKNOWN_OUTCOME else State.RETRY_WAIT
+            ledger.release(self.lease, state, next_attempt_at=timezone.now() + circuits.park_wait(),
+                           **reasons.stored((circuits.REASON, {"system": circuit.system.capitalize()})))
+            return state
         if not self.transfer.specter_order_no:
             decided = self.send()
             if decided:
