@@ -13,6 +13,7 @@ A task names its queue explicitly: django-q2 otherwise puts it on the queue of t
 enqueues it, so a bulk worker's enqueue would land on the bulk queue by accident.
 """
 
+import threading
 from time import sleep
 
 from django.conf import settings
@@ -23,8 +24,21 @@ from django_q.conf import Conf
 from django_q.tasks import async_task
 
 
+_not_before = threading.local()
+
+
 def orders(func: str, *args) -> None:
     async_task(func, *args, cluster=settings.Q_CLUSTER["name"])
+
+
+def orders_at(func: str, *args, at) -> None:
+    """Queue on the orders' cluster, to be given out no earlier than `at`: the ORM broker hands out
+    only rows whose `lock` has passed, so a row written with a future lock waits until then."""
+    _not_before.at = at
+    try:
+        orders(func, *args)
+    finally:
+        _not_before.at = None
 
 
 def bulk(func: str, *args) -> None:
@@ -45,6 +59,10 @@ class OrderedORM(ORM):
     one queue each take the next free task instead of racing for the same head row and coming back
     empty. (SQLite has no row locks; its IMMEDIATE transactions already take turns.)
     """
+
+    def enqueue(self, task):
+        at = getattr(_not_before, "at", None)
+        return self.get_connection().create(key=self.list_key or Conf.CLUSTER_NAME, payload=task, lock=at or timezone.now()).pk
 
     def dequeue(self):
         queue = self.get_connection()

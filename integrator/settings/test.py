@@ -14,7 +14,7 @@ from .base import INSTALLED_APPS  # noqa: E402
 
 DEBUG = False
 SIMULATOR_ENABLED = True
-INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter"]
+INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter", "bench"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True

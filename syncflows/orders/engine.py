@@ -32,6 +32,7 @@ from connections.starweb.client import NotFound
 
 from .. import alerts, circuits, ledger, reasons
 from ..models import Transfer
+from . import intake
 from .mapper import map_order, problems
 
 State = Transfer.State
@@ -57,9 +58,12 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
                 .annotate(**circuits.annotations()).get(pk=transfer_id))
     run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
     try:
-        return _work(run)
+        state = _work(run)
     finally:
         run.close_circuits()
+    if state in (State.RETRY_WAIT, State.UNKNOWN_OUTCOME):
+        intake.requeue_when_due(transfer_id)
+    return state
 
 
 def _work(run: "_Run") -> str | None:

@@ -26,6 +26,7 @@ PROCESS = "syncflows.tasks.process_transfer"
 CHECK_CHANGED = "syncflows.tasks.check_changed"
 CHANGE_SLACK = timedelta(seconds=5)
 POLL_OVERLAP = timedelta(minutes=15)
+REQUEUE_HORIZON = timedelta(minutes=10)
 
 
 def enqueue(transfer_id: int, *, bulk: bool = False) -> None:
@@ -34,6 +35,18 @@ def enqueue(transfer_id: int, *, bulk: bool = False) -> None:
     database, so inside a transaction the task commits or rolls back with the row (design.md §5);
     the sweeper covers any other loss."""
     (queues.bulk if bulk else queues.orders)(PROCESS, transfer_id)
+
+
+def requeue_when_due(transfer_id: int, *, now=None) -> bool:
+    """A run that ended waiting (a 429, a backoff) is queued again for the moment it is due, so a
+    short wait costs that wait, not the sweeper's minute; long waits are left to the sweeper."""
+    now = now or timezone.now()
+    at = (Transfer.objects.filter(pk=transfer_id, state__in=[State.RETRY_WAIT, State.UNKNOWN_OUTCOME])
+          .values_list("next_attempt_at", flat=True).first())
+    if at is None or at - now > REQUEUE_HORIZON:
+        return False
+    queues.orders_at(PROCESS, transfer_id, at=at)
+    return True
 
 
 def announce(connection_id, starweb_order_id, *, source: str, order_number: str = "") -> Transfer:

@@ -89,3 +89,22 @@ def test_the_bulk_cluster_reads_its_own_queue_with_the_orders_rules():
     assert name == BULK != ORDERS and int(retry) >= int(timeout) + 60 and attempts == "1" and ack == "True"
     assert int(workers) == settings.Q_BULK_WORKERS and broker == "syncflows.queues.OrderedORM"
 
+
+
+def test_a_run_that_ends_waiting_briefly_is_queued_again_for_the_moment_it_is_due_not_the_sweepers_minute():
+    from tests.syncflows.factories import TransferFactory
+
+    soon = timezone.now() + timedelta(seconds=7)
+    transfer = TransferFactory(state="retry_wait", next_attempt_at=soon)
+    assert intake.requeue_when_due(transfer.pk)
+    row = OrmQ.objects.get()
+    assert (row.key, row.task["args"], row.lock) == (ORDERS, (transfer.pk,), soon)
+    assert OrderedORM(list_key=ORDERS).dequeue() is None  # not given out before it is due
+
+
+def test_a_long_wait_is_left_to_the_sweeper():
+    from tests.syncflows.factories import TransferFactory
+
+    transfer = TransferFactory(state="retry_wait", next_attempt_at=timezone.now() + timedelta(hours=1))
+    assert not intake.requeue_when_due(transfer.pk)
+    assert not OrmQ.objects.exists()
