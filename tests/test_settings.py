@@ -119,3 +119,11 @@ def test_only_the_settings_package_reads_the_environment():
         if re.search(r"os\.environ|os\.getenv|environ\.Env\(", path.read_text()):
             offenders.append(relative)
     assert offenders == [], offenders
+
+
+def test_production_installs_neither_the_simulator_nor_the_benchmarks():
+    probe = "import django; django.setup(); from django.conf import settings; print(' '.join(settings.INSTALLED_APPS))"
+    result = subprocess.run([sys.executable, "-c", probe], env=_production_env(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    apps = result.stdout.split()
+    assert "syncflows" in apps, result.stderr
+    assert not [app for app in apps if app.startswith(("simulator", "bench"))]
