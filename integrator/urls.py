@@ -6,6 +6,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from billing.views import home as billing_views
+from syncflows.metrics import metrics
 
 health = HealthCheckView.as_view(
     checks=[
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("backoffice/", admin.site.urls),
     path("", include("billing.urls")),
     path("", include("syncflows.urls")),

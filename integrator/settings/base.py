@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the answer, carry its request id.
+    "integrator.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,18 +221,33 @@ HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)
 HEALTH_MAX_QUEUE_AGE = timedelta(seconds=env.int("HEALTH_MAX_QUEUE_AGE_SECONDS", default=300))
 HEALTH_MAX_HEARTBEAT_AGE = timedelta(seconds=env.int("HEALTH_MAX_HEARTBEAT_AGE_SECONDS", default=180))
 
+# /metrics (Prometheus): open like /health/ when empty; else scrapers send "Authorization: Bearer <token>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # --- The outside systems ----------------------------------------------------------------------
 SPECTER_API_URL = env.str("SPECTER_API_URL", default="https://api.specter.se/")
 # The simulator stands in for Starweb and Specter; on only in local, demo and test settings.
 SIMULATOR_ENABLED = False
 
 # --- Logging: to stderr; secrets are redacted by the clients before anything is logged -------
+# LOG_FORMAT=json: one JSON object a line with the request, connection and transfer ids (integrator/logs.py).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "integrator.logs.ContextFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "integrator.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain",
+                             "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Error reporting (sentry-sdk) only when a DSN is given; personal data is scrubbed (integrator/logs.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from integrator.logs import init_sentry
+
+    init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"))

@@ -29,6 +29,7 @@ from connections.errors import AuthenticationFailed, IntegrationError, Permanent
 from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle
 from connections.starweb.client import NotFound
+from integrator import logs
 
 from .. import alerts, circuits, ledger, reasons
 from ..models import Transfer
@@ -57,10 +58,11 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     transfer = (Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month))
                 .annotate(**circuits.annotations()).get(pk=transfer_id))
     run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
-    try:
-        state = _work(run)
-    finally:
-        run.close_circuits()
+    with logs.bound(connection_id=transfer.connection_id, transfer_id=transfer.public_id):
+        try:
+            state = _work(run)
+        finally:
+            run.close_circuits()
     if state in (State.RETRY_WAIT, State.UNKNOWN_OUTCOME):
         intake.requeue_when_due(transfer_id)
     return state
