@@ -21,6 +21,7 @@ SCHEDULES = {
     "product export": ("syncflows.tasks.export_changed_all", 15, BULK, timedelta(minutes=4)),
     "stock reconciliation": ("syncflows.tasks.reconcile_stock_all", 24 * 60, BULK, timedelta(hours=1)),
     "needs-attention digest": ("syncflows.tasks.daily_digest", 24 * 60, BULK, timedelta(hours=2)),
+    "history purge": ("syncflows.tasks.purge_history", 24 * 60, BULK, timedelta(hours=3)),
 }
 
 

@@ -9,7 +9,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb import throttle
 
-from . import alerts, circuits, ledger, queues
+from . import alerts, circuits, ledger, queues, retention
 from .models import WorkerHeartbeat
 from .catalogue import assortment, changes, drift, export, initial, pull
 from .orders import engine, intake
@@ -150,3 +150,8 @@ def reconcile_stock(connection_id: str) -> bool:
 
 def daily_digest() -> int:
     return alerts.daily_digest()
+
+
+def purge_history() -> int:
+    """The daily purge of history past its retention (syncflows/retention.py)."""
+    return sum(retention.purge().values())

@@ -205,6 +205,9 @@ TRANSFER_LEASE_SECONDS = env.int("TRANSFER_LEASE_SECONDS", default=120)
 TRANSFER_BACKOFF_BASE_SECONDS = env.int("TRANSFER_BACKOFF_BASE_SECONDS", default=30)
 TRANSFER_BACKOFF_MAX_SECONDS = env.int("TRANSFER_BACKOFF_MAX_SECONDS", default=3600)
 TRANSFER_MAX_ATTEMPTS = env.int("TRANSFER_MAX_ATTEMPTS", default=12)
+# History (order timelines, task results, catalogue runs) is kept this many days, then purged in
+# small batches by a daily schedule; ledger rows and billing counts are never purged.
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
 # Circuits (syncflows/circuits.py): this many temporary failures in a row from a Specter account
 # or a shop open its circuit; its orders then wait without spending attempts while one probes
 # every CIRCUIT_PROBE_SECONDS.
