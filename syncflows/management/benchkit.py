@@ -1,13 +1,83 @@
-"""What the benchmarks share: this app served in-process, and a connection wired to simulators."""
+"""What the benchmarks share: this app served in-process or by separate web processes, worker
+processes, a connection wired to simulators, and where the slowest orders' time went."""
 
+import os
+import signal
 import socket
+import subprocess
+import time
 
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from billing.models import Merchant, Package, Subscription
 from connections.models import Connection
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Processes:
+    """Child processes, each in its own session, so a kill reaches the whole cluster."""
+
+    def __init__(self, env):
+        self.env, self.children = env, {}
+
+    def start(self, name: str, command: list[str], **extra_env) -> None:
+        # Each process's output goes to var/bench/<name>.log, to read when a figure surprises.
+        logs = settings.BASE_DIR / "var" / "bench"
+        logs.mkdir(parents=True, exist_ok=True)
+        with open(logs / f"{name}.log", "ab") as log:
+            self.children[name] = subprocess.Popen(command, env={**self.env, **extra_env}, cwd=settings.BASE_DIR,
+                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill(self, name: str) -> None:
+        child = self.children[name]
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+
+    def stop_all(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for child in self.children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+
+
+def web_command(port: int) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "gunicorn", "integrator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+            "--threads", "16", "--timeout", "60"]
+
+
+def wait_for_web(ports, seconds: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + seconds
+    for port in ports:
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the web process on port {port} did not start")
+            time.sleep(0.3)
 
 
 class _Server(ThreadedWSGIServer):

@@ -28,10 +28,7 @@ The command exits 1 when any of the first three is not 0.
 
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 
@@ -49,54 +46,13 @@ from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from syncflows.management.benchkit import bench_connection, where_time_went
+from syncflows.management.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
 from syncflows.models import Transfer, WorkerHeartbeat
 
 WORKER_ENV = {
     "TRANSFER_LEASE_SECONDS": "20", "Q_TIMEOUT": "60", "HTTP_CONNECT_TIMEOUT": "2", "HTTP_READ_TIMEOUT": "2",
     "TRANSFER_BACKOFF_BASE_SECONDS": "2", "TRANSFER_BACKOFF_MAX_SECONDS": "20",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Processes:
-    """Child processes, each in its own session, so a kill reaches the whole cluster."""
-
-    def __init__(self, env):
-        self.env, self.children = env, {}
-
-    def start(self, name: str, command: list[str], **extra_env) -> None:
-        # Each process's output goes to var/bench_scale/<name>.log, to read when a figure surprises.
-        logs = settings.BASE_DIR / "var" / "bench_scale"
-        logs.mkdir(parents=True, exist_ok=True)
-        with open(logs / f"{name}.log", "ab") as log:
-            self.children[name] = subprocess.Popen(command, env={**self.env, **extra_env}, cwd=settings.BASE_DIR,
-                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def kill(self, name: str) -> None:
-        child = self.children[name]
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        child.wait()
-
-    def stop_all(self) -> None:
-        for child in self.children.values():
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for child in self.children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
 
 
 class Command(BaseCommand):
@@ -125,15 +81,14 @@ class Command(BaseCommand):
                    PUBLIC_BASE_URL=hooks_base, DEBUG="false")
         procs = Processes(env)
         for n, port in enumerate(web_ports):
-            procs.start(f"web{n}", [sys.executable, "-m", "gunicorn", "integrator.wsgi", "--bind", f"127.0.0.1:{port}",
-                                    "--workers", "1", "--threads", "16", "--timeout", "60"])
+            procs.start(f"web{n}", web_command(port))
         settings.SPECTER_API_URL = f"{specter_base}/sim/specter/"
         wired = [self._wire(n, hooks_base) for n in range(1, shops + 1)]
         ids = [conn.pk for conn, _ in wired]
         outage_rules = []
         since = timezone.now()
         try:
-            self._wait_for_web(web_ports)
+            wait_for_web(web_ports)
             for n in range(clusters):
                 procs.start(f"orders{n}", [sys.executable, "manage.py", "qcluster"])
             procs.start("bulk", [sys.executable, "manage.py", "qcluster"], Q_CLUSTER_NAME=settings.Q_BULK_CLUSTER)
@@ -168,21 +123,6 @@ class Command(BaseCommand):
         WebHook.objects.filter(shop=shop).delete()
         wire_webhooks(conn, shop.slug, base)
         return conn, shop
-
-    def _wait_for_web(self, ports) -> None:
-        import requests
-
-        deadline = time.monotonic() + 60
-        for port in ports:
-            while True:
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline:
-                    raise CommandError(f"the web process on port {port} did not start")
-                time.sleep(0.3)
 
     def _wait_for_workers(self, since) -> None:
         deadline = time.monotonic() + 90

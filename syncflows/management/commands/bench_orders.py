@@ -50,7 +50,7 @@ from syncflows.orders.mapper import map_order
 
 from billing.management.commands.bench_billing import percentile
 
-from ..benchkit import ServerThread, bench_connection, where_time_went
+from ..benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
@@ -72,8 +72,10 @@ class Command(BaseCommand):
         parser.add_argument("--shops", type=int, default=8)
         parser.add_argument("--workers", type=int, default=4, help="workers of each orders' qcluster in the latency run")
         parser.add_argument("--clusters", type=int, default=2, help="orders' qcluster processes in the latency run")
+        parser.add_argument("--web-processes", type=int, default=2,
+                            help="gunicorn processes serving the simulators and webhooks in the latency run (0: this process's server thread)")
 
-    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, clusters, **options):
+    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, clusters, web_processes, **options):
         server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
         server.start()
@@ -86,14 +88,14 @@ class Command(BaseCommand):
         faults = [FaultRule.objects.create(system=system, account=account, kind=FaultRule.Kind.LATENCY, delay_ms=latency_ms)
                   for conn, shop in wired for system, account in (("starweb", shop.slug), ("specter", conn.specter_smb_id))]
         try:
-            self._report(wired, orders, latency_ms, rate, latency_orders, workers, clusters, base)
+            self._report(wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base)
         finally:
             FaultRule.objects.filter(pk__in=[f.pk for f in faults]).delete()
             # Its server is gone: keep the poller away from the bench shops until the next run.
             Connection.objects.filter(pk__in=[conn.pk for conn, _ in wired]).update(export_order=Connection.OrderExport.INACTIVE)
             server.terminate()
 
-    def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, clusters, base):
+    def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base):
         session = requests.Session()
         clients = {conn.pk: engine.Clients(starweb_for(conn, session), specter_for(conn, session)) for conn, _ in wired}
         for conn, _ in wired:
@@ -128,10 +130,11 @@ class Command(BaseCommand):
             "(transaction control not counted)")
         p50 = p95 = float("nan")
         if latency_orders:
-            samples, achieved, via_poller, fanned_out = self._latency(wired, latency_orders, rate, workers, clusters, base)
+            samples, achieved, via_poller, fanned_out = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
             latencies = [(at_specter - placed).total_seconds() * 1000 for _, placed, at_specter in samples]
             p50, p95 = statistics.median(latencies), percentile(latencies, 95)
-            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, schedules due and "
+            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, {web_processes or 'no'} web processes, "
+                f"load {os.getloadavg()[0]:.2f}, schedules due and "
                 f"{fanned_out} fan-out tasks queued halfway: {len(latencies)} orders, asked {rate:g}/s, placed {achieved:.1f}/s; "
                 f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; {via_poller} reached the engine through the poller")
             for line in where_time_went(samples):
@@ -159,12 +162,25 @@ class Command(BaseCommand):
         if conn.status_on_transfer_id:
             clients.starweb.set_status(order_id, conn.status_on_transfer_id, send_email=False, process_payment=False)
 
-    def _latency(self, wired, count, rate, workers, clusters, base):
+    def _latency(self, wired, count, rate, workers, clusters, web_processes, base):
         """(samples, orders placed a second, orders that came through the poller, fan-out tasks queued)."""
-        for conn, shop in wired:
-            wire_webhooks(conn, shop.slug, base)
-        env = {**os.environ, "Q_WORKERS": str(workers), "SPECTER_API_URL": f"{base}/sim/specter/"}
+        env = {**os.environ, "Q_WORKERS": str(workers)}
         env.pop("Q_CLUSTER_NAME", None)
+        webs = Processes(env)
+        api = hooks = base
+        if web_processes:
+            # The simulators and our webhooks served by separate processes, as in production: this
+            # process's server thread would otherwise serve every worker's calls under one GIL.
+            ports = [free_port() for _ in range(web_processes)]
+            for n, port in enumerate(ports):
+                webs.start(f"bench-orders-web{n}", web_command(port))
+            wait_for_web(ports)
+            api, hooks = f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[-1]}"
+            for conn, shop in wired:
+                Connection.objects.filter(pk=conn.pk).update(starweb_base_url=f"{api}/sim/starweb/{shop.slug}/api/v2")
+        env["SPECTER_API_URL"] = f"{api}/sim/specter/"
+        for conn, shop in wired:
+            wire_webhooks(conn, shop.slug, hooks)
         since = timezone.now()
         Schedule.objects.update(next_run=since)  # every schedule due: their first pass meets the orders
         commands = [env] * clusters + [{**env, "Q_CLUSTER_NAME": settings.Q_BULK_CLUSTER}]
@@ -210,5 +226,6 @@ class Command(BaseCommand):
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+            webs.stop_all()
             for conn, shop in wired:
                 WebHook.objects.filter(shop=shop).delete()
