@@ -211,7 +211,7 @@ HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
 # Circuits (syncflows/circuits.py): this many temporary failures in a row from a Specter account
 # or a shop open its circuit; its orders then wait without spending attempts while one probes
 # every CIRCUIT_PROBE_SECONDS.
-CIRCUIT_FAILURES = env.int("CIRCUIT_FAILURES", default=3)
+CIRCUIT_FAILURES = env.int("CIRCUIT_FAILURES", default=5)
 CIRCUIT_PROBE_SECONDS = env.int("CIRCUIT_PROBE_SECONDS", default=60)
 # Webhook bodies larger than this are refused (413) before they are read.
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)

@@ -89,7 +89,7 @@ def test_a_create_whose_answer_was_lost_before_the_outage_is_looked_up_after_it_
     outage, placed = down(settings, orders=3, seed=331)
     another_round()
     assert Circuit.objects.get().opened_at is not None
-    assert Transfer.objects.get(starweb_order_id=str(first.order_id)).state == State.UNKNOWN_OUTCOME  # still to be looked up
+    assert Transfer.objects.get(starweb_order_id=str(first.order_id)).must_reconcile  # still to be looked up before any create
     outage.delete()
     settle()
     assert_exactly_once(connection, [first, *placed])

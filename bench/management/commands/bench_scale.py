@@ -144,7 +144,7 @@ class Command(BaseCommand):
         conn, shop = rng.choice(wired)
         rules = [
             FaultRule(system="specter", account=conn.specter_smb_id, operation=rng.choice(["newcustomersubmit", "newordersubmit"]),
-                      kind=FaultRule.Kind.SERVER_ERROR, status=rng.choice([500, 502, 503]), remaining=2),
+                      kind=FaultRule.Kind.SERVER_ERROR, status=rng.choice([500, 502, 503]), remaining=1),
             FaultRule(system="specter", account=conn.specter_smb_id, operation="newordersubmit", kind=FaultRule.Kind.COMMIT_THEN_TIMEOUT,
                       delay_ms=3000, remaining=1),
             FaultRule(system="starweb", account=shop.slug, operation="GET /orders/{id}", kind=FaultRule.Kind.RATE_LIMIT,
