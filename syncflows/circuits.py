@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from connections.errors import IntegrationError, RateLimited, Retryable, UnknownOutcome
@@ -120,8 +120,10 @@ def release(system: str, account: str, *, now=None) -> int:
 
 def probe_due(*, now=None) -> int:
     """Let the oldest waiting order of each open circuit through as its probe, at most once a
-    minute per circuit (the sweeper calls this). Returns how many probes were queued."""
+    minute per circuit (the sweeper calls this), and release orders whose circuit has closed.
+    Returns how many probes were queued."""
     now = now or timezone.now()
+    release_orphans(now=now)
     probes = 0
     for circuit in Circuit.objects.filter(opened_at__isnull=False, probe_at__lte=now):
         # Whoever moves probe_at on sends this minute's probe; a second sweeper finds nothing due.
@@ -138,3 +140,32 @@ def probe_due(*, now=None) -> int:
         queues.orders("syncflows.tasks.process_transfer", oldest)
         probes += 1
     return probes
+
+
+def _open_for(connection_fields: dict) -> Q:
+    return Q(opened_at__isnull=False) & (Q(system="specter", account=connection_fields["specter"])
+                                         | Q(system="starweb", account=connection_fields["starweb"]))
+
+
+def unpark_if_closed(transfer_id: int, connection: Connection, *, now=None) -> bool:
+    """Called right after a run parked its order: if the circuit closed meanwhile (its release may
+    have looked for waiting orders just before this one was parked), the order is due now.
+    Parking is written first and checked second, so either the release sees it or this does."""
+    accounts = {"specter": connection.specter_smb_id, "starweb": connection.starweb_base_url}
+    if Circuit.objects.filter(_open_for(accounts)).exists():
+        return False
+    return bool(Transfer.objects.filter(pk=transfer_id, state__in=WAITING, reason_code=REASON)
+                .update(next_attempt_at=now or timezone.now()))
+
+
+def release_orphans(*, now=None) -> int:
+    """Orders parked for a circuit that is no longer open are due now (the sweeper's safety net)."""
+    now = now or timezone.now()
+    open_specter = Circuit.objects.filter(opened_at__isnull=False, system="specter", account=OuterRef("connection__specter_smb_id"))
+    open_starweb = Circuit.objects.filter(opened_at__isnull=False, system="starweb", account=OuterRef("connection__starweb_base_url"))
+    ids = list(Transfer.objects.filter(state__in=WAITING, reason_code=REASON, next_attempt_at__gt=now)
+               .exclude(Exists(open_specter)).exclude(Exists(open_starweb)).order_by("created_at", "id").values_list("pk", flat=True)[:1000])
+    Transfer.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    for transfer_id in ids:
+        queues.orders("syncflows.tasks.process_transfer", transfer_id)
+    return len(ids)

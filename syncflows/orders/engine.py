@@ -63,6 +63,8 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
             state = _work(run)
         finally:
             run.close_circuits()
+    if run.parked:
+        circuits.unpark_if_closed(transfer_id, run.connection)
     if state in (State.RETRY_WAIT, State.UNKNOWN_OUTCOME):
         intake.requeue_when_due(transfer_id)
     return state
@@ -89,6 +91,7 @@ def _work(run: "_Run") -> str | None:
         run.answered.discard(error.system)  # its last word was a failure
         if circuits.trips(error) and circuits.failed(run.connection, error.system, str(error)):
             # The account is down: wait with the others for its return, spending no attempt.
+            run.parked = True
             return ledger.fail(lease, run.transfer, error, timeline=run.timeline, park=circuits.park_wait(),
                                **reasons.stored((circuits.REASON, {"system": error.system.capitalize()})))
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
@@ -111,6 +114,7 @@ class _Run:
     def __init__(self, lease, transfer: Transfer, clients: Clients, terms: MonthTerms):
         self.lease, self.transfer, self.timeline = lease, transfer, []
         self.answered: set[str] = set()  # systems that answered a phase of this run
+        self.parked = False  # this run left the order waiting for an open circuit
         self.connection: Connection = transfer.connection
         self.starweb = clients.starweb or starweb_for(self.connection)
         self._specter = clients.specter
@@ -144,6 +148,7 @@ class _Run:
         if circuit is not None:
             # Its account is down and another order probes it: wait, no call, no attempt spent.
             state = State.UNKNOWN_OUTCOME if self.transfer.state == State.UNKNOWN_OUTCOME else State.RETRY_WAIT
+            self.parked = True
             ledger.release(self.lease, state, next_attempt_at=timezone.now() + circuits.park_wait(),
                            **reasons.stored((circuits.REASON, {"system": circuit.system.capitalize()})))
             return state

@@ -123,3 +123,25 @@ def test_an_answer_forgets_the_failures_before_it(connection, settings):
     settle()
     assert not Circuit.objects.exists()
     assert_exactly_once(connection, placed)
+
+
+def test_an_order_parked_just_after_its_circuit_closed_is_due_at_once_not_after_the_safety_wait(connection, settings):
+    down(settings)
+    parked = Transfer.objects.order_by("-created_at").first()
+    Circuit.objects.all().delete()  # closed by another worker's answer, after its release looked
+    assert circuits.unpark_if_closed(parked.pk, connection)
+    assert Transfer.objects.get(pk=parked.pk).next_attempt_at <= timezone.now()
+
+
+def test_the_sweeper_releases_orders_still_parked_for_a_circuit_that_is_gone(connection, settings):
+    outage, placed = down(settings)
+    outage.delete()
+    Circuit.objects.all().delete()
+    OrmQ.objects.all().delete()
+    parked = set(Transfer.objects.filter(reason_code="circuit").values_list("pk", flat=True))
+    assert parked
+    tasks.sweep()
+    assert {item.task["args"][0] for item in OrmQ.objects.all()} == parked
+    assert not Transfer.objects.filter(pk__in=parked, next_attempt_at__gt=timezone.now()).exists()
+    settle()
+    assert_exactly_once(connection, placed)
