@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Area of the site by the first part of the path. Each area has its own rule below.
 AREAS = {"m": "merchant", "staff": "staff", "billing": "billing", "hooks": "hooks", "": "public", "accounts": "public",
-         "i18n": "public", "health": "public", "signup": "public", "backoffice": "backoffice", "sim": "simulator"}
+         "i18n": "public", "health": "public", "signup": "public", "metrics": "public", "backoffice": "backoffice", "sim": "simulator"}
 # Views under a merchant's URL that are the merchant's but check the owner inside (may_start).
 OWNER_INSIDE = {"portal:start_initial_sync"}
 # Pages a member reads but never changes: a member's POST there is a 404.
