@@ -36,12 +36,15 @@ _transfer_id = contextvars.ContextVar("transfer_id", default="")
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def _redact(text: str) -> str:
+def redact_text(text: str) -> str:
     """Hook tokens, secret parameters and bearer tokens masked (imported late: logging is set up
     before the apps are loaded)."""
     from connections.http import redact
 
     return redact(text)
+
+
+_redact = redact_text
 
 
 @contextmanager
