@@ -7,6 +7,7 @@ from health_check.views import HealthCheckView
 
 from billing.views import home as billing_views
 from integrator import language
+from syncflows.metrics import metrics
 
 health = HealthCheckView.as_view(
     checks=[
@@ -22,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),  # remembers the choice per user
     path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("backoffice/", admin.site.urls),
     path("", include("billing.urls")),
     path("", include("syncflows.urls")),

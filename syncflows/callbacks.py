@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_q.tasks import async_task
 
 from integrator.inputs import has_control_characters
 
+from . import queues
 from .catalogue import pulls
 from .models import SpecterCallback, WebhookEndpoint
 from .webhooks import GONE_MESSAGE, endpoint_or_404, gone
@@ -59,7 +59,7 @@ def specter(request, endpoint_id, token, kind):
     connection = endpoint.connection
     for batch_kind in PULLS.get(kind, ()):  # a ping means "pull now" (design.md §4): the worker does, not this request
         if pulls.want(connection, batch_kind):  # else a queued task or the running pull takes this ping too
-            async_task("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
+            queues.bulk("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return _plain("1;Done")
 
 

@@ -120,13 +120,15 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
 
 
 def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: str = "", reason_code: str = "",
-         reason_params: list | None = None, timeline: list | None = None) -> str:
+         reason_params: list | None = None, timeline: list | None = None, park: timedelta | None = None) -> str:
     """Record the consequence of a typed error and end the run; returns the state written.
 
     - RateLimited: wait as told; does not use an attempt.
     - Retryable: back off; after TRANSFER_MAX_ATTEMPTS the order needs attention.
     - UnknownOutcome: back off, and reconcile in Specter before any further create.
     - Permanent: needs attention, with the merchant-readable `reason`.
+    - With `park` (the account's circuit is open, syncflows/circuits.py): a Retryable or
+      UnknownOutcome waits that long at most, without using an attempt.
     """
     now = timezone.now()
     if not reason and not reason_params:
@@ -141,13 +143,13 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
         release(lease, State.NEEDS_ATTENTION, timeline=timeline, reason=reason or str(error), reason_code=reason_code or type(error).__name__,
                 reason_params=reason_params, next_attempt_at=None)
         return State.NEEDS_ATTENTION
-    attempts = transfer.attempts + 1
+    attempts = transfer.attempts + (park is None)
     uncertain = isinstance(error, UnknownOutcome)
-    if attempts >= settings.TRANSFER_MAX_ATTEMPTS:
+    if park is None and attempts >= settings.TRANSFER_MAX_ATTEMPTS:
         release(lease, State.NEEDS_ATTENTION, timeline=timeline, attempts=attempts, must_reconcile=transfer.must_reconcile or uncertain,
                 reason=reason or str(error), reason_code=reason_code or "gave_up", reason_params=reason_params, next_attempt_at=None)
         return State.NEEDS_ATTENTION
-    wait = backoff(attempts)
+    wait = backoff(attempts) if park is None else park
     if isinstance(error, Retryable) and error.wait is not None:
         wait = max(wait, timedelta(seconds=error.wait))
     state = State.UNKNOWN_OUTCOME if uncertain else State.RETRY_WAIT

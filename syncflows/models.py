@@ -364,3 +364,27 @@ class SpecterArticle(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["connection", "article_no"], name="specter_article_once")]
+
+
+class Circuit(models.Model):
+    """An outside account that keeps failing: a Specter account or a shop (syncflows/circuits.py).
+
+    No row: all is well. A row counts consecutive failures; once open, orders for the account wait
+    without spending attempts, one of them probes once a minute, and the first answer closes it
+    and makes every waiting order due at once.
+    """
+
+    system = models.CharField(max_length=10)  # "specter" or "starweb"
+    account = models.CharField(max_length=300)  # the Specter account (SMB id) or the shop's API address
+    failures = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    probe_at = models.DateTimeField(null=True, blank=True)
+    probe_transfer = models.ForeignKey(Transfer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    last_error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "account"], name="circuit_once_per_account")]
+
+    def __str__(self):
+        return f"{self.system}:{self.account} ({'open' if self.opened_at else f'{self.failures} failures'})"

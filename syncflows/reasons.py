@@ -42,6 +42,8 @@ CATALOGUE = {
     "paused": (_("The connection is paused."), _("The order goes when it is resumed.")),
     "deactivated": (_("The connection is deactivated."),
                     _("Nothing was sent. When the connection is activated again, you choose whether this order goes.")),
+    "circuit": (_("%(system)s is not answering for this account."),
+                _("The order waits with the others and goes as soon as it answers; we ask once a minute.")),
     "quota": (_("The month's order quota is reached and the subscription holds orders over it."),
               _("It goes as soon as the quota allows: upgrade the package, or wait for the new month.")),
     "export_inactive": (_("Order export is inactive in the settings."), _("Press Export to send this order anyway.")),

@@ -3,15 +3,13 @@
 import logging
 import socket
 
-from django.conf import settings
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb import throttle
 
-from . import alerts, ledger
+from . import alerts, circuits, ledger, queues, retention
 from .models import WorkerHeartbeat
 from .catalogue import assortment, changes, drift, export, initial, pull, pulls
 from .orders import engine, intake
@@ -27,7 +25,7 @@ def heartbeat() -> None:
 def beat_on_spawn(**_signal_kwargs) -> None:
     """A new worker process queues one heartbeat through the real broker, so /health/ turns green
     seconds after start instead of after the scheduler's first pass (about 30 s)."""
-    async_task("syncflows.tasks.heartbeat")
+    queues.orders("syncflows.tasks.heartbeat")
 
 
 def process_transfer(transfer_id: int) -> str | None:
@@ -38,7 +36,7 @@ def process_transfer(transfer_id: int) -> str | None:
 def queue_long(func: str, *args) -> None:
     """Long work (an initial sync, an assortment scan) goes to the cluster for long tasks (design.md
     §5): its own timeout, and it never takes the order workers' places."""
-    async_task(func, *args, cluster=settings.Q_LONG_CLUSTER)
+    queues.long(func, *args)
 
 
 def sweep() -> int:
@@ -47,6 +45,7 @@ def sweep() -> int:
     for transfer_id in ids:
         intake.enqueue(transfer_id)
     throttle.forget_old()
+    circuits.probe_due()
     for sync_id in initial.restart_stalled():
         queue_long("syncflows.tasks.initial_sync", str(sync_id))
     return len(ids) + intake.release_held()
@@ -57,7 +56,7 @@ def poll_all() -> int:
     ids = list(Connection.objects.filter(status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED)
                .values_list("pk", flat=True))
     for connection_id in ids:
-        async_task("syncflows.tasks.poll_connection", str(connection_id))
+        queues.bulk("syncflows.tasks.poll_connection", str(connection_id))
     return len(ids)
 
 
@@ -97,7 +96,7 @@ def pull_all_specter() -> int:
     for kind in pull.APPLY:
         for connection in pull.connections_taking(kind):
             pulls.want_anyway(connection, kind)
-            async_task("syncflows.tasks.pull_specter", str(connection.pk), kind)
+            queues.bulk("syncflows.tasks.pull_specter", str(connection.pk), kind)
             queued += 1
     return queued
 
@@ -126,7 +125,7 @@ def export_changed_all() -> int:
     exports products on change."""
     connections = changes.connections_exporting()
     for connection in connections:
-        async_task("syncflows.tasks.export_changed_products", str(connection.pk))
+        queues.bulk("syncflows.tasks.export_changed_products", str(connection.pk))
     return len(connections)
 
 
@@ -142,7 +141,7 @@ def reconcile_stock_all() -> int:
     """Every shop that takes Specter's stock, compared and put right (the daily schedule)."""
     connections = pull.connections_taking("stock")
     for connection in connections:
-        async_task("syncflows.tasks.reconcile_stock", str(connection.pk))
+        queues.bulk("syncflows.tasks.reconcile_stock", str(connection.pk))
     return len(connections)
 
 
@@ -153,3 +152,8 @@ def reconcile_stock(connection_id: str) -> bool:
 
 def daily_digest() -> int:
     return alerts.daily_digest()
+
+
+def purge_history() -> int:
+    """The daily purge of history past its retention (syncflows/retention.py)."""
+    return sum(retention.purge().values())

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
 
 from connections.models import Connection
 from integrator.inputs import MAX_ID_DIGITS, BadInput, json_body, outside_id
 
+from . import queues
 from .models import Transfer, WebhookEndpoint
 from .orders.intake import announce
 
@@ -87,7 +87,7 @@ def starweb(request, endpoint_id, token):
     except BadInput as error:
         return _answer(400, str(error))
     if product_id is not None:
-        async_task("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
+        queues.bulk("syncflows.tasks.export_product", str(endpoint.connection_id), product_id)
         return _answer(202, "Accepted.")
     try:
         order_id = order_id_of(payload)

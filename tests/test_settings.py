@@ -109,8 +109,10 @@ def test_only_the_settings_package_reads_the_environment():
     allowed = {"integrator/settings", "manage.py", "integrator/wsgi.py", "integrator/asgi.py",
                # passes the environment on to the qcluster it starts, with two overrides; reads nothing
                "syncflows/management/commands/bench_orders.py",
-               # passes the environment on to the two qclusters it starts, one with Q_CLUSTER_NAME set
-               "integrator/management/commands/serve.py"}
+               # passes the environment on to the three qclusters it starts, two with Q_CLUSTER_NAME set
+               "integrator/management/commands/serve.py",
+               # passes the environment on to the web and worker processes it starts, with its overrides; reads nothing
+               "bench/management/commands/bench_scale.py"}
     offenders = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT).as_posix()
@@ -119,3 +121,11 @@ def test_only_the_settings_package_reads_the_environment():
         if re.search(r"os\.environ|os\.getenv|environ\.Env\(", path.read_text()):
             offenders.append(relative)
     assert offenders == [], offenders
+
+
+def test_production_installs_neither_the_simulator_nor_the_benchmarks():
+    probe = "import django; django.setup(); from django.conf import settings; print(' '.join(settings.INSTALLED_APPS))"
+    result = subprocess.run([sys.executable, "-c", probe], env=_production_env(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    apps = result.stdout.split()
+    assert "syncflows" in apps, result.stderr
+    assert not [app for app in apps if app.startswith(("simulator", "bench"))]

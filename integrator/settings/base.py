@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the answer, carry its request id.
+    "integrator.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,6 +193,8 @@ Q_CLUSTER = {
     # The order hot path is enqueued directly (no Schedule); a short poll keeps it fast.
     "poll": env.float("Q_POLL_SECONDS", default=0.2),
     "label": "Django Q2",
+    # Oldest task first, and several clusters on one queue without racing (syncflows/queues.py).
+    "broker_class": "syncflows.queues.OrderedORM",
 }
 # Long work (initial syncs, assortment scans) runs on its own cluster settings (design.md §5): a
 # second qcluster started with Q_CLUSTER_NAME=long takes only these tasks, with an hour's timeout,
@@ -198,9 +202,14 @@ Q_CLUSTER = {
 Q_LONG_CLUSTER = "long"
 Q_LONG_TIMEOUT = env.int("Q_LONG_TIMEOUT", default=3600)
 Q_LONG_WORKERS = env.int("Q_LONG_WORKERS", default=1)
-Q_CLUSTER["ALT_CLUSTERS"] = {Q_LONG_CLUSTER: {
-    "workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90,
-}}
+# Work that fans out many tasks at once (polls, pulls, exports, reconciliations) runs on a third
+# cluster, Q_CLUSTER_NAME=bulk, with its own schedules, so order tasks never queue behind it.
+Q_BULK_CLUSTER = "bulk"
+Q_BULK_WORKERS = env.int("Q_BULK_WORKERS", default=2)
+Q_CLUSTER["ALT_CLUSTERS"] = {
+    Q_LONG_CLUSTER: {"workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90},
+    Q_BULK_CLUSTER: {"workers": Q_BULK_WORKERS, "queue_limit": Q_BULK_WORKERS},
+}
 
 # The order ledger: how long a worker's lease on a transfer lasts (longer than one phase's HTTP
 # calls), the retry backoff (exponential with jitter, capped), and when retries give up.
@@ -208,6 +217,14 @@ TRANSFER_LEASE_SECONDS = env.int("TRANSFER_LEASE_SECONDS", default=120)
 TRANSFER_BACKOFF_BASE_SECONDS = env.int("TRANSFER_BACKOFF_BASE_SECONDS", default=30)
 TRANSFER_BACKOFF_MAX_SECONDS = env.int("TRANSFER_BACKOFF_MAX_SECONDS", default=3600)
 TRANSFER_MAX_ATTEMPTS = env.int("TRANSFER_MAX_ATTEMPTS", default=12)
+# History (order timelines, task results, catalogue runs) is kept this many days, then purged in
+# small batches by a daily schedule; ledger rows and billing counts are never purged.
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
+# Circuits (syncflows/circuits.py): this many temporary failures in a row from a Specter account
+# or a shop open its circuit; its orders then wait without spending attempts while one probes
+# every CIRCUIT_PROBE_SECONDS.
+CIRCUIT_FAILURES = env.int("CIRCUIT_FAILURES", default=5)
+CIRCUIT_PROBE_SECONDS = env.int("CIRCUIT_PROBE_SECONDS", default=60)
 # Webhook bodies larger than this are refused (413) before they are read.
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
 
@@ -222,6 +239,9 @@ HTTP_CA_BUNDLE = env.str("REQUESTS_CA_BUNDLE", default="")
 HEALTH_MAX_QUEUE_AGE = timedelta(seconds=env.int("HEALTH_MAX_QUEUE_AGE_SECONDS", default=300))
 HEALTH_MAX_HEARTBEAT_AGE = timedelta(seconds=env.int("HEALTH_MAX_HEARTBEAT_AGE_SECONDS", default=180))
 
+# /metrics (Prometheus): open like /health/ when empty; else scrapers send "Authorization: Bearer <token>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # --- The outside systems ----------------------------------------------------------------------
 SPECTER_API_URL = env.str("SPECTER_API_URL", default="https://api.specter.se/")
 # The simulator stands in for Starweb and Specter; on only in local, demo and test settings.
@@ -235,17 +255,22 @@ OUTBOUND_ALLOW_LOOPBACK = False
 # --- Logging: to stderr; secrets are redacted by the clients before anything is logged, and ----
 # every handler masks the webhook and callback tokens of request paths (integrator/logs.py). Django's
 # own loggers are given our handlers: the ones Django sets up by itself would print paths unmasked.
+# LOG_FORMAT=json: one JSON object a line with the request, connection and transfer ids.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "redact": {"()": "integrator.logs.RedactSecrets"},
+        "context": {"()": "integrator.logs.ContextFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "integrator.logs.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain",
+                    "filters": ["redact", "context"]},
         "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
                         "filters": ["redact", "require_debug_false"]},
     },
@@ -256,3 +281,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Error reporting (sentry-sdk) only when a DSN is given; personal data is scrubbed (integrator/logs.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from integrator.logs import init_sentry
+
+    init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"))

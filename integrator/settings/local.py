@@ -6,7 +6,7 @@ from .base import INSTALLED_APPS, PUBLIC_BASE_URL, env
 DEBUG = env.bool("DEBUG", default=True)
 SIMULATOR_ENABLED = True
 OUTBOUND_ALLOW_LOOPBACK = True  # the simulator answers on our own host
-INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter"]
+INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter", "bench"]
 # Serve static files straight from the source folders (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

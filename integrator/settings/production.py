@@ -33,8 +33,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-# /health/ is called by load balancers over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# /health/ and /metrics are called by load balancers and Prometheus over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,7 +15,7 @@ from .base import INSTALLED_APPS  # noqa: E402
 DEBUG = False
 SIMULATOR_ENABLED = True
 OUTBOUND_ALLOW_LOOPBACK = True  # the simulator answers on our own host
-INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter"]
+INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter", "bench"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True

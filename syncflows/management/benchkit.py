@@ -1,13 +1,83 @@
-"""What the benchmarks share: this app served in-process, and a connection wired to simulators."""
+"""What the benchmarks share: this app served in-process or by separate web processes, worker
+processes, a connection wired to simulators, and where the slowest orders' time went."""
 
+import os
+import signal
 import socket
+import subprocess
+import time
 
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from billing.models import Merchant, Package, Subscription
 from connections.models import Connection
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Processes:
+    """Child processes, each in its own session, so a kill reaches the whole cluster."""
+
+    def __init__(self, env):
+        self.env, self.children = env, {}
+
+    def start(self, name: str, command: list[str], **extra_env) -> None:
+        # Each process's output goes to var/bench/<name>.log, to read when a figure surprises.
+        logs = settings.BASE_DIR / "var" / "bench"
+        logs.mkdir(parents=True, exist_ok=True)
+        with open(logs / f"{name}.log", "ab") as log:
+            self.children[name] = subprocess.Popen(command, env={**self.env, **extra_env}, cwd=settings.BASE_DIR,
+                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill(self, name: str) -> None:
+        child = self.children[name]
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+
+    def stop_all(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for child in self.children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+
+
+def web_command(port: int) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "gunicorn", "integrator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+            "--threads", "16", "--timeout", "60"]
+
+
+def wait_for_web(ports, seconds: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + seconds
+    for port in ports:
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the web process on port {port} did not start")
+            time.sleep(0.3)
 
 
 class _Server(ThreadedWSGIServer):
@@ -37,3 +107,48 @@ def bench_connection(name: str, shop, account, base: str, **settings) -> Connect
         **settings,
     })
     return connection
+
+
+def where_time_went(samples: list[tuple], percent: int = 10) -> list[str]:
+    """Where the slowest `percent` of orders spent their time, from the ledger's own rows.
+
+    `samples`: (transfer id, placed at, in Specter at). Each order's time from placing to Specter
+    is split into: the webhook (placing until its ledger row existed), the queue (row until its
+    first phase began: broker wait, claim, load), each phase's own duration (until the order was
+    in Specter), retries (the waits after a failed or rate-limited attempt: backoff and throttle)
+    and the rest (phase writes between phases). Returns lines to print.
+    """
+    from syncflows.models import Transfer, TransferAttempt
+
+    if not samples:
+        return []
+    total = {key: (at_specter - placed).total_seconds() * 1000 for key, placed, at_specter in samples}
+    slowest = sorted(samples, key=lambda s: total[s[0]], reverse=True)[:max(1, len(samples) * percent // 100)]
+    ids = [s[0] for s in slowest]
+    created = dict(Transfer.objects.filter(pk__in=ids).values_list("pk", "created_at"))
+    attempts: dict[int, list] = {}
+    for row in TransferAttempt.objects.filter(transfer_id__in=ids).order_by("started_at", "id"):
+        attempts.setdefault(row.transfer_id, []).append(row)
+    parts: dict[str, float] = {}
+    limited = 0
+    for transfer_id, placed, at_specter in slowest:
+        rows = [a for a in attempts.get(transfer_id, []) if a.started_at <= at_specter]
+        split = {"webhook": (created[transfer_id] - placed).total_seconds() * 1000}
+        if rows:
+            split["queue"] = (rows[0].started_at - created[transfer_id]).total_seconds() * 1000
+        for previous, row in zip(rows, rows[1:]):
+            gap = (row.started_at - previous.started_at).total_seconds() * 1000 - previous.duration_ms
+            key = "retry waits" if previous.outcome != TransferAttempt.Outcome.OK else "between phases"
+            split[key] = split.get(key, 0) + max(0.0, gap)
+        for row in rows:
+            split[f"phase {row.phase}"] = split.get(f"phase {row.phase}", 0) + row.duration_ms
+            limited += row.outcome == TransferAttempt.Outcome.RATE_LIMITED
+        split["rest"] = total[transfer_id] - sum(split.values())
+        for key, value in split.items():
+            parts[key] = parts.get(key, 0) + value
+    n = len(slowest)
+    worst = sum(total[i] for i in ids) / n
+    lines = [f"slowest {percent}% ({n} orders, mean {worst:.0f} ms), mean per order: "
+             + ", ".join(f"{key} {value / n:.0f} ms" for key, value in sorted(parts.items(), key=lambda kv: -kv[1])),
+             f"  rate-limited attempts among them: {limited}"]
+    return lines

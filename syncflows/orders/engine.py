@@ -15,6 +15,7 @@ sending; sent + timeline + usage (2); done + timeline. Timeline rows ride along 
 Which article numbers Specter has is read once and trusted for minutes (orders/articles.py).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,11 +32,12 @@ from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle, named_articles
 from connections.starweb.client import NotFound
 from connections.starweb.types import ParseError
+from integrator import logs
 
-from .. import alerts, ledger, reasons
+from .. import alerts, circuits, ledger, reasons
 from ..models import Transfer
-from . import articles
 from ..timeline import describe
+from . import articles, intake
 from .mapper import map_order, problems
 from .snapshot import snapshot
 
@@ -58,8 +60,24 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     if lease is None:
         return None
     month = month_of(timezone.now())
-    transfer = Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month)).get(pk=transfer_id)
+    transfer = (Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month))
+                .annotate(**circuits.annotations()).get(pk=transfer_id))
     run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
+    with logs.bound(connection_id=transfer.connection_id, transfer_id=transfer.public_id):
+        try:
+            state = _work(run)
+        finally:
+            run.close_circuits()
+    if run.parked:
+        circuits.unpark_if_closed(transfer_id, run.connection)
+    if state in (State.RETRY_WAIT, State.UNKNOWN_OUTCOME):
+        intake.requeue_when_due(transfer_id)
+    return state
+
+
+def _work(run: "_Run") -> str | None:
+    """The run, and the consequence of the typed error that may end it."""
+    lease, transfer = run.lease, run.transfer
     try:
         return run.work()
     except ledger.LeaseLost:
@@ -75,6 +93,12 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
         alerts.needs_attention(run.transfer, why["reason_code"], why["reason"], why.get("reason_params"))
         return state
     except IntegrationError as error:
+        run.answered.discard(error.system)  # its last word was a failure
+        if circuits.trips(error) and circuits.failed(run.connection, error.system, str(error)):
+            # The account is down: wait with the others for its return, spending no attempt.
+            run.parked = True
+            return ledger.fail(lease, run.transfer, error, timeline=run.timeline, park=circuits.park_wait(),
+                               **reasons.stored((circuits.REASON, {"system": error.system.capitalize()})))
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
         if state == State.NEEDS_ATTENTION:
             worded = reasons.stored(describe(error), ("gave_up", {"attempts": run.transfer.attempts + 1}))
@@ -89,9 +113,16 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
         raise
 
 
+# Which outside system each phase talks to: a phase that went well is that system answering.
+PHASE_SYSTEM = {"fetch": "starweb", "write_back": "starweb", "status": "starweb",
+                "reconcile": "specter", "customer": "specter", "order": "specter", "invoice": "specter"}
+
+
 class _Run:
     def __init__(self, lease, transfer: Transfer, clients: Clients, terms: MonthTerms):
         self.lease, self.transfer, self.timeline = lease, transfer, []
+        self.answered: set[str] = set()  # systems that answered a phase of this run
+        self.parked = False  # this run left the order waiting for an open circuit
         self.connection: Connection = transfer.connection
         self.starweb = clients.starweb or starweb_for(self.connection)
         self._specter = clients.specter
@@ -103,8 +134,18 @@ class _Run:
             self._specter = specter_for(self.connection)
         return self._specter
 
+    @contextmanager
     def attempt(self, phase: str):
-        return ledger.attempt(self.transfer.pk, phase, self.timeline)
+        with ledger.attempt(self.transfer.pk, phase, self.timeline) as record:
+            yield record
+        self.answered.add(PHASE_SYSTEM.get(phase, ""))
+
+    def close_circuits(self) -> None:
+        """An account that answered while it had a circuit row: forget its failures (and, if the
+        circuit was open, release everything waiting for it)."""
+        for system in circuits.SYSTEMS:
+            if getattr(self.transfer, f"{system}_circuit_id", None) and system in self.answered:
+                circuits.answered(self.connection, system)
 
     def work(self) -> str:
         if self.connection.status == Connection.Status.INACTIVE:
@@ -115,6 +156,14 @@ class _Run:
             # Paused by the merchant: keep the order, look again later; resume makes it due at once.
             ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, **reasons.stored(("paused", {})))
             return State.RETRY_WAIT
+        circuit = circuits.open_circuit(self.transfer)
+        if circuit is not None:
+            # Its account is down and another order probes it: wait, no call, no attempt spent.
+            state = State.UNKNOWN_OUTCOME if self.transfer.state == State.UNKNOWN_OUTCOME else State.RETRY_WAIT
+            self.parked = True
+            ledger.release(self.lease, state, next_attempt_at=timezone.now() + circuits.park_wait(),
+                           **reasons.stored((circuits.REASON, {"system": circuit.system.capitalize()})))
+            return state
         if not self.transfer.specter_order_no:
             decided = self.send()
             if decided:

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django_q.tasks import async_task
 
 from billing.entitlements import subscription_for_month
 from billing.periods import month_of
@@ -20,7 +19,7 @@ from connections.clients import starweb_for
 from connections.models import Connection
 from integrator.inputs import outside_id
 
-from .. import ledger
+from .. import ledger, queues
 from ..models import PollCursor, Transfer
 
 State, Source = Transfer.State, Transfer.Source
@@ -28,12 +27,27 @@ PROCESS = "syncflows.tasks.process_transfer"
 CHECK_CHANGED = "syncflows.tasks.check_changed"
 CHANGE_SLACK = timedelta(seconds=5)
 POLL_OVERLAP = timedelta(minutes=15)
+REQUEUE_HORIZON = timedelta(minutes=10)
 
 
-def enqueue(transfer_id: int) -> None:
-    """Queue one run. The ORM broker writes to our database, so inside a transaction the task
-    commits or rolls back with the row (design.md §5); the sweeper covers any other loss."""
-    async_task(PROCESS, transfer_id)
+def enqueue(transfer_id: int, *, bulk: bool = False) -> None:
+    """Queue one run on the orders' cluster (or, for the orders a poll catches up on, the bulk
+    one, so a catch-up of hundreds never delays a webhook's order). The ORM broker writes to our
+    database, so inside a transaction the task commits or rolls back with the row (design.md §5);
+    the sweeper covers any other loss."""
+    (queues.bulk if bulk else queues.orders)(PROCESS, transfer_id)
+
+
+def requeue_when_due(transfer_id: int, *, now=None) -> bool:
+    """A run that ended waiting (a 429, a backoff) is queued again for the moment it is due, so a
+    short wait costs that wait, not the sweeper's minute; long waits are left to the sweeper."""
+    now = now or timezone.now()
+    at = (Transfer.objects.filter(pk=transfer_id, state__in=[State.RETRY_WAIT, State.UNKNOWN_OUTCOME])
+          .values_list("next_attempt_at", flat=True).first())
+    if at is None or at - now > REQUEUE_HORIZON:
+        return False
+    queues.orders_at(PROCESS, transfer_id, at=at)
+    return True
 
 
 def announce(connection_id, starweb_order_id, *, source: str, order_number: str = "") -> Transfer:
@@ -43,7 +57,7 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
     if created or _reopen(transfer, Q(reason_code="status")):
         enqueue(transfer.pk)
     elif transfer.state == State.DONE and transfer.shop_changed_at is None:
-        async_task(CHECK_CHANGED, transfer.pk)  # a change announced after we were done: flag it
+        queues.bulk(CHECK_CHANGED, transfer.pk)  # a change announced after we were done: flag it
     return transfer
 
 
@@ -116,7 +130,7 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
             continue
         transfer, created = ledger.ensure_transfer(connection.pk, order_id, source=Source.POLLER, order_number=str(order_id))
         if created:
-            enqueue(transfer.pk)
+            enqueue(transfer.pk, bulk=True)
             new += 1
         elif transfer.state == State.DONE and transfer.shop_changed_at is None:
             _flag_if_changed(transfer, parse_time(raw.get("modifiedAt")))

@@ -138,13 +138,14 @@ def postgres_only():
 
 def settle(rounds: int = 30) -> None:
     """Let time pass for the ledger until every order is final or needs a person: make waiting
-    rows due and expired leases expire, then sweep and drain, as the worker's schedules would."""
+    rows due, expired leases expire and open circuits' probes due, then sweep and drain, as the
+    worker's schedules would."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from syncflows import tasks
-    from syncflows.models import Transfer
+    from syncflows.models import Circuit, Transfer
 
     S = Transfer.State
     for _ in range(rounds):
@@ -154,6 +155,7 @@ def settle(rounds: int = 30) -> None:
         past = timezone.now() - timedelta(seconds=1)
         open_rows.update(next_attempt_at=past, updated_at=past - timedelta(minutes=1))
         open_rows.filter(lease_until__isnull=False).update(lease_until=past)
+        Circuit.objects.filter(opened_at__isnull=False).update(probe_at=past)  # a circuit's probe is due
         tasks.sweep()
         drain()
     raise AssertionError("orders never settled: " + repr(list(Transfer.objects.values_list("state", "reason"))))

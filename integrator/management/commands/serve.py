@@ -1,5 +1,5 @@
-"""`make run`'s last step: the web server and the django-q2 workers (the orders' cluster and the
-one for long work) together, stopped together."""
+"""`make run`'s last step: the web server and the django-q2 workers (the orders' cluster, the one
+for bulk work and the one for long work) together, stopped together."""
 
 import ctypes
 import os
@@ -32,7 +32,7 @@ def web_command(host: str, port: int, *, web_workers: int = 2, threads: int = 8)
 
 
 class Command(BaseCommand):
-    help = "Run gunicorn and the two qclusters (orders; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
+    help = "Run gunicorn and the three qclusters (orders; bulk work; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -43,13 +43,16 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, web_workers, threads, **options):
         web = web_command(host, port, web_workers=web_workers, threads=threads)
         worker = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "qcluster"]
-        # The orders' cluster, and the one for long work (initial syncs) with its own settings.
-        plain, long_work = dict(os.environ), {**os.environ, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER}
+        # The orders' cluster, the one for bulk work (polls, pulls, exports) and the one for long
+        # work (initial syncs), each with its own settings and queue.
+        plain = dict(os.environ)
         plain.pop("Q_CLUSTER_NAME", None)
+        bulk_work = {**plain, "Q_CLUSTER_NAME": settings.Q_BULK_CLUSTER}
+        long_work = {**plain, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER}
         # Each child in its own session: a terminal's Ctrl-C reaches only us, and we stop each child
         # exactly once (django-q2's cluster can hang when it gets SIGINT and SIGTERM together).
         children = [subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
-                    for cmd, env in ((web, plain), (worker, plain), (worker, long_work))]
+                    for cmd, env in ((web, plain), (worker, plain), (worker, bulk_work), (worker, long_work))]
         stopping = False
 
         def stop(signum, _frame):

@@ -9,8 +9,13 @@
 2. Throughput: N orders through the engine (claim, phases, timeline, usage, write-back), then N
    orders through a bare loop making the same HTTP calls with the same clients and nothing else.
    Both in one thread; database statements of the engine are counted on its connection.
-3. Latency: starts a real `qcluster`, registers the webhooks, places orders at `--rate` a second
-   and measures from placing (the webhook goes out at once) to the order existing in Specter.
+3. Latency: starts `--clusters` real `qcluster` processes for orders and one for bulk work, as in
+   production, registers the webhooks, makes every schedule due (and fans out polls, pulls,
+   exports and reconciliations itself halfway, so that burst surely meets the orders), places
+   orders at `--rate` a second and measures from placing (the webhook goes out at once) to the
+   order existing in Specter. It prints the rate it really achieved, p50/p95/max, where the
+   slowest tenth's time went, and how many of its orders reached the engine through the poller
+   (none should: the throughput loops' orders are in the ledger, so the poller leaves them).
 4. Removes its latency faults. Last line exactly: `ratio=… queries_per_order=… p95_ms=…`.
 
 Each run starts with no article known in Specter, so the engine's figures include making them
@@ -25,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
 
 import requests
 from django.conf import settings
@@ -34,6 +38,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_q.models import Schedule
 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
@@ -43,13 +48,14 @@ from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
+from syncflows import tasks
 from syncflows.models import SpecterArticle, SyncRun, Transfer, WorkerHeartbeat
 from syncflows.orders import articles, engine
 from syncflows.orders.mapper import map_order
 
 from billing.management.commands.bench_billing import percentile
 
-from ..benchkit import ServerThread, bench_connection
+from ..benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
@@ -69,11 +75,14 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=20.0, help="orders a second in the latency run")
         parser.add_argument("--latency-orders", type=int, default=200, help="orders in the latency run (0 skips it)")
         parser.add_argument("--shops", type=int, default=8)
-        parser.add_argument("--workers", type=int, default=8, help="qcluster workers in the latency run")
+        parser.add_argument("--workers", type=int, default=4, help="workers of each orders' qcluster in the latency run")
+        parser.add_argument("--clusters", type=int, default=2, help="orders' qcluster processes in the latency run")
         parser.add_argument("--flow", type=int, default=2, choices=[1, 2],
                             help="2: articles known from Specter's register; 1: the shop exports products, so articles are created")
+        parser.add_argument("--web-processes", type=int, default=2,
+                            help="gunicorn processes serving the simulators and webhooks in the latency run (0: this process's server thread)")
 
-    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, flow=2, **options):
+    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, clusters, web_processes, flow=2, **options):
         self.flow = flow
         server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
@@ -87,14 +96,14 @@ class Command(BaseCommand):
         faults = [FaultRule.objects.create(system=system, account=account, kind=FaultRule.Kind.LATENCY, delay_ms=latency_ms)
                   for conn, shop in wired for system, account in (("starweb", shop.slug), ("specter", conn.specter_smb_id))]
         try:
-            self._report(wired, orders, latency_ms, rate, latency_orders, workers, base)
+            self._report(wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base)
         finally:
             FaultRule.objects.filter(pk__in=[f.pk for f in faults]).delete()
             # Its server is gone: keep the poller away from the bench shops until the next run.
             Connection.objects.filter(pk__in=[conn.pk for conn, _ in wired]).update(export_order=Connection.OrderExport.INACTIVE)
             server.terminate()
 
-    def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, base):
+    def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base):
         session = requests.Session()
         clients = {conn.pk: engine.Clients(starweb_for(conn, session), specter_for(conn, session)) for conn, _ in wired}
         for conn, _ in wired:
@@ -113,6 +122,10 @@ class Command(BaseCommand):
         for conn, order in placed:
             self._bare(clients[conn.pk], conn, order.order_id)
         bare_s = time.perf_counter() - started
+        # The bare loop's orders are in the shop in a trigger status: give them ledger rows, so the
+        # poller (which runs during the latency run) leaves them alone instead of sending them.
+        Transfer.objects.bulk_create([Transfer(connection=conn, starweb_order_id=str(o.order_id), source="manual",
+                                               state=Transfer.State.SKIPPED, reason_code="bench") for conn, o in placed])
 
         engine_rate, bare_rate = orders / engine_s, orders / bare_s
         ratio = engine_rate / bare_rate
@@ -128,10 +141,15 @@ class Command(BaseCommand):
             "(transaction control not counted)")
         p50 = p95 = float("nan")
         if latency_orders:
-            latencies = self._latency(wired, latency_orders, rate, workers, base)
+            samples, achieved, via_poller, fanned_out = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
+            latencies = [(at_specter - placed).total_seconds() * 1000 for _, placed, at_specter in samples]
             p50, p95 = statistics.median(latencies), percentile(latencies, 95)
-            out(f"webhook to Specter with a worker ({workers} workers), {len(latencies)} orders at {rate:g}/s: "
-                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms")
+            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, {web_processes or 'no'} web processes, "
+                f"load {os.getloadavg()[0]:.2f}, schedules due and "
+                f"{fanned_out} fan-out tasks queued halfway: {len(latencies)} orders, asked {rate:g}/s, placed {achieved:.1f}/s; "
+                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; {via_poller} reached the engine through the poller")
+            for line in where_time_went(samples):
+                out(line)
         out(f"ratio={ratio:.2f} queries_per_order={per_order:.1f} p95_ms={p95:.0f}")
 
     def _wire(self, n: int, base: str):
@@ -161,40 +179,70 @@ class Command(BaseCommand):
         if conn.status_on_transfer_id:
             clients.starweb.set_status(order_id, conn.status_on_transfer_id, send_email=False, process_payment=False)
 
-    def _latency(self, wired, count, rate, workers, base) -> list[float]:
+    def _latency(self, wired, count, rate, workers, clusters, web_processes, base):
+        """(samples, orders placed a second, orders that came through the poller, fan-out tasks queued)."""
+        env = {**os.environ, "Q_WORKERS": str(workers)}
+        env.pop("Q_CLUSTER_NAME", None)
+        webs = Processes(env)
+        api = hooks = base
+        if web_processes:
+            # The simulators and our webhooks served by separate processes, as in production: this
+            # process's server thread would otherwise serve every worker's calls under one GIL.
+            ports = [free_port() for _ in range(web_processes)]
+            for n, port in enumerate(ports):
+                webs.start(f"bench-orders-web{n}", web_command(port))
+            wait_for_web(ports)
+            api, hooks = f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[-1]}"
+            for conn, shop in wired:
+                Connection.objects.filter(pk=conn.pk).update(starweb_base_url=f"{api}/sim/starweb/{shop.slug}/api/v2")
+        env["SPECTER_API_URL"] = f"{api}/sim/specter/"
         for conn, shop in wired:
-            wire_webhooks(conn, shop.slug, base)
-        env = {**os.environ, "Q_WORKERS": str(workers), "SPECTER_API_URL": f"{base}/sim/specter/"}
+            wire_webhooks(conn, shop.slug, hooks)
         since = timezone.now()
-        worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], env=env, cwd=settings.BASE_DIR,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        Schedule.objects.update(next_run=since)  # every schedule due: their first pass meets the orders
+        commands = [env] * clusters + [{**env, "Q_CLUSTER_NAME": settings.Q_BULK_CLUSTER}]
+        processes = [subprocess.Popen([sys.executable, "manage.py", "qcluster"], env=cmd_env, cwd=settings.BASE_DIR,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                     for cmd_env in commands]
         try:
             deadline = time.monotonic() + 60
             while not WorkerHeartbeat.objects.filter(beat_at__gte=since).exists():
-                if time.monotonic() > deadline or worker.poll() is not None:
-                    raise RuntimeError("the worker did not start")
+                if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                    raise RuntimeError("the workers did not start")
                 time.sleep(0.2)
-            sent = {}
+            sent, fanned_out = {}, 0
             started = time.perf_counter()
             for n in range(count):
                 time.sleep(max(0.0, started + n / rate - time.perf_counter()))
+                placing = timezone.now()  # placing posts the webhook before it returns
                 conn, order = self._place(wired[n % len(wired)])
-                sent[(conn.specter_smb_id, str(order.order_id))] = timezone.now()
+                sent[(conn.pk, str(order.order_id))] = (placing, conn.export_settings.external_order_no(order.order_id))
+                if n == count // 2:  # what the scheduler's pass does, surely inside the run
+                    fanned_out = tasks.poll_all() + tasks.pull_all_specter() + tasks.export_changed_all() + tasks.reconcile_stock_all()
+            achieved = count / (time.perf_counter() - started)
+            smb = {conn.pk: conn.specter_smb_id for conn, _ in wired}
             deadline = time.monotonic() + 120
             found = {}
             while len(found) < len(sent) and time.monotonic() < deadline:
                 for row in SpecterOrder.objects.filter(created_at__gte=since).values("account__smb_id", "external_order_no", "created_at"):
                     found[(row["account__smb_id"], row["external_order_no"])] = row["created_at"]
                 time.sleep(0.5)
-            missing = len([key for key in sent if key not in found])
+            arrived = {key: found[(smb[key[0]], external)] for key, (_, external) in sent.items() if (smb[key[0]], external) in found}
+            missing = len(sent) - len(arrived)
             if missing:
                 self.stderr.write(f"{missing} orders did not reach Specter within 120 s")
-            return [max(timedelta(0), found[key] - at).total_seconds() * 1000 for key, at in sent.items() if key in found]
+            rows = {(t.connection_id, t.starweb_order_id): t for t in Transfer.objects.filter(created_at__gte=since)}
+            samples = [(rows[key].pk, sent[key][0], max(at, sent[key][0])) for key, at in arrived.items() if key in rows]
+            via_poller = sum(1 for key in sent if key in rows and rows[key].source == Transfer.Source.POLLER)
+            return samples, achieved, via_poller, fanned_out
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+            for process in processes:
+                os.killpg(process.pid, signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+            webs.stop_all()
             for conn, shop in wired:
                 WebHook.objects.filter(shop=shop).delete()
