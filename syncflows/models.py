@@ -151,7 +151,7 @@ class TransferAttempt(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=500, blank=True)  # redacted; never a secret
     # The same as a code with parameters (syncflows.timeline), read in the reader's language.
-    detail_code = models.CharField(max_length=20, blank=True)
+    detail_code = models.CharField(max_length=40, blank=True)  # a code of syncflows.timeline.DETAILS
     detail_params = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -76,3 +76,12 @@ def test_an_article_the_engine_forgets_after_specters_refusal_is_red_in_the_pre_
     assert service_articles.check(connection, ["PF-BORTA"]).missing == []
     articles.forget(connection, ["PF-BORTA"])
     assert service_articles.check(connection, ["PF-BORTA"]).missing == ["PF-BORTA"]
+
+
+def test_every_timeline_code_fits_its_column():
+    """PostgreSQL refuses what SQLite stores: a code longer than the column would fail the order's write."""
+    from syncflows import timeline
+    from syncflows.models import TransferAttempt
+
+    limit = TransferAttempt._meta.get_field("detail_code").max_length
+    assert [code for code in timeline.DETAILS if len(code) > limit] == []
