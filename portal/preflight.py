@@ -93,8 +93,6 @@ def _articles_in_specter(connection: Connection) -> Finding:
         hint = _("Not found in Specter: %(numbers)s. Create them in Specter with the button below, or correct the numbers.")
     else:
         hint = _("Not found in Specter: %(numbers)s. Create them in Specter (Artiklar → Ny artikel), or correct the numbers.")
-    if not result.complete:
-        hint += " " + str(_("(Specter's register is long: we read its first pages only.)"))
     return Finding(False, title, hint % {"numbers": ", ".join(result.missing)}, "export", code="articles_in_specter",
                    create=result.missing if service_articles.may_create(connection) else [])
 

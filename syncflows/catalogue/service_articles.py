@@ -27,7 +27,6 @@ READ_AT_MOST_EVERY = timedelta(seconds=60)  # the pre-flight page reloads while 
 class ArticleCheck:
     missing: list[str] = field(default_factory=list)  # not found in Specter
     error: str = ""  # Specter's register could not be read: nothing is known
-    complete: bool = True  # False: the register was longer than we read
 
     @property
     def known(self) -> bool:
