@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from integrator.formatting import hours_minutes
 
 from . import service_account
-from .catalogue import HOURLY_RATE
+from .packages import HOURLY_RATE
 from .entitlements import subscription_for_month
 from .models import HourPurchase, Merchant, MonthlyUsage, MonthStatement, Subscription
 from .periods import add_months, last_day, months_back

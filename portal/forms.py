@@ -22,7 +22,7 @@ from connections.starweb import base_url
 from connections.starweb.client import StarwebClient, forget_token
 from connections.starweb.types import name_of
 from integrator.inputs import visible_article_number
-from syncflows.catalogue import stock
+from syncflows.from_specter import stock
 
 
 class SecretInput(forms.PasswordInput):

@@ -11,7 +11,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.types import ParseError, StarwebOrder, name_of
 from syncflows import reasons
-from syncflows.catalogue import service_articles
+from syncflows.to_specter import service_articles
 from syncflows.orders.mapper import map_order, problems
 
 

@@ -14,7 +14,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
-from syncflows.catalogue import assortment, service_articles
+from syncflows.to_specter import assortment, service_articles
 from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight

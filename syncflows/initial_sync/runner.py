@@ -3,9 +3,9 @@ Specter (a new ERP) or from Specter into Starweb (a new shop). A preview count f
 page with a persisted cursor and progress, resumable after a crash (the sweeper restarts a stalled
 run from its last committed page); a report at the end; its time drawn from the service account.
 
-The machine is here; what one page means is the direction's (export.TO_SPECTER, from_specter.TO_STARWEB)."""
+The machine is here; what one page means is the direction's (registry.py lists them:
+starweb_to_specter.TO_SPECTER, specter_to_starweb.TO_STARWEB)."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,46 +20,16 @@ from connections.errors import IntegrationError, Permanent
 from connections.models import Connection
 
 from ..models import InitialSync
+from .page import Direction
+from .registry import directions
 
 PROBLEMS_KEPT = 500
 LEASE = timedelta(minutes=10)  # far longer than one page; a dead worker's sync resumes after it
 RETRY_AFTER = timedelta(minutes=1)  # a page that failed (Specter or the shop away) is tried again then
 
 
-@dataclass
-class Page:
-    """What one page of a sync did."""
-
-    read: int
-    total: int
-    last_page: int
-    written: int = 0
-    unchanged: int = 0
-    problems: list = field(default_factory=list)  # [[what, why], ...]
-
-
-@dataclass(frozen=True)
-class Direction:
-    code: str
-    title: object  # lazy text
-    preview: object  # (connection, starweb, specter) -> int
-    page: object  # (connection, number, starweb, specter, *, careful: bool) -> Page
-
-
 class CannotStart(Exception):
     """Why an initial sync cannot start (for the merchant)."""
-
-
-def directions() -> dict[str, Direction]:
-    from . import export, from_specter  # the directions import this module's Page
-
-    return {d.code: d for d in (export.TO_SPECTER, from_specter.TO_STARWEB)}
-
-
-def offered(connection: Connection) -> list[Direction]:
-    """Both directions; the connection's own product direction first (flow #2: Specter → Starweb)."""
-    ordered = sorted(directions().values(), key=lambda d: d.code != ("to_starweb" if connection.flow == Connection.Flow.ERP else "to_specter"))
-    return ordered
 
 
 def preview(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
