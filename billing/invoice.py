@@ -192,7 +192,7 @@ def adjustments(merchant: Merchant, month: date, closed: set[date]) -> list[Line
     return lines
 
 
-def preview(merchant: Merchant, month: date) -> InvoicePreview:
+def invoice_preview(merchant: Merchant, month: date) -> InvoicePreview:
     """What to invoice `merchant` for `month`: frozen if the month is closed, else computed now
     with the adjustments of the closed months before it."""
     from .closing import closed_months  # closing freezes what this module computes

@@ -131,7 +131,7 @@ def _skus(assortment) -> list[Finding]:
     ]
 
 
-def preview(connection: Connection, starweb) -> dict:
+def dry_run(connection: Connection, starweb) -> dict:
     """The shop's latest order as Specter would receive it, or why it cannot be shown."""
     try:
         latest = next(iter(starweb.pages("/orders", {"include": "items,addresses,customer", "sortBy": "modifiedAt", "sortOrder": "desc"})), None)

@@ -33,14 +33,14 @@ def initial_sync(request, connection_id):
     if request.headers.get("HX-Request"):
         return render(request, "portal/_sync_progress.html", context)
     if sync is None or sync.state != InitialSync.State.RUNNING:
-        context["directions"] = [_previewed(connection, direction) for direction in registry.offered(connection)]
+        context["directions"] = [_counted(connection, direction) for direction in registry.offered(connection)]
     return render(request, "portal/initial_sync.html", context)
 
 
-def _previewed(connection, direction) -> dict:
+def _counted(connection, direction) -> dict:
     shown = {"code": direction.code, "title": direction.title}
     try:
-        shown["count"] = runner.preview(connection, direction.code)
+        shown["count"] = runner.sync_count(connection, direction.code)
     except IntegrationError as error:
         shown["error"] = str(error)
     return shown

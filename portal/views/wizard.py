@@ -69,7 +69,7 @@ def _check(request, connection, context):
     try:
         client = starweb_for(connection)
         context["findings"] = preflight.check(connection, client, check)
-        context["preview"] = preflight.preview(connection, client)
+        context["dry_run"] = preflight.dry_run(connection, client)
     except IntegrationError as error:
         context["unreachable"], context["error"] = True, str(error)
     return render(request, "portal/setup.html", context)

@@ -23,5 +23,5 @@ class Page:
 class Direction:
     code: str
     title: object  # lazy text
-    preview: object  # (connection, starweb, specter) -> int
+    count: object  # (connection, starweb, specter) -> int: how many the source has
     page: object  # (connection, number, starweb, specter, *, careful: bool) -> Page

@@ -1,5 +1,5 @@
 """The initial product sync, in either direction (domain.md): the whole assortment from Starweb into
-Specter (a new ERP) or from Specter into Starweb (a new shop). A preview count first; then page by
+Specter (a new ERP) or from Specter into Starweb (a new shop). A count first; then page by
 page with a persisted cursor and progress, resumable after a crash (the sweeper restarts a stalled
 run from its last committed page); a report at the end; its time drawn from the service account.
 
@@ -32,9 +32,9 @@ class CannotStart(Exception):
     """Why an initial sync cannot start (for the merchant)."""
 
 
-def preview(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
+def sync_count(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
     """How many products (or articles) the source has: one request."""
-    return directions()[direction].preview(connection, starweb or starweb_for(connection), specter or specter_for(connection))
+    return directions()[direction].count(connection, starweb or starweb_for(connection), specter or specter_for(connection))
 
 
 def start(connection: Connection, direction: str, *, by=None, starweb=None, specter=None) -> InitialSync:
@@ -46,7 +46,7 @@ def start(connection: Connection, direction: str, *, by=None, starweb=None, spec
     running = InitialSync.objects.filter(connection=connection, state=InitialSync.State.RUNNING).first()
     if running:
         return running
-    total = preview(connection, direction, starweb=starweb, specter=specter)
+    total = sync_count(connection, direction, starweb=starweb, specter=specter)
     return InitialSync.objects.create(connection=connection, direction=direction, total=total,
                                       started_by=by if by is not None and by.is_authenticated else None)
 

@@ -24,7 +24,7 @@ from .page import Direction, Page
 FILTERABLE_SKU = re.compile(r"[A-Za-z0-9._-]+")  # Starweb's pattern for filterSku (OpenAPI 2.12)
 
 
-def _preview(connection, starweb, specter) -> int:
+def _count(connection, starweb, specter) -> int:
     return patiently(lambda: articles.page(specter, 1)).total
 
 
@@ -93,4 +93,4 @@ class _Writer:
 
 
 
-TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _preview, _page)
+TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _count, _page)

@@ -11,7 +11,7 @@ from ..to_specter.export import articles_of, send_changed
 from .page import Direction, Page
 
 
-def _preview(connection, starweb, specter) -> int:
+def _count(connection, starweb, specter) -> int:
     """How many products the shop has (one request)."""
     _rows, total, _pages = starweb.page("/products", 1)
     return total
@@ -30,4 +30,4 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     return Page(len(products), total, last_page, written, unchanged, problems)
 
 
-TO_SPECTER = Direction("to_specter", _("Starweb → Specter"), _preview, _page)
+TO_SPECTER = Direction("to_specter", _("Starweb → Specter"), _count, _page)
