@@ -19,7 +19,7 @@ from billing.models import Subscription
 from billing.periods import add_months
 from billing.subscriptions import Plan, change_package
 from billing.usage import record_transfer
-from integrator import demo
+from bench import demo
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.browser.test_login_journeys import _log_in
 

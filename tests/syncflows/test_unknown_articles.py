@@ -9,7 +9,7 @@ from django.utils import translation
 
 from connections.models import Connection
 from connections.specter.client import SpecterClient
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account, Article, Order as SpecterOrder

@@ -37,16 +37,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection as db
 from django.utils import timezone
 
-from billing.management.commands.bench_billing import percentile
+from bench.management.commands.bench_billing import percentile
 from billing.models import OrderUsage
 from connections.models import Connection
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from syncflows.management.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
 from syncflows.models import Transfer, WorkerHeartbeat
 
 WORKER_ENV = {

@@ -28,7 +28,7 @@ from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Shop
 from syncflows.catalogue import export, initial
 
-from ..benchkit import ServerThread, bench_connection
+from bench.benchkit import ServerThread, bench_connection
 
 SHOPS = ("bench-catalogue-engine", "bench-catalogue-bare")  # Starweb limits requests per shop: one each
 

@@ -42,7 +42,7 @@ from django_q.models import Schedule
 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
@@ -53,9 +53,9 @@ from syncflows.models import SpecterArticle, SyncRun, Transfer, WorkerHeartbeat
 from syncflows.orders import articles, engine
 from syncflows.orders.mapper import map_order
 
-from billing.management.commands.bench_billing import percentile
+from bench.management.commands.bench_billing import percentile
 
-from ..benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
