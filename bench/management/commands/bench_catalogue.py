@@ -1,4 +1,4 @@
-"""Benchmark of the initial product sync Starweb → Specter against the simulators (issue 7 §9).
+"""Benchmark of the initial product sync Starweb → Specter against the simulators.
 
     python manage.py bench_catalogue --products 50000
 

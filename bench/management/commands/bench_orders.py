@@ -1,4 +1,4 @@
-"""Benchmark of the order engine against the simulators over real HTTP (issue 4 §9).
+"""Benchmark of the order engine against the simulators over real HTTP.
 
     python manage.py bench_orders --orders 100 --latency-ms 50
 
