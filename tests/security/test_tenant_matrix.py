@@ -176,7 +176,7 @@ def test_every_url_answers_each_persona_as_the_matrix_says(world, persona):
 @pytest.mark.parametrize("persona", ["owner", "member", "staff"])
 def test_another_merchants_connection_or_order_under_ones_own_merchant_is_404(world, persona):
     client, wrong = world["clients"][persona], []
-    for route, name, callback, params in patterns():
+    for route, name, _callback, params in patterns():
         if "connection_id" not in params or area(route) == "staff":
             continue  # staff pages work across merchants by design (their own rule above)
         url = reverse(name, kwargs=_kwargs(name, params, world, cross=True))

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             add_products(shop, products, prefix="BENCH")
             shops.append(shop)
         out(f"seeded {products} products in each of two shops in {time.perf_counter() - started:.1f} s")
-        engine_conn, bare_conn = (self._connection(n, shop, base) for n, shop in zip((1, 2), shops))
+        engine_conn, bare_conn = (self._connection(n, shop, base) for n, shop in zip((1, 2), shops, strict=True))
         session = requests.Session()
 
         started = time.perf_counter()

@@ -244,5 +244,5 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
             webs.stop_all()
-            for conn, shop in wired:
+            for _conn, shop in wired:
                 WebHook.objects.filter(shop=shop).delete()
