@@ -34,7 +34,10 @@ SHOPS = ("bench-catalogue-engine", "bench-catalogue-bare")  # Starweb limits req
 
 
 class Command(BaseCommand):
-    help = "Measure the initial product sync against a bare loop of the same calls, its peak memory and an unchanged re-run."
+    help = (
+        "Measure the initial product sync against a bare loop of the same calls, "
+        "its peak memory and an unchanged re-run."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=5000)
@@ -69,7 +72,8 @@ class Command(BaseCommand):
         sync = initial.run(initial.start(engine_conn, "to_specter", starweb=starweb_for(engine_conn, session)).pk,
                           starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
         engine_s = time.perf_counter() - started
-        out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s = {sync.done / engine_s:.0f} products/s ({sync.state})")
+        out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s "
+            f"= {sync.done / engine_s:.0f} products/s ({sync.state})")
 
         started = time.perf_counter()
         bare_done = self._bare(bare_conn, session)
@@ -78,7 +82,8 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         rerun = initial.run(initial.start(engine_conn, "to_specter").pk, starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
-        out(f"re-run: {rerun.done} products read, {rerun.written} written, {rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
+        out(f"re-run: {rerun.done} products read, {rerun.written} written, "
+            f"{rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ratio = (sync.done / engine_s) / (bare_done / bare_s)
         out(f"peak_rss_mb={peak_mb:.0f} ratio={ratio:.2f} rerun_writes={rerun.written}")

@@ -31,7 +31,10 @@ def web_command(host: str, port: int, *, web_workers: int = 2, threads: int = 8)
 
 
 class Command(BaseCommand):
-    help = "Run gunicorn and the three qclusters (orders; bulk work; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
+    help = (
+        "Run gunicorn and the three qclusters (orders; bulk work; long work) together. "
+        "Ctrl-C (or SIGTERM) stops both cleanly."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
