@@ -89,7 +89,8 @@ def test_error_reports_keep_no_personal_data_or_secrets():
 
 def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
     probe = ("import django; django.setup(); import sentry_sdk; c = sentry_sdk.get_client(); "
-             "print(c.is_active(), c.options.get('send_default_pii'), c.options.get('before_send').__name__ if c.is_active() else '-')")
+             "print(c.is_active(), c.options.get('send_default_pii'), "
+             "c.options.get('before_send').__name__ if c.is_active() else '-')")
     base = {**os.environ, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
 
     def run(env):

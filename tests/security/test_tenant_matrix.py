@@ -161,7 +161,9 @@ def test_every_url_answers_each_persona_as_the_matrix_says(world, persona):
     probes = 0
     for route, name, callback, params in patterns():
         if area(route) in ("backoffice", "simulator") or name in ("", "logout"):
-            continue  # the back office has its own walk (test_role_walk.py); the simulator is the outside world; logout would end the walk
+            # The back office has its own walk (test_role_walk.py); the simulator is the outside
+            # world; logout would end the walk.
+            continue
         url = reverse(name, kwargs=_kwargs(name, params, world))
         for method in ("get", "post"):
             expected = _expected(persona, route, name, callback, method)
