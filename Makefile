@@ -16,12 +16,23 @@ export PUBLIC_BASE_URL := $(PUBLIC_URL)
 UV_VERSION ?= 0.13.9
 LOCK       := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(LOCK_ARGS)
 
-.PHONY: run test install install-test lock migrate seed serve messages check-python clean
+.PHONY: run test lint install install-test lock migrate seed serve messages check-python clean
 
 run: install .env migrate seed serve ## install, migrate, seed the demo, serve web + worker
 
-test: install-test ## run the whole suite (browser tests skip without /usr/bin/chromium unless CI=true)
+test: install-test lint ## lint, then the whole suite (browser tests skip without /usr/bin/chromium unless CI=true)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The format, the lint rules and the one-way imports between the apps (pyproject.toml: [tool.ruff],
+# [tool.importlinter]). First in `make test`: it takes seconds, the suite takes many minutes. Every
+# check runs even when an earlier one fails, so one run shows all that is wrong; any failure fails.
+# `ruff format .` and `ruff check --fix .` repair most of what the first two report.
+lint: install-test
+	@status=0; \
+	$(VENV)/bin/ruff format --check --output-format concise . || status=1; \
+	$(VENV)/bin/ruff check --output-format concise . || status=1; \
+	$(VENV)/bin/lint-imports --no-cache || status=1; \
+	exit $$status
 
 check-python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or pass PYTHON=/path/to/python3.11"; exit 1; }

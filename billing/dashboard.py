@@ -1,5 +1,5 @@
 """The billing dashboard's figures for one month, computed in the database so the page costs a
-fixed number of queries however many merchants there are (issue 5: at most 5 at 10,000).
+fixed number of queries however many merchants there are (at most 5, also at 10,000).
 
 One annotated queryset gives, per merchant billed that month: package, quota, transferred orders,
 % used, overage, and the month's revenue (monthly fee + extra webshops + overage). The same

@@ -1,4 +1,4 @@
-"""What a merchant may use: the one place that decides it (issue 2). Everything else asks here."""
+"""What a merchant may use: the one place that decides it, so no two pages disagree. Everything else asks here."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -75,7 +75,7 @@ def _connect(conn: HTTPConnection):
     """urllib3's HTTPConnection._new_conn, connecting to the checked addresses themselves."""
     try:
         error = None
-        for family, _type, _proto, _name, sockaddr in checked_addresses(conn._dns_host, conn.port):
+        for _family, _type, _proto, _name, sockaddr in checked_addresses(conn._dns_host, conn.port):
             try:
                 # A numeric host: no second lookup happens inside create_connection.
                 sock = urllib3_connection.create_connection(

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class IntegratorConfig(AppConfig):
-    """The project itself: management commands (serve, seed_demo), shared templates tags."""
+    """The project itself: the serve command, shared template tags (the demo seeding lives in bench)."""
 
     name = "integrator"
     verbose_name = "integrator"

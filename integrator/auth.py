@@ -1,7 +1,7 @@
 """Django's ModelBackend, loading a user's permissions in one query instead of two.
 
 Every staff and billing page checks a permission; Django asks for the user's own permissions and
-for their groups' separately. One query with both keeps those pages' query budgets (issue 5).
+for their groups' separately. One query with both keeps those pages within their query budgets.
 """
 
 from django.contrib.auth.backends import ModelBackend

@@ -44,7 +44,7 @@ def merchant_view(view):
     """Decorate a view taking `merchant_id`: login required (anonymous → login page), then the
     membership is checked and set as `request.membership` and `request.merchant` (others → 404).
 
-    Integration staff may open any merchant's pages as the merchant sees them (issue 5); each such
+    Integration staff may open any merchant's pages as the merchant sees them, to help; each such
     visit is recorded in the audit trail, and `request.staff_view` is True for the banner.
     """
 

@@ -52,7 +52,8 @@ def starweb_place_order(request, shop):
 @csrf_exempt
 @require_POST
 def fault(request, system, account):
-    """Inject a fault: {"kind": ..., "operation": "", "remaining": 1, "status": 503, "retry_after": 1, "delay_ms": 0}."""
+    """Inject a fault: {"kind": ..., "operation": "", "remaining": 1, "status": 503, "retry_after": 1,
+    "delay_ms": 0}."""
     body = _body(request)
     if body.get("kind") not in FaultRule.Kind.values or system not in ("starweb", "specter"):
         return JsonResponse({"error": f"kind must be one of {sorted(FaultRule.Kind.values)}"}, status=400)
@@ -64,7 +65,8 @@ def fault(request, system, account):
 @csrf_exempt
 @require_POST
 def specter_action(request, smb_id, action):
-    """Change simulated Specter: stock, price, article, listprice, deliver, invoice, paid, cancel (see simulator/specter/changes.py),
+    """Change simulated Specter: stock, price, article, listprice, deliver, invoice, paid, cancel (see
+    simulator/specter/changes.py),
     answers: {"answerForm": "text"|"xml"|"xml_code", "decimalComma": bool, "saysNoItems": bool}.
     article: {"articleNo", and any of "name", "priceExVat", "barCode" ("" removes it), "weightKg", "buyPrice"}.
     listprice: {"priceList": name or id, "articleNo", "priceExVat", "fromQuantity": 1}."""

@@ -1,4 +1,4 @@
-"""E-mails to a merchant's owners when something needs them (issue 4 §7).
+"""E-mails to a merchant's owners when something needs them, so nobody has to watch the pages.
 
 - At once: an order needs attention (per cause), or a connection's credentials stopped working.
 - Daily: a digest of the orders needing attention, grouped by reason.

@@ -108,7 +108,7 @@ def test_every_environment_variable_is_listed_in_env_example():
 def test_only_the_settings_package_reads_the_environment():
     allowed = {"integrator/settings", "manage.py", "integrator/wsgi.py", "integrator/asgi.py",
                # passes the environment on to the qcluster it starts, with two overrides; reads nothing
-               "syncflows/management/commands/bench_orders.py",
+               "bench/management/commands/bench_orders.py",
                # passes the environment on to the three qclusters it starts, two with Q_CLUSTER_NAME set
                "integrator/management/commands/serve.py",
                # passes the environment on to the web and worker processes it starts, with its overrides; reads nothing

@@ -246,6 +246,9 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 SPECTER_API_URL = env.str("SPECTER_API_URL", default="https://api.specter.se/")
 # The simulator stands in for Starweb and Specter; on only in local, demo and test settings.
 SIMULATOR_ENABLED = False
+# Dotted path to a callable(base_url) -> str that `manage.py serve` prints once it runs (the demo's
+# logins in local settings); empty: nothing is printed.
+SERVE_BANNER = ""
 # The one switch that lets outside calls reach loopback (127.0.0.0/8, ::1, localhost, plain http,
 # any port): the simulator answers on our own host. On in local and test settings only; never read
 # from the environment, so no deployment can turn it on by accident. Every other private,

@@ -7,6 +7,7 @@ DEBUG = env.bool("DEBUG", default=True)
 SIMULATOR_ENABLED = True
 OUTBOUND_ALLOW_LOOPBACK = True  # the simulator answers on our own host
 INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter", "bench"]
+SERVE_BANNER = "bench.demo.banner"  # the demo's logins, printed by `manage.py serve`
 # Serve static files straight from the source folders (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

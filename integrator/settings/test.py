@@ -16,6 +16,7 @@ DEBUG = False
 SIMULATOR_ENABLED = True
 OUTBOUND_ALLOW_LOOPBACK = True  # the simulator answers on our own host
 INSTALLED_APPS = [*INSTALLED_APPS, "simulator", "simulator.starweb", "simulator.specter", "bench"]
+SERVE_BANNER = "bench.demo.banner"  # the demo's logins, printed by `manage.py serve`
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True

@@ -59,7 +59,8 @@ def clear_stock(account: Account, p: dict) -> HttpResponse:
 
 def _stock(account, entries, batch_no, more) -> HttpResponse:
     # §4.4 text mode: specterArticleId;articleNo;quantity;batchNo lines separated by CR.
-    return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};{answers.stock_figure(account, e.payload['stock'])};{batch_no}\r"
+    return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};"
+                         f"{answers.stock_figure(account, e.payload['stock'])};{batch_no}\r"
                          for e in entries))
 
 
@@ -78,7 +79,8 @@ def _stock_sites(account, entries, batch_no, more, every_site=True) -> HttpRespo
              for site in site_ids} if every_site else {DEFAULT_SITE: "<stock>"}
     blocks = "".join(
         head + "<articles>"
-        + "".join(f"<article><articleNo>{escape(no)}</articleNo><noItemsAv>{answers.stock_figure(account, sites.get(site, 0))}</noItemsAv></article>"
+        + "".join(f"<article><articleNo>{escape(no)}</articleNo>"
+                  f"<noItemsAv>{answers.stock_figure(account, sites.get(site, 0))}</noItemsAv></article>"
                   for no, sites in figures)
         + "</articles></stock>"
         for site, head in heads.items()
@@ -106,7 +108,8 @@ def _article_info(account, entries, batch_no, more) -> HttpResponse:
 
 def _list_prices(account, entries, batch_no, more) -> HttpResponse:
     rows = "".join(
-        f"<listPrice priceListId=\"{e.payload['priceListId']}\" priceExclVat={quoteattr(answers.number(account, e.payload['priceExclVat']))} "
+        f"<listPrice priceListId=\"{e.payload['priceListId']}\" "
+        f"priceExclVat={quoteattr(answers.number(account, e.payload['priceExclVat']))} "
         f"fromQuantity=\"{e.payload['fromQuantity']}\"><articleNo>{escape(e.payload['articleNo'])}</articleNo></listPrice>"
         for e in entries
     )
@@ -116,7 +119,8 @@ def _list_prices(account, entries, batch_no, more) -> HttpResponse:
 def price_lists(account: Account, p: dict) -> HttpResponse:
     """The invented getPriceListsExternal: the account's price lists."""
     rows = "".join(
-        f"<priceList priceListId=\"{pl.price_list_id}\" currency={quoteattr(pl.currency)} customerGroupId={quoteattr(pl.customer_group_id)}>"
+        f"<priceList priceListId=\"{pl.price_list_id}\" currency={quoteattr(pl.currency)} "
+        f"customerGroupId={quoteattr(pl.customer_group_id)}>"
         f"<name>{escape(pl.name)}</name></priceList>"
         for pl in account.price_lists.all()
     )
@@ -130,13 +134,20 @@ def _orders(account, entries, batch_no, more) -> HttpResponse:
         delivery = f"<delivery trackingNo={quoteattr(o['trackingNo'])}/>" if o.get("trackingNo") else ""
         orders.append(
             f"<order orderNo={quoteattr(o['orderNo'])} externalOrderNo={quoteattr(o['externalOrderNo'])}>"
-            f"<orderstatus deliveryStatus={quoteattr(o['deliveryStatus'])} statusId=\"{o['statusId']}\" paymentStatus={quoteattr(o['paymentStatus'])}/>"
+            f"<orderstatus deliveryStatus={quoteattr(o['deliveryStatus'])} statusId=\"{o['statusId']}\" "
+            f"paymentStatus={quoteattr(o['paymentStatus'])}/>"
             f"<deliveries updated=\"{1 if o['deliveriesUpdated'] else 0}\">{delivery}</deliveries></order>"
         )
     return _xml(account, f"<orders>{''.join(orders)}</orders><moreInfoToFetch>{1 if more else 0}</moreInfoToFetch>")
 
 
 ARTICLE_LIST_PAGE = 100
+
+
+def _available(account: Account, article) -> int:
+    """The article list's noItemsAv: a SET article's is derived from its components at the default
+    site; a plain article's is its stored stock."""
+    return sites.availability(account, article)[sites.DEFAULT_SITE] if article.components else article.stock
 
 
 def article_list(account: Account, p: dict) -> HttpResponse:
@@ -149,8 +160,10 @@ def article_list(account: Account, p: dict) -> HttpResponse:
     total = articles.count()
     pages = max(1, -(-total // ARTICLE_LIST_PAGE))
     rows = "".join(
-        f"<article priceExclVat=\"{answers.number(account, a.price_ex_vat)}\" vatPercent=\"{answers.number(account, a.vat_percent)}\" "
-        f"noItemsAv=\"{answers.stock_figure(account, sites.availability(account, a)[sites.DEFAULT_SITE] if a.components else a.stock)}\"{_details(account, changes.article_info(a))}>"
+        f"<article priceExclVat=\"{answers.number(account, a.price_ex_vat)}\" "
+        f"vatPercent=\"{answers.number(account, a.vat_percent)}\" "
+        f"noItemsAv=\"{answers.stock_figure(account, _available(account, a))}\""
+        f"{_details(account, changes.article_info(a))}>"
         f"<articleNo>{escape(a.article_no)}</articleNo><name>{escape(a.name)}</name></article>"
         for a in articles[(number - 1) * ARTICLE_LIST_PAGE:number * ARTICLE_LIST_PAGE]
     )

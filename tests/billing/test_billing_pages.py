@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 NOV = date(2026, 11, 1)
 
 
-def _customer(name, code="100", orders=0, at=datetime(2026, 11, 12, 10, tzinfo=ZoneInfo("Europe/Stockholm"))):
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _customer(name, code="100", orders=0, at=datetime(2026, 11, 12, 10, tzinfo=STOCKHOLM)):
     merchant = SubscriptionFactory(package=package(code), start_date=date(2026, 1, 1), merchant=MerchantFactory(name=name)).merchant
     connection_id = uuid.uuid4()
     with transaction.atomic():

@@ -19,7 +19,7 @@ from billing.models import Subscription
 from billing.periods import add_months
 from billing.subscriptions import Plan, change_package
 from billing.usage import record_transfer
-from integrator import demo
+from bench import demo
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.browser.test_login_journeys import _log_in
 
@@ -181,7 +181,8 @@ GREEN_IN_CHART = """() => {
       (area.right - area.left) * ratio, (area.bottom - area.top) * ratio).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - 25) < 30 && Math.abs(d[i + 1] - 135) < 30 && Math.abs(d[i + 2] - 84) < 30 && d[i + 3] > 150) n++;
+    const near = Math.abs(d[i] - 25) < 30 && Math.abs(d[i + 1] - 135) < 30 && Math.abs(d[i + 2] - 84) < 30;
+    if (near && d[i + 3] > 150) n++;
   }
   return n;
 }"""

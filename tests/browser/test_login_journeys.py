@@ -5,7 +5,7 @@ import re
 import pytest
 
 from billing.models import Merchant
-from integrator import demo
+from bench import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from billing.models import Merchant
 from billing.usage import record_transfer
-from integrator import demo
+from bench import demo
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.browser.test_login_journeys import _log_in
 

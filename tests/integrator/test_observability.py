@@ -89,9 +89,14 @@ def test_error_reports_keep_no_personal_data_or_secrets():
 
 def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
     probe = ("import django; django.setup(); import sentry_sdk; c = sentry_sdk.get_client(); "
-             "print(c.is_active(), c.options.get('send_default_pii'), c.options.get('before_send').__name__ if c.is_active() else '-')")
+             "print(c.is_active(), c.options.get('send_default_pii'), "
+             "c.options.get('before_send').__name__ if c.is_active() else '-')")
     base = {**os.environ, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
-    run = lambda env: subprocess.run([sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True,  # noqa: E731
-                                     text=True, check=True).stdout.split()[-3:]
+
+    def run(env):
+        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True,
+                                text=True, check=True)
+        return result.stdout.split()[-3:]
+
     assert run({**base, "SENTRY_DSN": ""})[0] == "False"
     assert run({**base, "SENTRY_DSN": "https://public@o0.ingest.sentry.io/1"}) == ["True", "False", "scrub_event"]

@@ -63,7 +63,7 @@ def test_a_deactivated_connections_webhook_answers_410_and_stores_nothing(client
 
 
 def test_a_shop_that_still_posts_after_deactivation_gets_nothing_into_specter(client, owner_client, connection, live_server):
-    from integrator.demo import wire_webhooks
+    from bench.demo import wire_webhooks
 
     _deactivate(owner_client, connection)
     wire_webhooks(connection, "demobutiken", live_server.url)  # the shop kept (or re-added) our hook

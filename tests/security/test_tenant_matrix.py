@@ -161,7 +161,9 @@ def test_every_url_answers_each_persona_as_the_matrix_says(world, persona):
     probes = 0
     for route, name, callback, params in patterns():
         if area(route) in ("backoffice", "simulator") or name in ("", "logout"):
-            continue  # the back office has its own walk (test_role_walk.py); the simulator is the outside world; logout would end the walk
+            # The back office has its own walk (test_role_walk.py); the simulator is the outside
+            # world; logout would end the walk.
+            continue
         url = reverse(name, kwargs=_kwargs(name, params, world))
         for method in ("get", "post"):
             expected = _expected(persona, route, name, callback, method)
@@ -176,7 +178,7 @@ def test_every_url_answers_each_persona_as_the_matrix_says(world, persona):
 @pytest.mark.parametrize("persona", ["owner", "member", "staff"])
 def test_another_merchants_connection_or_order_under_ones_own_merchant_is_404(world, persona):
     client, wrong = world["clients"][persona], []
-    for route, name, callback, params in patterns():
+    for route, name, _callback, params in patterns():
         if "connection_id" not in params or area(route) == "staff":
             continue  # staff pages work across merchants by design (their own rule above)
         url = reverse(name, kwargs=_kwargs(name, params, world, cross=True))

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from integrator import demo
+from bench import demo
 from simulator.models import FaultRule
 from simulator.specter.models import Account, Article, BatchEntry, Customer, Order as SpecterOrder, PriceList as SpecterPriceList
 from simulator.starweb.models import Order

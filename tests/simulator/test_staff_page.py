@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from integrator import demo
+from bench import demo
 from simulator.starweb.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_the_simulator_page_is_for_staff_only(owner_client, anonymous_client):
 
 
 def test_the_staff_page_shows_how_each_specter_account_signs_and_answers(staff_client):
-    from integrator import demo
+    from bench import demo
     from simulator.specter.models import Account
 
     demo.seed()

@@ -162,7 +162,8 @@ def test_the_article_register_page_reads_prices_stock_and_paging():
     from connections.specter.articles import read
 
     page = read('<?xml version="1.0" encoding="ISO-8859-1"?><response><articles page="2" pages="3" totalCount="250">'
-                '<article priceExclVat="12,50" vatPercent="6" noItemsAv="7"><articleNo>BOK-1</articleNo><name>Bok</name></article>'
+                '<article priceExclVat="12,50" vatPercent="6" noItemsAv="7">'
+                '<articleNo>BOK-1</articleNo><name>Bok</name></article>'
                 '<article><articleNo>X</articleNo><name/></article></articles></response>')
     assert (page.total, page.pages, len(page.articles)) == (250, 3, 2)
     assert page.articles[0].price_ex_vat == Decimal("12.50") and page.articles[0].stock == 7 and page.articles[1].stock is None

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from connections.models import Connection
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_callbacks, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_callbacks, wire_webhooks
 from simulator.specter import changes
 from simulator.specter.models import Account, Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order

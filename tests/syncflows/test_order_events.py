@@ -4,7 +4,7 @@ import pytest
 
 from connections.models import Connection
 from connections.specter.batches import OrderChange, order_events
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account

@@ -216,7 +216,7 @@ def test_the_engine_moves_an_order_in_at_most_ten_database_statements(live_serve
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
-    from syncflows.management.commands.bench_orders import statements
+    from bench.management.commands.bench_orders import statements
     from syncflows.orders import engine
 
     connection = wired_connection(live_server, settings, webhooks=False)

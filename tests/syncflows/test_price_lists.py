@@ -7,7 +7,7 @@ import pytest
 
 from connections.models import Connection
 from connections.specter.price_lists import PriceList
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account

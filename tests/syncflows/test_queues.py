@@ -82,7 +82,8 @@ def test_a_task_given_out_is_not_given_out_again_until_its_claim_expires():
 
 def test_the_bulk_cluster_reads_its_own_queue_with_the_orders_rules():
     probe = ("import django; django.setup(); from django_q.conf import Conf; "
-             "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS, Conf.BROKER_CLASS)")
+             "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS, "
+             "Conf.BROKER_CLASS)")
     env = {**os.environ, "Q_CLUSTER_NAME": BULK, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
     out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True).stdout.split()
     name, timeout, retry, attempts, ack, workers, broker = out[-7:]

@@ -7,7 +7,7 @@ import pytest
 from connections.errors import Retryable
 from connections.models import Connection
 from connections.specter import batches
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account

@@ -11,7 +11,7 @@ import requests
 from django.utils import timezone
 
 from connections.models import Connection
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog, FaultRule
 from simulator.specter import changes
 from simulator.specter.models import Account

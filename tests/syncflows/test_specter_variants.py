@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from connections.models import Connection
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account

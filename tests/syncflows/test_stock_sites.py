@@ -5,7 +5,7 @@ the shop lowers its components in Specter, and the shop gets the right stock bac
 import pytest
 
 from connections.models import Connection
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order

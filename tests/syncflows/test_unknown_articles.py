@@ -9,7 +9,7 @@ from django.utils import translation
 
 from connections.models import Connection
 from connections.specter.client import SpecterClient
-from integrator.demo import wire_callbacks
+from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account, Article, Order as SpecterOrder
@@ -36,7 +36,7 @@ def _shop_master(live_server, settings):
 
 
 def test_the_shop_as_master_creates_the_missing_article_first_once_leaving_existing_ones_as_they_are(live_server, settings):
-    connection = _shop_master(live_server, settings)
+    _shop_master(live_server, settings)
     shop, account = ensure_demo_shop(), Account.objects.get(smb_id="1001")
     first = place_order(shop, seed=SEED)
     sku = _first_sku(first)

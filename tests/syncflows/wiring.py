@@ -1,9 +1,9 @@
-"""A connection wired to the simulators on the live server, as the demo is (integrator/demo.py),
+"""A connection wired to the simulators on the live server, as the demo is (bench/demo.py),
 and the helpers that run the queue and threads in tests."""
 
 import threading
 
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop

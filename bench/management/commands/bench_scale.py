@@ -14,9 +14,10 @@
    again. With `--outage S`, Specter answers 503 to every call for S seconds from the start, and the
    orders arrive during it (spread over the outage); the command then says how long after Specter's
    return the last order reached it.
-4. Waits until every order is in Specter and its ledger row final (or `--drain-seconds` pass), then counts, from Specter's
-   and billing's own tables: orders in Specter more than once, orders never there, and orders
-   whose billing count differs from Specter (not counted, or counted without being there).
+4. Waits until every order is in Specter and its ledger row final (or `--drain-seconds` pass),
+   then counts, from Specter's and billing's own tables: orders in Specter more than once, orders
+   never there, and orders whose billing count differs from Specter (not counted, or counted
+   without being there).
 
 The worker processes use short timeouts so a killed worker's orders come back within a minute:
 TRANSFER_LEASE_SECONDS=20, Q_TIMEOUT=60, HTTP timeouts 2 s, backoff from 2 s up to 20 s. These are
@@ -37,16 +38,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection as db
 from django.utils import timezone
 
-from billing.management.commands.bench_billing import percentile
+from bench.management.commands.bench_billing import percentile
 from billing.models import OrderUsage
 from connections.models import Connection
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from syncflows.management.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
 from syncflows.models import Transfer, WorkerHeartbeat
 
 WORKER_ENV = {
@@ -56,7 +57,10 @@ WORKER_ENV = {
 
 
 class Command(BaseCommand):
-    help = "Orders through several qclusters and two web processes under faults and SIGKILLs; counts duplicates, losses, billing."
+    help = (
+        "Orders through several qclusters and two web processes under faults and SIGKILLs; "
+        "counts duplicates, losses, billing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=1000)
@@ -93,14 +97,16 @@ class Command(BaseCommand):
                 procs.start(f"orders{n}", [sys.executable, "manage.py", "qcluster"])
             procs.start("bulk", [sys.executable, "manage.py", "qcluster"], Q_CLUSTER_NAME=settings.Q_BULK_CLUSTER)
             self._wait_for_workers(since)
-            out(f"database: {db.vendor}; {clusters} orders' clusters of {workers} workers, a bulk cluster, 2 web processes, "
+            out(f"database: {db.vendor}; {clusters} orders' clusters of {workers} workers, "
+                "a bulk cluster, 2 web processes, "
                 f"{shops} shops; load: {os.getloadavg()[0]:.2f}")
             if outage:
                 outage_rules = [FaultRule.objects.create(system="specter", account=conn.specter_smb_id, kind=FaultRule.Kind.SERVER_ERROR,
                                                          status=503) for conn, _ in wired]
                 rate = min(rate, orders / outage)
             placed, kills, outage_over = self._place(wired, orders, rate, rng, procs, clusters, kill_every, outage, outage_rules)
-            out(f"placed {orders} orders in {placed['seconds']:.1f} s ({orders / placed['seconds']:.1f}/s asked {rate:g}/s); "
+            out(f"placed {orders} orders in {placed['seconds']:.1f} s "
+                f"({orders / placed['seconds']:.1f}/s asked {rate:g}/s); "
                 f"{placed['faults']} faults injected; {len(kills)} SIGKILLs so far")
             if outage_rules and outage_over is None:
                 while time.monotonic() < placed["outage_ends"]:
@@ -223,9 +229,11 @@ class Command(BaseCommand):
         states = {}
         for state in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since).values_list("state", flat=True):
             states[state] = states.get(state, 0) + 1
-        out(f"SIGKILLs: {len(kills)} ({', '.join(kills) or 'none'}); ledger states: {states}; load: {os.getloadavg()[0]:.2f}")
+        out(f"SIGKILLs: {len(kills)} ({', '.join(kills) or 'none'}); ledger states: {states}; "
+            f"load: {os.getloadavg()[0]:.2f}")
         if latencies:
-            out(f"placing to Specter: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms")
+            out(f"placing to Specter: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
+                f"max {max(latencies):.0f} ms")
             rows = {(t.connection_id, t.starweb_order_id): t.pk for t in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since)}
             samples = [(rows[(c, o)], placing, max(arrived[key], placing)) for key, (c, o, placing) in sent.items()
                        if key in arrived and (c, o) in rows]
@@ -233,7 +241,9 @@ class Command(BaseCommand):
                 out(line)
         if outage_over is not None:
             after = (last - outage_over).total_seconds()
-            out(f"Specter back at {outage_over:%H:%M:%S}; the last order reached it {after:.0f} s after (after_return_s={after:.0f})")
-        out(f"duplicates={duplicates} lost={lost} billing_mismatch={billing_mismatch} p95_ms={p95:.0f} orders_per_s={per_s:.1f}")
+            out(f"Specter back at {outage_over:%H:%M:%S}; the last order reached it {after:.0f} s after "
+                f"(after_return_s={after:.0f})")
+        out(f"duplicates={duplicates} lost={lost} billing_mismatch={billing_mismatch} "
+            f"p95_ms={p95:.0f} orders_per_s={per_s:.1f}")
         if duplicates or lost or billing_mismatch:
             sys.exit(1)

@@ -10,8 +10,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-
-from integrator import demo
+from django.utils.module_loading import import_string
 
 
 def _die_with_parent() -> None:
@@ -32,7 +31,10 @@ def web_command(host: str, port: int, *, web_workers: int = 2, threads: int = 8)
 
 
 class Command(BaseCommand):
-    help = "Run gunicorn and the three qclusters (orders; bulk work; long work) together. Ctrl-C (or SIGTERM) stops both cleanly."
+    help = (
+        "Run gunicorn and the three qclusters (orders; bulk work; long work) together. "
+        "Ctrl-C (or SIGTERM) stops both cleanly."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -67,8 +69,10 @@ class Command(BaseCommand):
 
         base_url = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + workers). Ctrl-C stops them all.\n"))
-        if settings.SIMULATOR_ENABLED:
-            self.stdout.write(demo.banner(base_url) + "\n")
+        # The demo's logins, where settings name a banner (local settings: the demo seeding, which
+        # lives with the simulator and the benchmarks, so this production command never imports it).
+        if settings.SERVE_BANNER:
+            self.stdout.write(import_string(settings.SERVE_BANNER)(base_url) + "\n")
 
         # 1. Wait until one child ends (a crash, or our own stop). 2. Stop the other. 3. Reap both.
         while all(child.poll() is None for child in children):

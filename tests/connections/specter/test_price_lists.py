@@ -52,7 +52,8 @@ def test_a_broken_list_price_batch_is_retried_not_acknowledged():
 
 def test_the_price_lists_are_read_with_their_names_in_latin_1():
     text = ('<?xml version="1.0" encoding="ISO-8859-1"?><response><priceLists><priceList priceListId="3" currency="sek" '
-            'customerGroupId="5"><name> Återförsäljare </name></priceList><priceList priceListId=""><name>utan id</name></priceList>'
+            'customerGroupId="5"><name> Återförsäljare </name></priceList>'
+            '<priceList priceListId=""><name>utan id</name></priceList>'
             '</priceLists></response>')
     assert parse_price_lists(text) == [PriceList("3", "Återförsäljare", "SEK", "5")]
     assert parse_price_lists("") == []

@@ -60,7 +60,8 @@ def test_credentials_never_print_their_keys():
         (b"0;99;Batch 'abc123' is open", False, "99", "", "Batch 'abc123' is open"),
         (b"0;3;missing field; name", False, "3", "", "missing field; name"),
         (b"<response><APIresponse><result>1</result><id>77</id></APIresponse></response>", True, "", "77", ""),
-        (b"<response><APIresponse><result>0</result><code>99</code><message>open 'x1'</message></APIresponse></response>", False, "99", "", "open 'x1'"),
+        (b"<response><APIresponse><result>0</result><code>99</code><message>open 'x1'</message>"
+         b"</APIresponse></response>", False, "99", "", "open 'x1'"),
     ],
 )
 def test_both_envelopes_parse(body, ok, code, id_, message):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from billing.models import Merchant, Subscription
 from connections.models import Connection
-from integrator import demo
+from bench import demo
 
 pytestmark = pytest.mark.django_db
 

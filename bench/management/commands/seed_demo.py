@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from integrator import demo
+from bench import demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Benchmark of the initial product sync Starweb → Specter against the simulators (issue 7 §9).
+"""Benchmark of the initial product sync Starweb → Specter against the simulators.
 
     python manage.py bench_catalogue --products 50000
 
@@ -30,13 +30,16 @@ from simulator.starweb.models import Shop
 from syncflows.initial_sync import runner as initial
 from syncflows.to_specter import export
 
-from ..benchkit import ServerThread, bench_connection
+from bench.benchkit import ServerThread, bench_connection
 
 SHOPS = ("bench-catalogue-engine", "bench-catalogue-bare")  # Starweb limits requests per shop: one each
 
 
 class Command(BaseCommand):
-    help = "Measure the initial product sync against a bare loop of the same calls, its peak memory and an unchanged re-run."
+    help = (
+        "Measure the initial product sync against a bare loop of the same calls, "
+        "its peak memory and an unchanged re-run."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=5000)
@@ -64,14 +67,15 @@ class Command(BaseCommand):
             add_products(shop, products, prefix="BENCH")
             shops.append(shop)
         out(f"seeded {products} products in each of two shops in {time.perf_counter() - started:.1f} s")
-        engine_conn, bare_conn = (self._connection(n, shop, base) for n, shop in zip((1, 2), shops))
+        engine_conn, bare_conn = (self._connection(n, shop, base) for n, shop in zip((1, 2), shops, strict=True))
         session = requests.Session()
 
         started = time.perf_counter()
         sync = initial.run(initial.start(engine_conn, "to_specter", starweb=starweb_for(engine_conn, session)).pk,
                           starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
         engine_s = time.perf_counter() - started
-        out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s = {sync.done / engine_s:.0f} products/s ({sync.state})")
+        out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s "
+            f"= {sync.done / engine_s:.0f} products/s ({sync.state})")
 
         started = time.perf_counter()
         bare_done = self._bare(bare_conn, session)
@@ -80,7 +84,8 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         rerun = initial.run(initial.start(engine_conn, "to_specter").pk, starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
-        out(f"re-run: {rerun.done} products read, {rerun.written} written, {rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
+        out(f"re-run: {rerun.done} products read, {rerun.written} written, "
+            f"{rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ratio = (sync.done / engine_s) / (bare_done / bare_s)
         out(f"peak_rss_mb={peak_mb:.0f} ratio={ratio:.2f} rerun_writes={rerun.written}")

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
@@ -136,7 +137,7 @@ def where_time_went(samples: list[tuple], percent: int = 10) -> list[str]:
         split = {"webhook": (created[transfer_id] - placed).total_seconds() * 1000}
         if rows:
             split["queue"] = (rows[0].started_at - created[transfer_id]).total_seconds() * 1000
-        for previous, row in zip(rows, rows[1:]):
+        for previous, row in pairwise(rows):
             gap = (row.started_at - previous.started_at).total_seconds() * 1000 - previous.duration_ms
             key = "retry waits" if previous.outcome != TransferAttempt.Outcome.OK else "between phases"
             split[key] = split.get(key, 0) + max(0.0, gap)

@@ -1,4 +1,4 @@
-"""Benchmark of the order engine against the simulators over real HTTP (issue 4 §9).
+"""Benchmark of the order engine against the simulators over real HTTP.
 
     python manage.py bench_orders --orders 100 --latency-ms 50
 
@@ -42,7 +42,7 @@ from django_q.models import Schedule
 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
-from integrator.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
@@ -53,9 +53,9 @@ from syncflows.models import SpecterArticle, SyncRun, Transfer, WorkerHeartbeat
 from syncflows.orders import articles, engine
 from syncflows.orders.mapper import map_order
 
-from billing.management.commands.bench_billing import percentile
+from bench.management.commands.bench_billing import percentile
 
-from ..benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
@@ -80,7 +80,8 @@ class Command(BaseCommand):
         parser.add_argument("--flow", type=int, default=2, choices=[1, 2],
                             help="2: articles known from Specter's register; 1: the shop exports products, so articles are created")
         parser.add_argument("--web-processes", type=int, default=2,
-                            help="gunicorn processes serving the simulators and webhooks in the latency run (0: this process's server thread)")
+                            help="gunicorn processes serving the simulators and webhooks in the latency run "
+                                 "(0: this process's server thread)")
 
     def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, clusters, web_processes, flow=2, **options):
         self.flow = flow
@@ -131,23 +132,29 @@ class Command(BaseCommand):
         ratio = engine_rate / bare_rate
         per_order = statements(queries) / orders
         out = self.stdout.write
-        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; {len(wired)} shops; flow #{self.flow}")
+        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; "
+            f"{len(wired)} shops; flow #{self.flow}")
         made_known = SpecterArticle.objects.filter(connection__in=[c for c, _ in wired])
-        out(f"articles made known by the engine: {made_known.filter(source='register').count()} from Specter's register, "
+        out(f"articles made known by the engine: {made_known.filter(source='register').count()} "
+            "from Specter's register, "
             f"{made_known.filter(source='created').count()} created in Specter")
         out(f"engine: {orders} orders in {engine_s:.2f} s = {engine_rate:.1f} orders/s ({done} done)")
         out(f"bare:   {orders} orders in {bare_s:.2f} s = {bare_rate:.1f} orders/s")
-        out(f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; database statements per order: {per_order:.1f} "
+        out(f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; "
+            f"database statements per order: {per_order:.1f} "
             "(transaction control not counted)")
         p50 = p95 = float("nan")
         if latency_orders:
             samples, achieved, via_poller, fanned_out = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
             latencies = [(at_specter - placed).total_seconds() * 1000 for _, placed, at_specter in samples]
             p50, p95 = statistics.median(latencies), percentile(latencies, 95)
-            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, {web_processes or 'no'} web processes, "
+            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, "
+                f"{web_processes or 'no'} web processes, "
                 f"load {os.getloadavg()[0]:.2f}, schedules due and "
-                f"{fanned_out} fan-out tasks queued halfway: {len(latencies)} orders, asked {rate:g}/s, placed {achieved:.1f}/s; "
-                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; {via_poller} reached the engine through the poller")
+                f"{fanned_out} fan-out tasks queued halfway: {len(latencies)} orders, "
+                f"asked {rate:g}/s, placed {achieved:.1f}/s; "
+                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; "
+                f"{via_poller} reached the engine through the poller")
             for line in where_time_went(samples):
                 out(line)
         out(f"ratio={ratio:.2f} queries_per_order={per_order:.1f} p95_ms={p95:.0f}")
@@ -244,5 +251,5 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
             webs.stop_all()
-            for conn, shop in wired:
+            for _conn, shop in wired:
                 WebHook.objects.filter(shop=shop).delete()

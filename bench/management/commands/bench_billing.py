@@ -1,4 +1,4 @@
-"""Benchmark of the billing dashboard and its CSV export at scale (issue 5).
+"""Benchmark of the billing dashboard and its CSV export at scale.
 
     python manage.py bench_billing --merchants 10000
 
