@@ -8,10 +8,13 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from connections.models import Connection
 from connections.specter.client import SpecterClient, article_row
 from connections.specter.signature import Credentials
 from syncflows.orders import articles
 from syncflows.orders.mapper import Row
+from syncflows.to_specter import export, service_articles
+from tests.connections.factories import ConnectionFactory
 from tests.security.http_recorder import recorder
 
 SPEC_ROW_NAMES = {"articleNo_1", "name_1", "priceExclVAT_1", "vatPercent_1"}
@@ -54,4 +57,24 @@ def test_an_exported_article_goes_with_priceExclVAT_and_the_update_flag(specter)
     client(specter).submit_articles([article_row("TSHIRT-M", "T-shirt M", price_ex_vat="159.2", vat_percent="25")], update=True)
     body = sent(specter)
     assert SPEC_ROW_NAMES <= set(body) and body["forceArticleUpdate"] == "1"
+    assert "priceExclVat_1" not in body
+
+
+def test_a_product_exported_to_specter_goes_with_priceExclVAT(specter):
+    product = {"productId": 7, "name": "T-shirt", "defaultVatRate": 25,
+               "variants": {"data": [{"variantId": 1, "sku": "TSHIRT-M", "prices": [{"priceExVat": "159.20"}]}]}}
+    rows, problems = export.articles_of(product)
+    client(specter).submit_articles(rows, update=False)
+    body = sent(specter)
+    assert problems == [] and SPEC_ROW_NAMES <= set(body) and body["priceExclVAT_1"] == "159.2"
+    assert "priceExclVat_1" not in body
+
+
+@pytest.mark.django_db
+def test_a_service_article_created_from_the_pre_flight_goes_with_priceExclVAT(specter, settings):
+    settings.SPECTER_API_URL = f"{specter.url}/"
+    connection = ConnectionFactory(flow=Connection.Flow.ECOM)
+    service_articles.create(connection, [("FRAKT", "Frakt")])
+    body = sent(specter)
+    assert SPEC_ROW_NAMES <= set(body) and body["priceExclVAT_1"] == "0"
     assert "priceExclVat_1" not in body

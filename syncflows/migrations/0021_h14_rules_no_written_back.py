@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncflows', '0019_detail_code_length'),
+        ('syncflows', '0020_h14_layout_task_paths'),
     ]
 
     operations = [
