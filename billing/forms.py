@@ -210,7 +210,8 @@ class PackageVersionForm(forms.Form):
     stock = forms.BooleanField(label=_("Stock"), required=False)
     price_lists = forms.BooleanField(label=_("Price lists"), required=False)
     multishop = forms.BooleanField(label=_("Multishop"), required=False)
-    plugins = forms.BooleanField(label=_("Plugins"), required=False)
+    plugins = forms.BooleanField(label=_("Plugins"), required=False,
+                                 help_text=_("Nothing runs plugins yet: merchants see them as coming, not as included."))
     key_account_manager = forms.BooleanField(label=_("Own key account manager"), required=False)
 
     def __init__(self, *args, package: Package, **kwargs):

@@ -9,14 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import Merchant
 from billing.models.core import MerchantOwned
 
-from integrator.inputs import visible_article_number
+from integrator import article_numbers
 
 from . import credentials
 from .fields import EncryptedTextField
-from .settings import ExportSettings, StatusRule
-
-
-ARTICLE_NUMBER_RULE = _("An article number takes visible characters only: no spaces, no control or invisible characters.")
+from .settings import SERVICE_ARTICLE_FIELDS, ExportSettings, StatusRule
 
 
 def _article(label):
@@ -87,18 +84,21 @@ class Connection(MerchantOwned, models.Model):
         REGISTERED = "registered", _("When the order is registered")
         MANUAL = "manual", _("Manual export")
 
-    class Update(models.TextChoices):
-        DIRECT = "direct", _("Update directly")
-        INACTIVE = "inactive", _("Inactive")
+    # What an export does with an article Specter already has (domain.md: *create only* or *create
+    # and update*; the stored values are the source documents' "Update directly" and "Inactive").
+    class ExistingArticles(models.TextChoices):
+        UPDATE = "direct", _("Create new articles and update existing ones")
+        CREATE_ONLY = "inactive", _("Create new articles only: leave existing ones as they are")
 
     class ProductExport(models.TextChoices):
         CHANGED = "changed", _("When the product changes")
         INACTIVE = "inactive", _("Inactive")
 
     export_order = models.CharField(_("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.REGISTERED)
-    export_order_update = models.CharField(_("orders changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)
+    # No setting for orders changed after export: Specter's API has no call that updates an order.
     export_product = models.CharField(_("export products"), max_length=10, choices=ProductExport.choices, default=ProductExport.INACTIVE)
-    export_product_update = models.CharField(_("products changed after export"), max_length=10, choices=Update.choices, default=Update.INACTIVE)
+    update_existing_articles = models.CharField(_("articles Specter already has"), max_length=10, choices=ExistingArticles.choices,
+                                                default=ExistingArticles.CREATE_ONLY)
     # Starweb order status ids that trigger a transfer; empty means every status.
     trigger_status_ids = models.JSONField(_("order statuses that trigger a transfer"), default=list, blank=True)
     # Package 200+: the Starweb status set when the order reached Specter (None: leave it).
@@ -168,9 +168,9 @@ class Connection(MerchantOwned, models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article", "rounding_article"):
-            if getattr(self, name) and not visible_article_number(getattr(self, name)):
-                errors[name] = ARTICLE_NUMBER_RULE
+        for name in SERVICE_ARTICLE_FIELDS:
+            if getattr(self, name) and not article_numbers.usable(getattr(self, name)):
+                errors[name] = article_numbers.RULE
         if not isinstance(self.trigger_status_ids, list) or not all(isinstance(i, int) for i in self.trigger_status_ids):
             errors["trigger_status_ids"] = _("A list of Starweb status ids.")
         for name in ("delivery_methods", "payment_methods"):
@@ -182,20 +182,13 @@ class Connection(MerchantOwned, models.Model):
 
     @property
     def export_settings(self) -> ExportSettings:
-        """What the order mapper needs, typed (design.md §9.3)."""
-        return ExportSettings(
-            ignore_control_email=self.ignore_control_email, ignore_control_org_no=self.ignore_control_org_no,
-            force_customer_update=self.force_customer_update,
-            confirmation_from_specter=self.confirmation_from_specter, confirmation_copy_to_admin=self.confirmation_copy_to_admin,
-            zero_row_shipping=self.zero_row_shipping, zero_row_payment_fee=self.zero_row_payment_fee, zero_row_cod=self.zero_row_cod,
-            include_custom_fields=self.include_custom_fields, discount_per_item_percent=self.discount_per_item_percent,
-            company_in_address_line1=self.company_in_address_line1,
-            gift_card_article=self.gift_card_article, discount_article=self.discount_article,
-            payment_fee_article=self.payment_fee_article, shipping_article=self.shipping_article, cod_article=self.cod_article,
-            rounding_article=self.rounding_article,
+        """What the order mapper needs, typed (design.md §9.3): every field of ExportSettings read
+        from the field of the same name, but for these."""
+        return ExportSettings.of(
+            self,
             delivery_methods={str(k): str(v) for k, v in (self.delivery_methods or {}).items()},
             payment_methods={str(k): str(v) for k, v in (self.payment_methods or {}).items()},
-            webshop_id=self.specter_webshop_id, order_number_prefix=self.order_number_prefix,
+            webshop_id=self.specter_webshop_id,
             stock_site_id=self.stock_site if self.stock_site.isdigit() else "",
         )
 

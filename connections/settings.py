@@ -3,7 +3,29 @@
 The mapper takes this, never the model, so it stays pure and testable without a database.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class ServiceArticle:
+    """A setting naming the Specter article an order row that is no product goes on."""
+
+    field: str  # the Connection and ExportSettings field holding its article number
+    name: str  # its name when we create it in Specter (whose register is Swedish)
+    usual: str = ""  # the article number offered to a connection being set up ("": none offered)
+
+
+# Every service article, once: the model's checks, the export form, the pre-flight, the mapper's
+# "not a product" rule and the creation in Specter all read this list.
+SERVICE_ARTICLES = (
+    ServiceArticle("shipping_article", "frakt", "FRAKT"),
+    ServiceArticle("payment_fee_article", "avgift", "AVGIFT"),
+    ServiceArticle("discount_article", "rabatt", "RABATT"),
+    ServiceArticle("gift_card_article", "presentkort", "PRESENTKORT"),
+    ServiceArticle("cod_article", "postförskott", "POSTFORSKOTT"),
+    ServiceArticle("rounding_article", "öresavrundning"),  # the model's default names it already
+)
+SERVICE_ARTICLE_FIELDS = tuple(article.field for article in SERVICE_ARTICLES)
 
 
 @dataclass(frozen=True)
@@ -37,14 +59,21 @@ class ExportSettings:
     # taken from there too (`stocksiteid`), so a shop for another market lowers its own warehouse.
     stock_site_id: str = ""
 
+    @classmethod
+    def of(cls, source, **computed) -> "ExportSettings":
+        """The settings read from `source` (a Connection) field by field under their own names;
+        `computed` gives the ones `source` keeps under another name or in another shape. A field
+        added here is read from the connection without another line (and fails loudly if the
+        connection lacks it)."""
+        return cls(**{f.name: computed[f.name] if f.name in computed else getattr(source, f.name) for f in fields(cls)})
+
     def external_order_no(self, order_id) -> str:
         return f"{self.order_number_prefix}{order_id}"
 
     def special_articles(self) -> set[str]:
         """The article numbers the order rows for shipping, discounts, fees, gift cards and rounding
         use: service articles, never products (one rule for every flow that makes shop products)."""
-        return {a for a in (self.gift_card_article, self.discount_article, self.payment_fee_article, self.shipping_article,
-                            self.cod_article, self.rounding_article) if a}
+        return {number for number in (getattr(self, name) for name in SERVICE_ARTICLE_FIELDS) if number}
 
 
 @dataclass(frozen=True)

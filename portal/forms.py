@@ -11,8 +11,8 @@ from billing.entitlements import Entitlements
 from billing.models import Package
 from connections import credentials
 from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError
-from connections.models import ARTICLE_NUMBER_RULE, Connection
-from connections.settings import SPECTER_ORDER_EVENTS
+from connections.models import Connection
+from connections.settings import SERVICE_ARTICLE_FIELDS, SERVICE_ARTICLES, SPECTER_ORDER_EVENTS
 from connections.specter import pay_types
 from connections.specter.batches import SUM_OF_SITES
 from connections.specter.pay_types import PAY_TYPES
@@ -255,8 +255,7 @@ class CustomersForm(forms.ModelForm):
         fields = ["ignore_control_email", "ignore_control_org_no", "force_customer_update"]
 
 
-USUAL_ARTICLES = {"shipping_article": "FRAKT", "payment_fee_article": "AVGIFT", "discount_article": "RABATT",
-                  "gift_card_article": "PRESENTKORT", "cod_article": "POSTFORSKOTT"}
+USUAL_ARTICLES = {article.field: article.usual for article in SERVICE_ARTICLES if article.usual}
 
 
 class ExportForm(forms.ModelForm):
@@ -264,8 +263,7 @@ class ExportForm(forms.ModelForm):
         model = Connection
         fields = ["document_type", "confirmation_from_specter", "confirmation_copy_to_admin", "zero_row_shipping",
                   "zero_row_payment_fee", "zero_row_cod", "include_custom_fields", "discount_per_item_percent",
-                  "company_in_address_line1", "gift_card_article", "discount_article", "payment_fee_article",
-                  "shipping_article", "cod_article", "rounding_article"]
+                  "company_in_address_line1", *SERVICE_ARTICLE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,13 +273,8 @@ class ExportForm(forms.ModelForm):
             for name, usual in USUAL_ARTICLES.items():
                 if not getattr(self.instance, name):
                     self.initial[name] = usual
-
-    def clean(self):
-        data = super().clean()
-        for name in ("gift_card_article", "discount_article", "payment_fee_article", "shipping_article", "cod_article", "rounding_article"):
-            if data.get(name) and not visible_article_number(data[name]):
-                self.add_error(name, ARTICLE_NUMBER_RULE)
-        return data
+    # Each service article is held to the one article-number rule by Connection.clean, which the
+    # model form runs.
 
 
 class EventsForm(forms.ModelForm):
@@ -293,7 +286,7 @@ class EventsForm(forms.ModelForm):
 
     class Meta:
         model = Connection
-        fields = ["export_order", "export_order_update", "export_product", "export_product_update", "trigger_status_ids", "status_on_transfer_id"]
+        fields = ["export_order", "export_product", "update_existing_articles", "trigger_status_ids", "status_on_transfer_id"]
 
     def __init__(self, *args, statuses: list[dict], entitlements: Entitlements, **kwargs):
         super().__init__(*args, **kwargs)

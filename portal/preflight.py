@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.settings import SERVICE_ARTICLES
 from connections.starweb.types import ParseError, StarwebOrder, name_of
 from syncflows import reasons
 from syncflows.to_specter import service_articles
@@ -51,7 +52,7 @@ def check(connection: Connection, starweb, assortment) -> list[Finding]:
                             _("Not mapped: %(names)s") % {"names": ", ".join(unmapped_pay)} if unmapped_pay else "", "methods",
                             code="payment"))
     findings += _multishop(connection)
-    missing = [label for name, label in ARTICLES if not getattr(connection, name)]
+    missing = [article.name for article in SERVICE_ARTICLES if not getattr(connection, article.field)]
     findings.append(Finding(not missing, _("Article numbers for shipping, fees, discounts and gift cards are set"),
                             _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export", code="articles"))
     findings.append(_articles_in_specter(connection))
@@ -79,7 +80,7 @@ def _events(connection: Connection, starweb) -> list[Finding]:
 
 
 def _articles_in_specter(connection: Connection) -> Finding:
-    numbers = [getattr(connection, name) for name, _label in ARTICLES if getattr(connection, name)]
+    numbers = [getattr(connection, article.field) for article in SERVICE_ARTICLES if getattr(connection, article.field)]
     title = _("The article numbers for shipping, fees, discounts and gift cards exist in Specter")
     if not numbers:
         return Finding(None, title, _("Set them first."), "export", code="articles_in_specter")
@@ -107,10 +108,6 @@ def _multishop(connection: Connection) -> list[Finding]:
     return [Finding(not not_v2, _("Every webshop on this Specter account uses API v2 (multishop)"),
                     _("Not API v2: %(names)s") % {"names": ", ".join(not_v2)} if not_v2 else "", "specter",
                     code="multishop")]
-
-
-ARTICLES = [("shipping_article", "frakt"), ("payment_fee_article", "avgift"), ("discount_article", "rabatt"),
-            ("gift_card_article", "presentkort"), ("cod_article", "postförskott"), ("rounding_article", "öresavrundning")]
 
 
 def _skus(assortment) -> list[Finding]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from connections.models import Connection
-from integrator.inputs import visible_article_number
+from integrator import article_numbers
 
 from .models import ProductBinding, SyncRun
 
@@ -16,8 +16,8 @@ REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
 
 def usable_sku(sku: str) -> bool:
     """An article number we can bind and send: present, visible characters only, no spaces
-    (domain.md; the rule is integrator.inputs.visible_article_number)."""
-    return visible_article_number(sku)
+    (domain.md; the one rule is integrator.article_numbers)."""
+    return article_numbers.usable(sku)
 
 
 def not_a_product(sku: str, service_articles: set[str]) -> str | None:
@@ -25,8 +25,9 @@ def not_a_product(sku: str, service_articles: set[str]) -> str | None:
     flow #2 and the initial sync Specter → Starweb. `service_articles` are the connection's own
     articles for shipping, discounts, fees, gift cards and rounding (ExportSettings.special_articles),
     which Specter lists like any article. The reasons are stored in English, shown translated."""
-    if not usable_sku(sku):
-        return gettext_noop("the article number is missing or contains a space")
+    wrong = article_numbers.problem(sku)
+    if wrong:
+        return article_numbers.STORED_REASONS[wrong]
     if sku in service_articles:
         return gettext_noop("the connection's own article for shipping, discounts, fees, gift cards or rounding: not a product")
     return None

@@ -28,7 +28,7 @@ State = Transfer.State
 Outcome = TransferAttempt.Outcome
 
 # States a worker may (re)claim: waiting ones, and mid-phase ones whose worker died (lease expired).
-CLAIMABLE = [State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.FETCHING, State.SENDING, State.SENT, State.WRITTEN_BACK]
+CLAIMABLE = [State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.FETCHING, State.SENDING, State.SENT]
 FINAL = [State.DONE, State.SKIPPED]
 PENDING_GRACE = timedelta(seconds=20)
 

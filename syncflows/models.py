@@ -55,8 +55,7 @@ class Transfer(models.Model):
         PENDING = "pending", _("Waiting")
         FETCHING = "fetching", _("Fetching from Starweb")
         SENDING = "sending", _("Sending to Specter")
-        SENT = "sent", _("In Specter")
-        WRITTEN_BACK = "written_back", _("Specter number written back")
+        SENT = "sent", _("In Specter")  # the finish phase then writes the number back to the shop and ends DONE
         DONE = "done", _("Done")
         RETRY_WAIT = "retry_wait", _("Will retry")
         UNKNOWN_OUTCOME = "unknown_outcome", _("Checking in Specter")

@@ -68,6 +68,22 @@ def named_articles(message: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(no.strip() for no in match.group("articles").split(",") if no.strip()))
 
 
+ARTICLE_NAME_CHARS = 100  # as the clients of the spec's sources cut an article name
+
+
+def article_row(article_no: str, name: str, *, price_ex_vat: str | None = None, vat_percent: str | None = None) -> dict[str, str]:
+    """One article of newArticleSubmit under the names of specs/specter-api.md §3 row 3, which
+    create_articles and submit_articles number (articleNo_1, priceExclVAT_1...): the one builder of
+    an article row, for the product export, the order's articles and the service articles.
+    Numbers come as text already written; a price or VAT left out is not sent."""
+    row = {"articleNo": article_no, "name": name[:ARTICLE_NAME_CHARS]}
+    if price_ex_vat is not None:
+        row["priceExclVAT"] = price_ex_vat
+    if vat_percent is not None:
+        row["vatPercent"] = vat_percent
+    return row
+
+
 @dataclass
 class SpecterClient:
     credentials: Credentials
@@ -105,7 +121,7 @@ class SpecterClient:
         return OrderReceipt(reply.id, named_articles(reply.message))
 
     def create_articles(self, rows: list[dict[str, str]]) -> None:
-        """Create up to 100 articles that an order needs, leaving any that exists as it is: sent
+        """Create up to 100 articles (rows of article_row) that an order needs, leaving any that exists as it is: sent
         without forceArticleUpdate, so Specter creates what it lacks and updates nothing."""
         if not 0 < len(rows) <= 100:
             raise ValueError("newArticleSubmit takes 1 to 100 articles")
@@ -124,22 +140,13 @@ class SpecterClient:
             raise
 
     def submit_articles(self, rows: list[dict[str, str]], *, update: bool) -> None:
-        """Create (and with `update`, update) up to 100 articles in one call."""
+        """Create (and with `update`, update) up to 100 articles (rows of article_row) in one call."""
         if not 0 < len(rows) <= 100:
             raise ValueError("newArticleSubmit takes 1 to 100 articles")
         params = {"forceArticleUpdate": "1" if update else "0"}
         for n, row in enumerate(rows, start=1):
             params.update({f"{key}_{n}": value for key, value in row.items()})
         self._call("putInfo.asp", "newArticleSubmit", params, mutating=True)
-
-    def submit_delivery(self, order_no: str, rows: dict[str, int] | None = None) -> None:
-        """Report a delivery made by the shop: all of the order, or `rows` {articleNo: quantity}."""
-        params = {"orderId": order_no, "deliveryDate": timezone.localdate().isoformat()}
-        for n, (article_no, quantity) in enumerate((rows or {}).items(), start=1):
-            params.update({f"articleNo_{n}": article_no, f"noOfItems_{n}": str(quantity)})
-        if rows:
-            params["useArticleNoRowMapping"] = "1"
-        self._call("putInfo.asp", "newDeliverySubmit", params, mutating=True)
 
     def submit_invoice(self, order_no: str) -> str:
         """Turn the order into an invoice; returns the invoice number."""

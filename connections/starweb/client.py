@@ -131,9 +131,6 @@ class StarwebClient:
         """The shop's product categories, page by page, with their names."""
         return self.pages("/product-categories", {"include": "languages"})
 
-    def customers(self):
-        return self.pages("/customers")
-
     def customer(self, customer_id) -> dict:
         return self._get(f"/customers/{customer_id}")["data"]
 

@@ -12,6 +12,7 @@ from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.settings import SERVICE_ARTICLES
 from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
 from syncflows.to_specter import assortment, service_articles
@@ -127,8 +128,7 @@ def create_articles(request, connection_id):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     if not service_articles.may_create(connection):
         raise Http404
-    labels = dict(preflight.ARTICLES)
-    wanted = [(getattr(connection, name), labels[name].capitalize()) for name, _label in preflight.ARTICLES if getattr(connection, name)]
+    wanted = [(getattr(connection, a.field), a.name.capitalize()) for a in SERVICE_ARTICLES if getattr(connection, a.field)]
     missing = set(service_articles.check(connection, [n for n, _name in wanted]).missing)
     try:
         service_articles.create(connection, [(n, name) for n, name in wanted if n in missing])

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from connections.models import Connection
 from connections.specter import articles as register
-from connections.specter.client import SpecterRefused
+from connections.specter.client import SpecterRefused, article_row
 
 from ..models import SpecterArticle, SyncRun, Transfer
 from ..to_specter.on_change import exports_on_change
@@ -101,8 +101,7 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
 def _article_row(row, *, priced: bool) -> dict[str, str]:
     """An article as newArticleSubmit takes it, from the order row that needs it."""
     price = row.price_ex_vat if priced and row.price_ex_vat > 0 else Decimal(0)
-    return {"articleNo": row.article_no, "name": (row.name or row.article_no)[:100], "priceExclVat": number(price),
-            "vatPercent": number(row.vat_percent)}
+    return article_row(row.article_no, row.name or row.article_no, price_ex_vat=number(price), vat_percent=number(row.vat_percent))
 
 
 def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None,

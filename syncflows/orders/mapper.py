@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from connections.settings import ExportSettings  # noqa: F401  (re-exported: the mapper's input)
 from connections.specter.arithmetic import PRICE_DECIMALS, price_for, row_total
 from connections.starweb.types import ORE, StarwebOrder, line_total
-from integrator.inputs import visible_article_number
+from integrator import article_numbers
 
 from ..reasons import CATALOGUE
 
@@ -95,9 +95,10 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
     for item in order.items:
         if item.is_gift_card or item.is_code_discount:
             continue
-        if not item.sku:
+        wrong = article_numbers.problem(item.sku)
+        if wrong == article_numbers.MISSING:
             found.append(Problem("sku_missing", {"product": item.description}))
-        elif not visible_article_number(item.sku):  # a space, or an invisible or control character
+        elif wrong:  # a space, or an invisible or control character
             found.append(Problem("sku_space", {"sku": item.sku}))
     found += _amount_problems(order)
     needed = [

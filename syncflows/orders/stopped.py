@@ -16,7 +16,7 @@ from .intake import enqueue
 State = Transfer.State
 REASON = "deactivated"
 # Everything that would still go somewhere: waiting, held, or mid-phase with an expired lease.
-WAITING = [State.PENDING, State.FETCHING, State.SENDING, State.SENT, State.WRITTEN_BACK, State.RETRY_WAIT,
+WAITING = [State.PENDING, State.FETCHING, State.SENDING, State.SENT, State.RETRY_WAIT,
            State.UNKNOWN_OUTCOME, State.HELD]
 
 

@@ -11,7 +11,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.paging import product_pages
 from connections.starweb.types import name_of
-from integrator.inputs import visible_article_number
+from integrator import article_numbers
 
 from ..models import AssortmentCheck
 
@@ -55,10 +55,11 @@ def _variants(product: dict, seen: set, counts: dict, check: AssortmentCheck) ->
     for variant in (product.get("variants") or {}).get("data") or []:
         check.variants += 1
         sku = str(variant.get("sku") or "")
-        if not sku:
-            kind, example = "missing", f"{name} ({variant.get('variantId')})"
-        elif not visible_article_number(sku):  # a space, or an invisible or control character
-            kind, example = "spaced", sku
+        wrong = article_numbers.problem(sku)  # counted under its name: "missing" or "spaced"
+        if wrong == article_numbers.MISSING:
+            kind, example = wrong, f"{name} ({variant.get('variantId')})"
+        elif wrong:
+            kind, example = wrong, sku
         elif sku in seen:
             kind, example = "duplicated", sku
         else:

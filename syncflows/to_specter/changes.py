@@ -79,7 +79,7 @@ def export_changed(connection: Connection, *, now=None, starweb=None, specter=No
 def _send_pages(connection, since, run: SyncRun, result: Result, starweb, specter):
     """Read and send every page of products changed since `since`; returns the newest change seen."""
     params = {"updatedSince": since.isoformat(timespec="seconds")}
-    update = connection.export_product_update == Connection.Update.DIRECT
+    update = connection.update_existing_articles == Connection.ExistingArticles.UPDATE
     newest = None
     for products, _total in product_pages(starweb, params):
         rows = []

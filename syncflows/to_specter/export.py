@@ -8,12 +8,11 @@ import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext_noop  # reasons stored in English, shown translated
-
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
+from connections.specter.client import article_row
 from connections.starweb.types import name_of
-from integrator.inputs import visible_article_number
+from integrator import article_numbers
 
 from ..models import ExportedArticle, SpecterArticle
 from ..orders import articles
@@ -30,17 +29,13 @@ def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
     variants = (product.get("variants") or {}).get("data") or []
     for variant in variants:
         sku = str(variant.get("sku") or "")
-        if not sku:
-            problems.append([name, gettext_noop("no article number")])
-            continue
-        if not visible_article_number(sku):  # a space, or an invisible or control character
-            problems.append([sku, gettext_noop("the article number contains a space")])
+        wrong = article_numbers.problem(sku)  # a missing one, a space, an invisible or control character
+        if wrong:
+            problems.append([name if wrong == article_numbers.MISSING else sku, article_numbers.STORED_REASONS[wrong]])
             continue
         price = _master_price(variant)
-        row = {"articleNo": sku, "name": (name if len(variants) == 1 else f"{name} {sku}")[:100], "vatPercent": _plain(vat)}
-        if price is not None:
-            row["priceExclVat"] = _plain(price)
-        rows.append(row)
+        rows.append(article_row(sku, name if len(variants) == 1 else f"{name} {sku}", vat_percent=_plain(vat),
+                                price_ex_vat=None if price is None else _plain(price)))
     return rows, problems
 
 
@@ -99,5 +94,5 @@ def export_product(connection: Connection, product_id, *, starweb=None, specter=
         return 0, 0
     product = (starweb or starweb_for(connection)).product(product_id)
     rows, _problems = articles_of(product)
-    update = connection.export_product_update == Connection.Update.DIRECT
+    update = connection.update_existing_articles == Connection.ExistingArticles.UPDATE
     return send_changed(connection, rows, specter or specter_for(connection), update=update)

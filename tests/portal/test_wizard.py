@@ -43,8 +43,8 @@ def walk_to_activation(client, connection, live_server):
         "customers": {"force_customer_update": "on"},
         "export": {"document_type": "order", "gift_card_article": "PRESENTKORT", "discount_article": "RABATT",
                    "payment_fee_article": "AVGIFT", "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT"},
-        "events": {"export_order": "registered", "export_order_update": "inactive", "export_product": "inactive",
-                   "export_product_update": "inactive", "trigger_status_ids": ["1"], "status_on_transfer_id": "2"},
+        "events": {"export_order": "registered", "export_product": "inactive",
+                   "update_existing_articles": "inactive", "trigger_status_ids": ["1"], "status_on_transfer_id": "2"},
         "methods": {"ship_1": "PN", "ship_2": "DHL", "ship_3": "BUTIK", "pay_1": "K", "pay_2": "I", "pay_3": "P", "pay_4": "SW"},
         "statuses": {"stock_location_id": "1"},
     }

@@ -80,7 +80,7 @@ def test_the_merchant_sees_the_count_starts_the_sync_and_watches_it_finish(conne
 
 def test_a_product_change_in_the_shop_goes_to_specter_when_products_export_on_change(live_server, settings, client):
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed",
-                                  export_product_update="direct")
+                                  update_existing_articles="direct")
     from syncflows.models import WebhookEndpoint
 
     endpoint = WebhookEndpoint.objects.get(connection=connection)

@@ -37,7 +37,7 @@ def shop():
 @pytest.fixture
 def connection(live_server, settings, shop):
     return wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed",
-                            export_product_update="direct", webhooks=False, activated_at=timezone.now() - timedelta(hours=1))
+                            update_existing_articles="direct", webhooks=False, activated_at=timezone.now() - timedelta(hours=1))
 
 
 def article_calls():

@@ -119,12 +119,6 @@ def test_deliveries_invoices_payment_and_cancellation_come_as_order_changes(spec
     assert [e.status_id for e in entries[2:]] == ["4", "6"] and all(e.external_order_no == "WS-9" for e in entries)
 
 
-def test_a_delivery_reported_by_the_shop_reaches_specter(specter, account):
-    order_no = specter.submit_order(specter.submit_customer(person()), order("WS-10"))
-    specter.submit_delivery(order_no)
-    assert account.orders.get(order_no=order_no).data["deliveryStatus"] == "D"
-
-
 def test_changes_ping_the_registered_callbacks(specter, account, callback_server):
     url, received = callback_server
     specter.check_account({"actionStockChange": f"{url}/cb/stock", "actionNewInvoice": f"{url}/cb/invoice?orderId=$orderId&invoiceId=$invoiceId",
