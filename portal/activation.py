@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from connections.clients import specter_for, starweb_for
+from connections.flows import Capability, Direction, may
 from connections.models import Connection
 from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
@@ -30,7 +31,8 @@ def register_webhooks(connection: Connection, starweb=None) -> list[int]:
 
 
 def events_for(connection: Connection) -> tuple[str, ...]:
-    products = connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO) and connection.export_product == Connection.ProductExport.CHANGED
+    products = (may(connection, Capability.PRODUCTS, direction=Direction.TO_SPECTER)
+                and connection.export_product == Connection.ProductExport.CHANGED)
     return SUBSCRIBED_EVENTS + (PRODUCT_EVENTS if products else ())
 
 
