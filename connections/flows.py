@@ -25,12 +25,20 @@ from billing.flows import FLOWS, YES, Answer, Capability, Direction, FlowSpec, w
 
 from .models import Connection
 
-__all__ = ["Answer", "Capability", "Direction", "Permits", "flows_with", "may", "may_add_shop", "spec_of"]
+__all__ = ["Answer", "Capability", "Direction", "Permits", "flows_with", "may", "may_add_shop", "moves", "spec_of"]
 
 
 def spec_of(connection: Connection) -> FlowSpec | None:
     """The table's row for the connection's flow (None before one is chosen)."""
     return FLOWS.get(connection.flow)
+
+
+def moves(connection: Connection, capability: Capability, direction: Direction | None = None) -> bool:
+    """Whether the connection's flow moves `capability` (that way): the table alone, no query and no
+    package. For what the flow decides by itself (which way products go, which direction an initial
+    sync offers first); whether the connection may do it today is `may`."""
+    spec = spec_of(connection)
+    return spec is not None and spec.moves(capability, direction)
 
 
 def _is_first_shop(connection: Connection) -> bool:
