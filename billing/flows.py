@@ -117,15 +117,19 @@ def flows_with(capability: Capability, direction: Direction | None = None) -> li
     return [number for number, spec in FLOWS.items() if spec.moves(capability, direction)]
 
 
-def _lowest_package(term: str) -> str:
-    """The name of the cheapest package for sale with `term` (a flow number: that flow), for the words
-    of a refusal; read from the catalogue, so a billing admin's change shows."""
+def _lowest_package(term: str | int):
+    """The name of the first package for sale with `term` (a flow number: that flow), for the words
+    of a refusal; read from the catalogue (so a billing admin's change shows) only when the words
+    are read, so a schedule that asks for many connections spends no query on it."""
     from .models import Package
 
-    for package in Package.objects.filter(is_active=True):
-        if (term in package.flows) if isinstance(term, int) else getattr(package, term):
-            return package.name
-    return "–"
+    def name():
+        for package in Package.objects.filter(is_active=True):
+            if (term in package.flows) if isinstance(term, int) else getattr(package, term):
+                return package.name
+        return "–"
+
+    return lazy(name, str)()
 
 
 def _format_day(on: date) -> str:
