@@ -9,7 +9,7 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from . import audit
-        from .catalogue import ensure_catalogue
+        from .packages import ensure_catalogue
         from .roles import ensure_groups
 
         # Permissions exist only after migrate has run, so groups are kept in step after it; the

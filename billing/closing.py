@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .invoice import preview
+from .invoice import invoice_preview
 from .models import ClosedMonth, HourPurchase, Merchant, MonthlyUsage, MonthStatement, Subscription, WorkLog
 from .periods import add_months, last_day, month_of
 
@@ -80,7 +80,7 @@ def close(month: date, user=None, today: date | None = None) -> int:
         raise ValidationError(reason)
     statements = []
     for merchant in _merchants_of(month):
-        invoice = preview(merchant, month)
+        invoice = invoice_preview(merchant, month)
         if not invoice.lines and not invoice.orders:
             continue
         amounts = {key: sum((line.amount for line in invoice.lines if line.key == key), 0) for key in ("fee", "extra_shops", "overage")}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from integrator.formatting import hours_minutes
 
 from . import service_account
-from .catalogue import HOURLY_RATE
+from .packages import HOURLY_RATE
 from .entitlements import subscription_for_month
 from .models import HourPurchase, Merchant, MonthlyUsage, MonthStatement, Subscription
 from .periods import add_months, last_day, months_back
@@ -192,7 +192,7 @@ def adjustments(merchant: Merchant, month: date, closed: set[date]) -> list[Line
     return lines
 
 
-def preview(merchant: Merchant, month: date) -> InvoicePreview:
+def invoice_preview(merchant: Merchant, month: date) -> InvoicePreview:
     """What to invoice `merchant` for `month`: frozen if the month is closed, else computed now
     with the adjustments of the closed months before it."""
     from .closing import closed_months  # closing freezes what this module computes

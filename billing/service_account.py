@@ -2,7 +2,7 @@
 
 Our reading where the sources are silent: the account may go below zero (the work is done); what
 is below zero at a month's end is billed on that month's invoice at the ordinary hourly rate
-(billing.catalogue.HOURLY_RATE) and the account starts the next month at zero.
+(billing.packages.HOURLY_RATE) and the account starts the next month at zero.
 """
 
 from collections import defaultdict

@@ -57,4 +57,4 @@ class StatusRule:
     capture: bool = False  # the status change captures the payment (Klarna, DIBS)
 
 
-ORDER_EVENTS = ("partly_delivered", "delivered", "invoiced", "paid", "cancelled")
+SPECTER_ORDER_EVENTS = ("partly_delivered", "delivered", "invoiced", "paid", "cancelled")

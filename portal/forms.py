@@ -12,7 +12,7 @@ from connections import credentials
 from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError
 from connections.flows import Capability, Direction, Permits
 from connections.models import ARTICLE_NUMBER_RULE, Connection
-from connections.settings import ORDER_EVENTS
+from connections.settings import SPECTER_ORDER_EVENTS
 from connections.specter import pay_types
 from connections.specter.batches import SUM_OF_SITES
 from connections.specter.pay_types import PAY_TYPES
@@ -22,7 +22,7 @@ from connections.starweb import base_url
 from connections.starweb.client import StarwebClient, forget_token
 from connections.starweb.types import name_of
 from integrator.inputs import visible_article_number
-from syncflows.catalogue import stock
+from syncflows.from_specter import stock
 
 
 class SecretInput(forms.PasswordInput):
@@ -388,7 +388,7 @@ class StatusRulesForm(forms.Form):
         status_choices = [("", _("Leave the status as it is")), *[(s["statusId"], name_of(s, "statusId")) for s in statuses]]
         status_back, stock_back = permits.may(Capability.ORDER_STATUS), permits.may(Capability.STOCK)
         self.events = []
-        for event in ORDER_EVENTS:
+        for event in SPECTER_ORDER_EVENTS:
             rule = (connection.status_rules or {}).get(event) or {}
             names = {"status": f"{event}_status", "email": f"{event}_email", "tracking": f"{event}_tracking", "capture": f"{event}_capture"}
             self.fields[names["status"]] = forms.TypedChoiceField(label=EVENT_LABELS[event], choices=status_choices, coerce=int,
@@ -440,7 +440,7 @@ class StatusRulesForm(forms.Form):
 
     def save(self) -> Connection:
         data, rules = self.cleaned_data, {}
-        for event in ORDER_EVENTS:
+        for event in SPECTER_ORDER_EVENTS:
             if data.get(f"{event}_status"):
                 rules[event] = {"status_id": data[f"{event}_status"], "email": data[f"{event}_email"],
                                 "tracking": data[f"{event}_tracking"], "capture": data[f"{event}_capture"]}

@@ -11,7 +11,7 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.types import ParseError, StarwebOrder, name_of
 from syncflows import reasons
-from syncflows.catalogue import service_articles
+from syncflows.to_specter import service_articles
 from syncflows.orders.mapper import map_order, problems
 
 
@@ -131,7 +131,7 @@ def _skus(assortment) -> list[Finding]:
     ]
 
 
-def preview(connection: Connection, starweb) -> dict:
+def dry_run(connection: Connection, starweb) -> dict:
     """The shop's latest order as Specter would receive it, or why it cannot be shown."""
     try:
         latest = next(iter(starweb.pages("/orders", {"include": "items,addresses,customer", "sortBy": "modifiedAt", "sortOrder": "desc"})), None)

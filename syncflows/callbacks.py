@@ -1,7 +1,7 @@
 """Specter's callbacks arrive here: /hooks/specter/<endpoint>/<token>/<kind>/ (GET or POST; the
 legacy API has used both). Like Starweb's webhooks they are unsigned hints: the per-connection
 token is checked in constant time, the ping is recorded, and Specter gets the `1;Done` it expects.
-A ping queues a pull of the matching batch (syncflows.catalogue.pull) for a worker."""
+A ping queues a pull of the matching batch (syncflows/from_specter/pull.py) for a worker."""
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from integrator.inputs import has_control_characters
 
 from . import queues
-from .catalogue import pulls
+from .from_specter import pull_claim
 from .models import SpecterCallback, WebhookEndpoint
 from .webhooks import GONE_MESSAGE, endpoint_or_404, gone
 
@@ -58,7 +58,7 @@ def specter(request, endpoint_id, token, kind):
     SpecterCallback.objects.create(connection_id=endpoint.connection_id, kind=kind, params=params)
     connection = endpoint.connection
     for batch_kind in PULLS.get(kind, ()):  # a ping means "pull now" (design.md §4): the worker does, not this request
-        if pulls.want(connection, batch_kind):  # else a queued task or the running pull takes this ping too
+        if pull_claim.want(connection, batch_kind):  # else a queued task or the running pull takes this ping too
             queues.bulk("syncflows.tasks.pull_specter", str(endpoint.connection_id), batch_kind)
     return _plain("1;Done")
 

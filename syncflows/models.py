@@ -282,7 +282,7 @@ class InitialSync(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="initial_syncs")
-    direction = models.CharField(max_length=20, default="to_specter")  # or "to_starweb" (catalogue/initial.py)
+    direction = models.CharField(max_length=20, default="to_specter")  # or "to_starweb" (syncflows/initial_sync/registry.py)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     total = models.PositiveIntegerField(default=0)  # products, from the preview count
@@ -330,7 +330,7 @@ class AssortmentCheck(models.Model):
 
 class SpecterPull(models.Model):
     """Who pulls one of a Specter account's batch queues now, and whether another pull is wanted
-    (syncflows/catalogue/pulls.py). One row per account and queue, so every worker and process sees
+    (syncflows/from_specter/pull_claim.py). One row per account and queue, so every worker and process sees
     the same claim: Specter's open batch (code 99) belongs to the account, so two pulls of it at once
     collide, and a burst of callback pings must make one more pull, not one each."""
 

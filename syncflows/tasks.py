@@ -10,9 +10,11 @@ from connections.models import Connection
 from connections.starweb import throttle
 
 from . import alerts, circuits, ledger, queues, retention
+from .from_specter import drift, pull, pull_claim
+from .initial_sync import runner as initial
 from .models import WorkerHeartbeat
-from .catalogue import assortment, changes, drift, export, initial, pull, pulls
 from .orders import engine, intake
+from .to_specter import assortment, changes, export
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +86,9 @@ def check_changed(transfer_id: int) -> bool:
 
 def pull_specter(connection_id: str, kind: str) -> bool:
     """Carry one kind of Specter's changes (pull.APPLY) to the shop, if the connection takes them and
-    a pull is wanted; a no-op while another worker pulls the account's queue (pulls.py)."""
+    a pull is wanted; a no-op while another worker pulls the account's queue (from_specter/pull_claim.py)."""
     connection = Connection.objects.select_related("merchant").filter(pk=connection_id).first()
-    runs = pulls.run(connection, kind) if connection else []
+    runs = pull_claim.run(connection, kind) if connection else []
     return bool(runs) and all(run and run.ok for run in runs)
 
 
@@ -95,7 +97,7 @@ def pull_all_specter() -> int:
     queued = 0
     for kind in pull.APPLY:
         for connection in pull.connections_taking(kind):
-            pulls.want_anyway(connection, kind)
+            pull_claim.want_anyway(connection, kind)
             queues.bulk("syncflows.tasks.pull_specter", str(connection.pk), kind)
             queued += 1
     return queued

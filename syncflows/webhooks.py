@@ -34,7 +34,7 @@ from .orders.intake import announce
 SUBSCRIBED_EVENTS = ("order-created", "order-status-changed")
 # Registered only where products go to Specter when they change (flows #1 and #3).
 PRODUCT_EVENTS = ("product-created", "product-updated")
-ORDER_EVENTS = {"order-created", "order-updated", "order-status-changed", "order-completed"}
+STARWEB_ORDER_WEBHOOK_EVENTS = {"order-created", "order-updated", "order-status-changed", "order-completed"}
 
 
 def endpoint_or_404(endpoint_id, token) -> WebhookEndpoint:
@@ -108,7 +108,7 @@ def order_id_of(payload: dict) -> str | None:
     event names an order by something that is not an id (integrator.inputs.outside_id)."""
     lowered = _lowered(payload)
     event = str(lowered.get("eventid") or lowered.get("event") or "").lower()
-    if event and event not in ORDER_EVENTS:
+    if event and event not in STARWEB_ORDER_WEBHOOK_EVENTS:
         return None
     nested = _lowered(lowered["data"]) if isinstance(lowered.get("data"), dict) else {}
     for given in (lowered.get("orderid"), nested.get("orderid")):

@@ -19,7 +19,7 @@ from integrator.formatting import csv_number
 
 from .. import closing, dashboard
 from ..forms import DashboardFilterForm, HourPackForm, PackageForm, PackageVersionForm, month_choices
-from ..invoice import chart_data, history, preview
+from ..invoice import chart_data, history, invoice_preview
 from ..models import HourPack, Merchant, Package
 from ..periods import month_of, parse_month
 from ..roles import BILLING_PERMISSION
@@ -138,7 +138,7 @@ def invoice_page(request, merchant_id):
         request,
         "billing/invoice.html",
         {
-            "merchant": merchant, "month": month, "invoice": preview(merchant, month), "history": months,
+            "merchant": merchant, "month": month, "invoice": invoice_preview(merchant, month), "history": months,
             "chart": chart_data(months),
         },
     )

@@ -19,7 +19,7 @@ class ListedArticle:
     price_ex_vat: Decimal | None
     vat_percent: Decimal | None
     stock: int | None  # Specter's available quantity (its default warehouse)
-    # As on ArticleInfo, so one mapper (syncflows/catalogue/details.py) serves both.
+    # As on ArticleInfo, so one mapper (syncflows/from_specter/details.py) serves both.
     bar_code: str | None = None
     weight_kg: Decimal | None = None
     buy_price: Decimal | None = None

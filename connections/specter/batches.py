@@ -86,7 +86,7 @@ class OrderChange:
 
 
 def order_events(change: "OrderChange") -> list[str]:
-    """Every event an order change means for the shop (connections.settings.ORDER_EVENTS), in the
+    """Every event an order change means for the shop (connections.settings.SPECTER_ORDER_EVENTS), in the
     order they happened: the delivery (whole or part), then the invoice, then the payment. One
     change may carry several: Specter activates the invoice at delivery, so a delivery may come
     already invoiced. A cancellation stands alone: a cancelled order is not told it was delivered."""

@@ -16,6 +16,7 @@ from ..credentials import starweb_fingerprint, starweb_secret_fits
 from ..errors import AuthenticationFailed, Permanent, Retryable, UnknownOutcome
 from ..models import Connection, StarwebToken
 from . import throttle
+from .paging import each_page
 from .types import StarwebOrder
 
 SYSTEM = "starweb"
@@ -36,18 +37,6 @@ def forget_token(connection: Connection) -> None:
 
 class NotFound(Permanent):
     """404: the order (or other resource) does not exist in the shop."""
-
-
-def each_page(read_page):
-    """(rows, total) of page 1, 2, … of a paginated list, until its last page (or an empty one);
-    `read_page(number)` answers (rows, total rows, total pages), as StarwebClient.page does."""
-    number = 1
-    while True:
-        rows, total, last_page = read_page(number)
-        yield rows, total
-        if number >= last_page or not rows:
-            return
-        number += 1
 
 
 # The product with its primary variant (the only one Starweb embeds), that variant's prices, names.

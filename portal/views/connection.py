@@ -22,7 +22,7 @@ from connections.flows import Capability, may
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
 from syncflows import reachability
-from syncflows.catalogue import drift
+from syncflows.from_specter import drift
 from syncflows import timeline
 from syncflows.models import Transfer, TransferAttempt
 from syncflows.timeline import describe

@@ -13,7 +13,7 @@ from billing.models import Membership
 from connections.errors import IntegrationError
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view
-from syncflows.catalogue import initial
+from syncflows.initial_sync import registry, runner
 from syncflows.models import InitialSync
 from syncflows.tasks import queue_long
 
@@ -33,14 +33,14 @@ def initial_sync(request, connection_id):
     if request.headers.get("HX-Request"):
         return render(request, "portal/_sync_progress.html", context)
     if sync is None or sync.state != InitialSync.State.RUNNING:
-        context["directions"] = [_previewed(connection, direction) for direction in initial.offered(connection)]
+        context["directions"] = [_counted(connection, direction) for direction in registry.offered(connection)]
     return render(request, "portal/initial_sync.html", context)
 
 
-def _previewed(connection, direction) -> dict:
+def _counted(connection, direction) -> dict:
     shown = {"code": direction.code, "title": direction.title}
     try:
-        shown["count"] = initial.preview(connection, direction.code)
+        shown["count"] = runner.sync_count(connection, direction.code)
     except IntegrationError as error:
         shown["error"] = str(error)
     return shown
@@ -53,8 +53,8 @@ def start_initial_sync(request, connection_id):
         raise Http404
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     try:
-        sync = initial.start(connection, request.POST.get("direction", "to_specter"), by=request.user)
-    except initial.CannotStart as refused:
+        sync = runner.start(connection, request.POST.get("direction", "to_specter"), by=request.user)
+    except runner.CannotStart as refused:
         messages.error(request, str(refused))
     except IntegrationError as error:
         messages.error(request, _("The count could not be read: %(error)s") % {"error": error})

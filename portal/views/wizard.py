@@ -14,7 +14,7 @@ from connections.flows import may_add_shop
 from connections.models import Connection
 from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
-from syncflows.catalogue import assortment, service_articles
+from syncflows.to_specter import assortment, service_articles
 from syncflows.models import AssortmentCheck
 
 from .. import activation, preflight
@@ -67,7 +67,7 @@ def _check(request, connection, context):
     try:
         client = starweb_for(connection)
         context["findings"] = preflight.check(connection, client, check)
-        context["preview"] = preflight.preview(connection, client)
+        context["dry_run"] = preflight.dry_run(connection, client)
     except IntegrationError as error:
         context["unreachable"], context["error"] = True, str(error)
     return render(request, "portal/setup.html", context)

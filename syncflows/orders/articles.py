@@ -25,8 +25,8 @@ from connections.models import Connection
 from connections.specter import articles as register
 from connections.specter.client import SpecterRefused
 
-from ..catalogue.export import exports_on_change
 from ..models import SpecterArticle, SyncRun, Transfer
+from ..to_specter.on_change import exports_on_change
 from . import intake
 from .mapper import _number as number  # as the order's own rows write numbers
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from billing import closing
-from billing.invoice import preview
+from billing.invoice import invoice_preview
 from billing.models import HourPack, HourPurchase, MonthlyUsage, PackageVersion, Subscription, WorkLog
 from billing.periods import add_months, last_day
 from billing.subscriptions import REPLACE, Plan, cancel, change_package
@@ -41,22 +41,22 @@ def _orders(merchant, month, n, first=0):
 def test_a_closed_month_is_frozen_and_a_late_order_is_invoiced_next_month_as_a_named_adjustment(billing_client):
     merchant = SubscriptionFactory(package=package("100"), start_date=date(2026, 1, 1)).merchant
     _orders(merchant, OCT, 101)
-    before = preview(merchant, OCT)
+    before = invoice_preview(merchant, OCT)
     assert closing.close(OCT) == 1
     csv_before = b"".join(billing_client.get(reverse("billing:billing_csv"), {"month": "2026-10"}).streaming_content)
     _orders(merchant, OCT, 3, first=500)  # arrives after the month was closed
-    after = preview(merchant, OCT)
+    after = invoice_preview(merchant, OCT)
     assert after.closed and [(l.key, l.amount) for l in after.lines] == [(l.key, l.amount) for l in before.lines]
     assert after.orders == 101 and after.overage == 1
     rows = billing_client.get(reverse("billing:billing_home"), {"month": "2026-10"}).context["rows"]
     assert [(r.orders, r.overage) for r in rows] == [(101, 1)]
     assert b"".join(billing_client.get(reverse("billing:billing_csv"), {"month": "2026-10"}).streaming_content) == csv_before
-    november = preview(merchant, NOV)
+    november = invoice_preview(merchant, NOV)
     [adjustment] = november.adjustments
     assert adjustment.key == "adjust:overage" and adjustment.quantity == 3 and adjustment.amount == Decimal("8.85")
     assert adjustment.text == "Justering för oktober 2026: Ordrar över kvoten"
     closing.close(NOV)
-    assert preview(merchant, date(2026, 12, 1)).adjustments == []  # invoiced once, not again
+    assert invoice_preview(merchant, date(2026, 12, 1)).adjustments == []  # invoiced once, not again
 
 
 @pytest.mark.parametrize("month, reason", [(date(2026, 12, 1), "ended"), (SEP, None)])
@@ -206,7 +206,7 @@ def _random_history_checked(data):
     closed, billed = set(), defaultdict(Decimal)
     for month in MONTHS[:draw(st.integers(0, len(MONTHS) - 1))]:
         expected = _expected_open(merchant, versions, month, closed, billed)
-        assert _actual(preview(merchant, month)) == expected, month
+        assert _actual(invoice_preview(merchant, month)) == expected, month
         closing.close(month, today=date(2026, 12, 1))
         closed.add(month)
         for (ref, key), amount in expected.items():
@@ -220,10 +220,10 @@ def _random_history_checked(data):
         if draw(st.integers(0, 3)) == 0:
             WorkLog.objects.create(merchant=merchant, worked_on=month + timedelta(days=20), minutes=300, description="sent",
                                    category="support")
-    frozen = {m: _actual(preview(merchant, m)) for m in closed}
+    frozen = {m: _actual(invoice_preview(merchant, m)) for m in closed}
     for month in MONTHS:
-        actual = _actual(preview(merchant, month))
+        actual = _actual(invoice_preview(merchant, month))
         if month in closed:
-            assert actual == frozen[month] and preview(merchant, month).closed
+            assert actual == frozen[month] and invoice_preview(merchant, month).closed
         else:
             assert actual == _expected_open(merchant, versions, month, closed, billed), month

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.invoice import preview
+from billing.invoice import invoice_preview
 from billing.models import HourPurchase, WorkLog
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, UserFactory, package
 
@@ -77,11 +77,11 @@ def test_an_overdrawn_service_account_warns_and_its_hours_are_billed_on_the_invo
     WorkLog.objects.create(merchant=merchant, worked_on=month, minutes=270, description="Plugin", category="plugin")
     body = staff_client.get(reverse("billing:staff_merchant", args=[merchant.pk])).content.decode().replace("\xa0", " ")
     assert 'id="balance-warning"' in body and "−1 h 30 min" in body
-    invoice = preview(merchant, month)
+    invoice = invoice_preview(merchant, month)
     [hours] = [line for line in invoice.lines if line.key == "service_hours"]
     assert hours.amount == Decimal("1650.00") and hours.text.replace("\xa0", " ") == "Timmar utöver servicekontot (1 h 30 min)"
     # billed once: the next month starts from zero
-    assert not [line for line in preview(merchant, date(2027, 1, 1)).lines if line.key == "service_hours"]
+    assert not [line for line in invoice_preview(merchant, date(2027, 1, 1)).lines if line.key == "service_hours"]
 
 
 def test_the_invoice_preview_formats_money_and_the_chart_has_its_figures_as_a_table(billing_client, merchant):

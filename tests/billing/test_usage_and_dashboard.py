@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from billing import dashboard
-from billing.invoice import history, preview
+from billing.invoice import history, invoice_preview
 from billing.models import HourPurchase, MonthlyUsage, OrderUsage
 from billing.usage import record_transfer
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
@@ -147,7 +147,7 @@ def test_the_invoice_preview_lists_fee_extra_shops_overage_start_package_and_hou
     HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=4, price=Decimal("6400"), purchased_on=NOV)
     HourPurchase.objects.create(merchant=merchant, kind="hour_pack", hours=5, price=Decimal("4950"), purchased_on=date(2026, 11, 20))
     _transfer(merchant, n=402)
-    invoice = preview(merchant, NOV)
+    invoice = invoice_preview(merchant, NOV)
     amounts = [line.amount for line in invoice.lines]
     assert amounts == [Decimal("795.00"), Decimal("295.00"), Decimal("3.98"), Decimal("6400.00"), Decimal("4950.00")]
     assert invoice.net == sum(amounts) and invoice.vat == (invoice.net * Decimal("0.25")).quantize(Decimal("0.01"))

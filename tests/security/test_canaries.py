@@ -22,7 +22,8 @@ from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Shop
 from syncflows import tasks
-from syncflows.catalogue import initial, pulls
+from syncflows.from_specter import pull_claim
+from syncflows.initial_sync import runner as initial
 from syncflows.models import Transfer
 from syncflows.orders import intake
 from tests.billing.factories import MembershipFactory
@@ -153,7 +154,7 @@ def _run_the_flows_under_faults(connection):
 
 def _pull(connection, kind):
     """A pull as a callback ping makes one: wanted, then run by the worker."""
-    pulls.want_anyway(connection, kind)
+    pull_claim.want_anyway(connection, kind)
     tasks.pull_specter(str(connection.pk), kind)
 
 

@@ -1,11 +1,11 @@
-"""The variant details mapper (syncflows/catalogue/details.py): what of a Specter article goes onto
+"""The variant details mapper (syncflows/from_specter/details.py): what of a Specter article goes onto
 its Starweb variant, in the types Starweb's API takes."""
 
 from decimal import Decimal
 
 from connections.specter.articles import ListedArticle
 from connections.specter.batches import ArticleInfo
-from syncflows.catalogue.details import variant_body
+from syncflows.from_specter.details import variant_body
 
 
 def test_an_article_with_every_detail_becomes_the_variants_external_id_ean_weight_and_cost():

@@ -12,7 +12,8 @@ from simulator.models import CallLog
 from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
-from syncflows.catalogue import export, initial
+from connections.starweb import paging
+from syncflows.initial_sync import runner as initial
 from syncflows.models import InitialSync
 from tests.syncflows.wiring import fail_article_submit_on, drain, wired_connection
 
@@ -102,11 +103,11 @@ def test_reading_a_page_waits_out_the_rate_limit_and_reads_on():
                 raise RateLimited("starweb: rate limited", wait=0.01)
             return ["row"], 1, 1
 
-    assert export.read_page(Limited(), 1) == (["row"], 1, 1) and Limited.calls == 3
+    assert paging.read_page(Limited(), 1) == (["row"], 1, 1) and Limited.calls == 3
 
 
 def test_the_assortment_check_reads_every_page_and_finds_missing_spaced_and_duplicate_skus(connection):
-    from syncflows.catalogue import assortment
+    from syncflows.to_specter import assortment
     from syncflows.models import AssortmentCheck
 
     shop = ensure_demo_shop()

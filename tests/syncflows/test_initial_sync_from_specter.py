@@ -15,7 +15,8 @@ from connections.models import Connection
 from simulator.models import CallLog
 from simulator.specter.models import Account, Article
 from simulator.starweb.models import Product
-from syncflows.catalogue import initial, products_in
+from syncflows.from_specter import products
+from syncflows.initial_sync import runner as initial
 from syncflows.models import InitialSync
 from tests.syncflows.wiring import drain, wired_connection
 
@@ -102,7 +103,7 @@ def test_the_variants_get_specters_article_number_ean_weight_and_cost_and_an_unc
 
 def test_a_sync_that_stops_after_creating_a_product_resumes_without_a_second_one(connection, monkeypatch):
     add_articles(110)
-    original, created = products_in.create, {"n": 0}
+    original, created = products.create, {"n": 0}
 
     def lost_after_creating(connection, article_no, *args):
         binding = original(connection, article_no, *args)
@@ -112,7 +113,7 @@ def test_a_sync_that_stops_after_creating_a_product_resumes_without_a_second_one
             raise Retryable("starweb: the connection broke")
         return binding
 
-    monkeypatch.setattr(products_in, "create", lost_after_creating)
+    monkeypatch.setattr(products, "create", lost_after_creating)
     sync = initial.run(initial.start(connection, "to_starweb").pk)
     assert (sync.state, sync.next_page) == ("running", 2) and "broke" in sync.error
     InitialSync.objects.filter(pk=sync.pk).update(lease_until=sync.updated_at.replace(year=2000))  # its minute is up

@@ -7,7 +7,7 @@ from connections.models import Connection
 from simulator.models import CallLog
 from simulator.specter.models import Account, Article
 from simulator.starweb.demo import ensure_demo_shop, place_order
-from syncflows.catalogue import service_articles
+from syncflows.to_specter import service_articles
 from syncflows.models import SpecterArticle, Transfer
 from syncflows.orders import articles
 from tests.syncflows.test_order_faults import assert_exactly_once

@@ -76,7 +76,7 @@ def test_two_webshops_on_one_specter_account_cannot_share_a_prefix(two_shops, mo
 
 def test_two_shops_on_one_account_with_different_warehouse_settings_each_get_their_own_figure_from_one_pull(two_shops):
     from simulator.models import CallLog
-    from syncflows.catalogue import pull
+    from syncflows.from_specter import pull
 
     first, second = two_shops
     Connection.objects.filter(pk=first.pk).update(stock_site="")  # Specter's default warehouse

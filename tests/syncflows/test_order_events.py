@@ -10,7 +10,7 @@ from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Order as StarwebOrder
-from syncflows.catalogue import pull
+from syncflows.from_specter import pull
 from syncflows.models import OrderStatusSync, Transfer
 from tests.syncflows.wiring import drain, wired_connection
 

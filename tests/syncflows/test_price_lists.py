@@ -12,7 +12,7 @@ from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.models import Product
-from syncflows.catalogue import price_lists, pull
+from syncflows.from_specter import price_lists, pull
 from syncflows.models import ProductBinding, SyncRun
 from tests.syncflows.wiring import drain, wired_connection
 

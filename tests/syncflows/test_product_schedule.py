@@ -19,7 +19,7 @@ from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
 from syncflows import tasks
-from syncflows.catalogue import changes
+from syncflows.to_specter import changes
 from syncflows.models import ExportedArticle, PollCursor, SyncRun
 from tests.syncflows.wiring import fail_article_submit_on, drain, queued, wired_connection
 

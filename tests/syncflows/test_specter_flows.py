@@ -13,7 +13,7 @@ from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Order as StarwebOrder, Product
-from syncflows.catalogue import pull
+from syncflows.from_specter import pull
 from syncflows.models import OrderStatusSync, SyncRun, Transfer
 from tests.syncflows.wiring import drain, wired_connection
 
@@ -139,7 +139,7 @@ def test_a_name_changed_in_specter_renames_the_product_in_the_shop_once(connecti
 def test_the_reconciliation_finds_stock_that_drifted_in_the_shop_puts_it_right_and_reports_it(connection, client):
     from django.urls import reverse
 
-    from syncflows.catalogue import drift
+    from syncflows.from_specter import drift
 
     changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 12)
     drain()

@@ -18,7 +18,7 @@ from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from syncflows import tasks
 from syncflows.callbacks import callback_urls
-from syncflows.catalogue import pull, pulls
+from syncflows.from_specter import pull, pull_claim
 from syncflows.models import SpecterPull, SyncRun, Transfer, WebhookEndpoint
 from tests.syncflows.test_multishop import two_shops  # noqa: F401 (a fixture: two shops on one account)
 from tests.syncflows.wiring import all_at_once, drain, postgres_only, queued, wired_connection
@@ -74,9 +74,9 @@ def test_thirty_three_pings_during_a_pull_make_exactly_one_more_pull(connection,
     drain()
     runs_before, calls_before = SyncRun.objects.filter(kind="orders").count(), order_pulls()
     slow_order_pulls(1)
-    pulls.want(connection, "orders")
+    pull_claim.want(connection, "orders")
     made = []
-    worker = threading.Thread(target=lambda: made.extend(pulls.run(Connection.objects.get(pk=connection.pk), "orders")))
+    worker = threading.Thread(target=lambda: made.extend(pull_claim.run(Connection.objects.get(pk=connection.pk), "orders")))
     worker.start()
     deadline = time.monotonic() + 10
     while not SpecterPull.objects.filter(kind="orders", lease_token__isnull=False).exists():
@@ -99,7 +99,7 @@ def test_workers_racing_for_one_accounts_queue_make_one_pull_and_no_collision(co
     drain()
     runs_before, calls_before = SyncRun.objects.filter(kind="orders").count(), order_pulls()
     slow_order_pulls(8, delay_ms=500)
-    pulls.want(connection, "orders")
+    pull_claim.want(connection, "orders")
     results = all_at_once([lambda: tasks.pull_specter(str(connection.pk), "orders")] * 6)
     assert sorted(results) == [False] * 5 + [True]  # one worker pulled; the others found it claimed
     assert SyncRun.objects.filter(kind="orders").count() == runs_before + 1 and order_pulls() == calls_before + 1
@@ -128,29 +128,29 @@ def test_a_pull_that_crashes_releases_the_account_and_the_next_ping_pulls(connec
 def test_a_killed_workers_lease_blocks_the_account_until_it_runs_out(connection):
     delivered_order(connection)
     drain()
-    pulls.want(connection, "orders")
-    SpecterPull.objects.filter(kind="orders").update(lease_until=timezone.now() + pulls.lease(), lease_token="0" * 32)
-    assert pulls.run(connection, "orders") == []  # another (killed) worker still holds it
+    pull_claim.want(connection, "orders")
+    SpecterPull.objects.filter(kind="orders").update(lease_until=timezone.now() + pull_claim.lease(), lease_token="0" * 32)
+    assert pull_claim.run(connection, "orders") == []  # another (killed) worker still holds it
     SpecterPull.objects.filter(kind="orders").update(lease_until=timezone.now() - timedelta(seconds=1))
-    [run] = pulls.run(connection, "orders")
+    [run] = pull_claim.run(connection, "orders")
     assert run.ok
 
 
 def test_a_wish_whose_task_was_lost_is_queued_again_after_a_while(connection):
-    assert pulls.want(connection, "orders") is True
-    assert pulls.want(connection, "orders") is False  # its task is queued already
-    SpecterPull.objects.filter(kind="orders").update(wanted_since=timezone.now() - pulls.STALE - timedelta(seconds=1))
-    assert pulls.want(connection, "orders") is True
+    assert pull_claim.want(connection, "orders") is True
+    assert pull_claim.want(connection, "orders") is False  # its task is queued already
+    SpecterPull.objects.filter(kind="orders").update(wanted_since=timezone.now() - pull_claim.STALE - timedelta(seconds=1))
+    assert pull_claim.want(connection, "orders") is True
 
 
 def test_without_a_wish_a_task_pulls_nothing(connection):
-    assert pulls.run(connection, "orders") == [] and order_pulls() == 0
+    assert pull_claim.run(connection, "orders") == [] and order_pulls() == 0
 
 
 def test_a_ping_to_a_shop_that_takes_no_order_status_pulls_for_its_sibling_on_the_account(two_shops):
     first, second = two_shops
     Connection.objects.filter(pk=first.pk).update(flow=Connection.Flow.ECOM)  # flow #1: no status back
     first.refresh_from_db()
-    pulls.want(first, "orders")
-    [run] = pulls.run(first, "orders")
+    pull_claim.want(first, "orders")
+    [run] = pull_claim.run(first, "orders")
     assert run.ok and run.connection_id == second.pk

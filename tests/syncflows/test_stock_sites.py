@@ -76,7 +76,7 @@ def test_a_warehouse_specter_does_not_report_is_noted_and_nothing_is_written(wir
 
 
 def test_the_reconciliation_compares_the_shop_with_the_figure_of_its_own_setting(wire):
-    from syncflows.catalogue import drift
+    from syncflows.from_specter import drift
 
     connection = wire("sum")
     changes.set_stock(Account.objects.get(smb_id="1001"), "BOK-01", 6, site="2")

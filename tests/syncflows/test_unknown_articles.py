@@ -148,7 +148,7 @@ def test_an_order_of_known_articles_asks_specter_nothing_about_them(live_server,
 
 def test_an_order_waiting_for_its_article_goes_when_a_product_export_sends_it(live_server, settings):
     from connections.clients import specter_for
-    from syncflows.catalogue import export
+    from syncflows.to_specter import export
 
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM)  # products not exported on change
     account = Account.objects.get(smb_id="1001")

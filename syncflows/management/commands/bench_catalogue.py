@@ -23,10 +23,12 @@ from django.core.management.base import BaseCommand
 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
+from connections.starweb.paging import product_pages
 from simulator.specter.demo import ensure_demo_account
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Shop
-from syncflows.catalogue import export, initial
+from syncflows.initial_sync import runner as initial
+from syncflows.to_specter import export
 
 from ..benchkit import ServerThread, bench_connection
 
@@ -98,7 +100,7 @@ class Command(BaseCommand):
         """Every page read, every article sent in calls of 100: the same calls, nothing around them."""
         starweb, specter = starweb_for(connection, session), specter_for(connection, session)
         done = 0
-        for products, _total in export.product_pages(starweb):  # waits out the rate limit alike
+        for products, _total in product_pages(starweb):  # waits out the rate limit alike
             rows = [row for product in products for row in export.articles_of(product)[0]]
             for start in range(0, len(rows), export.CHUNK):
                 specter.submit_articles(rows[start:start + export.CHUNK], update=False)

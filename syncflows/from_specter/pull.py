@@ -12,9 +12,9 @@ from connections.specter import batches
 
 from ..models import SpecterArticle, SpecterCallback, SyncRun
 from ..orders import articles
-from . import order_status, price_lists, products_in, stock
+from . import order_status, price_lists, products, stock
 
-APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products_in.apply, "pricelists": price_lists.apply}
+APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products.apply, "pricelists": price_lists.apply}
 # A list price pings actionArticleChange (we know of no callback of its own), as article info does.
 CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"], "pricelists": ["article"]}
 LISTS_ARTICLES = ("stock", "articleinfo")  # batches whose entries are Specter's articles

@@ -9,11 +9,11 @@ from django.utils import timezone
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.starweb.paging import product_pages
 from connections.starweb.types import name_of
 from integrator.inputs import visible_article_number
 
 from ..models import AssortmentCheck
-from .export import product_pages
 
 EXAMPLES = 10
 FRESH = timedelta(minutes=10)

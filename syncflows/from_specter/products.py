@@ -11,17 +11,18 @@ from decimal import Decimal
 from connections.models import Connection
 from connections.specter.batches import ArticleInfo
 
+from .. import bindings
 from ..models import ProductBinding
-from . import binder, details, prices
-from .result import Result
+from ..run_result import Result
+from . import details, prices
 
 
 def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result:
     created = Result()
     if connection.flow == Connection.Flow.ERP:
         own = connection.export_settings.special_articles()  # shipping, discounts, fees...: never products
-        latest = {c.article_no: c for c in changes if not binder.not_a_product(c.article_no, own)}
-        known = binder.bound(connection, latest, starweb)
+        latest = {c.article_no: c for c in changes if not bindings.not_a_product(c.article_no, own)}
+        known = bindings.bound(connection, latest, starweb)
         for sku, change in latest.items():
             if sku not in known:
                 create(connection, change.article_no, change.name, change.vat_percent, starweb, details.variant_body(change))

@@ -12,18 +12,19 @@ from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons 
 
 from billing.entitlements import entitlements_for
 from connections.models import Connection
+from connections.patience import patiently
 from connections.specter import articles
 
+from .. import bindings
+from ..from_specter import details, products
 from ..models import ProductBinding, SpecterArticle
 from ..orders import articles as specter_articles
-from . import binder, details, products_in
-from .export import patiently
-from .initial import Direction, Page
+from .page import Direction, Page
 
 FILTERABLE_SKU = re.compile(r"[A-Za-z0-9._-]+")  # Starweb's pattern for filterSku (OpenAPI 2.12)
 
 
-def _preview(connection, starweb, specter) -> int:
+def _count(connection, starweb, specter) -> int:
     return patiently(lambda: articles.page(specter, 1)).total
 
 
@@ -31,20 +32,20 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
     listing = patiently(lambda: articles.page(specter, number))
     specter_articles.learn([connection.pk], [a.article_no for a in listing.articles], SpecterArticle.Source.REGISTER)
     if number == 1:
-        binder.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
+        bindings.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
     writer = _Writer(connection, starweb)
     own = connection.export_settings.special_articles()
     known = {b.sku: b for b in ProductBinding.objects.filter(connection=connection, sku__in=[a.article_no for a in listing.articles])}
     page = Page(len(listing.articles), listing.total, listing.pages)
     for article in listing.articles:
         sku = article.article_no
-        why_not = binder.not_a_product(sku, own)
+        why_not = bindings.not_a_product(sku, own)
         if why_not:
             page.problems.append([sku or article.name, why_not])
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:
-            binding = products_in.create(connection, sku, article.name, article.vat_percent, starweb, details.variant_body(article))
+            binding = products.create(connection, sku, article.name, article.vat_percent, starweb, details.variant_body(article))
         if writer.put(binding, article):
             page.written += 1
         else:
@@ -64,7 +65,7 @@ class _Writer:
         """The shop's variant with this SKU, if any, bound. Starweb's filterSku takes only
         [A-Za-z0-9._-]; for another SKU the whole shop is read once (bindings refreshed) instead."""
         if not FILTERABLE_SKU.fullmatch(sku):
-            binder.refresh(self.connection, self.starweb, force=not self._refreshed)
+            bindings.refresh(self.connection, self.starweb, force=not self._refreshed)
             self._refreshed = True
             return ProductBinding.objects.filter(connection=self.connection, sku=sku).first()
         for product in self.starweb.products_with_sku(sku):
@@ -78,7 +79,7 @@ class _Writer:
     def put(self, binding: ProductBinding, article) -> bool:
         changed = {}
         name = (article.name or article.article_no)[:150]
-        renamed = name != binding.last_name and products_in.rename(binding, name, self.starweb)  # remembers the name itself
+        renamed = name != binding.last_name and products.rename(binding, name, self.starweb)  # remembers the name itself
         if article.price_ex_vat is not None and binding.last_price != article.price_ex_vat:
             self.starweb.set_price(binding.product_id, binding.variant_id, self.starweb.master_pricelist_id(), article.price_ex_vat)
             changed["last_price"] = article.price_ex_vat
@@ -92,4 +93,4 @@ class _Writer:
 
 
 
-TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _preview, _page)
+TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _count, _page)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.starweb.paging import product_pages
 
 from ..models import ProductBinding, SyncRun
-from .export import product_pages
 
 REPORTED = 50  # differences kept in the run's summary
 

@@ -13,9 +13,9 @@ from connections.models import Connection
 from connections.specter.batches import ListPriceChange
 from connections.starweb.client import NotFound
 
+from .. import bindings
 from ..models import ProductBinding
-from . import binder
-from .result import Result
+from ..run_result import Result
 
 
 def same_name(name: str) -> str:
@@ -81,7 +81,7 @@ def apply(connection: Connection, changes: list[ListPriceChange], starweb, *, sp
             latest.setdefault(change.article_no, {})[key] = change.price_ex_vat
     # 3. Write what differs from what we last wrote; plain prices first, as volume prices hang under them.
     now = timezone.now()
-    for sku, prices, binding in binder.each_bound(connection, latest, starweb, result):
+    for sku, prices, binding in bindings.each_bound(connection, latest, starweb, result):
         memo = dict(binding.last_list_prices or {})
         for key, price in sorted(prices.items(), key=lambda item: int(item[0].split(":")[1])):
             if key in memo and Decimal(memo[key]) == price:

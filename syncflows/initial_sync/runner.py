@@ -1,11 +1,11 @@
 """The initial product sync, in either direction (domain.md): the whole assortment from Starweb into
-Specter (a new ERP) or from Specter into Starweb (a new shop). A preview count first; then page by
+Specter (a new ERP) or from Specter into Starweb (a new shop). A count first; then page by
 page with a persisted cursor and progress, resumable after a crash (the sweeper restarts a stalled
 run from its last committed page); a report at the end; its time drawn from the service account.
 
-The machine is here; what one page means is the direction's (export.TO_SPECTER, from_specter.TO_STARWEB)."""
+The machine is here; what one page means is the direction's (registry.py lists them:
+starweb_to_specter.TO_SPECTER, specter_to_starweb.TO_STARWEB)."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,51 +20,21 @@ from connections.errors import IntegrationError, Permanent
 from connections.models import Connection
 
 from ..models import InitialSync
+from .page import Direction
+from .registry import directions
 
 PROBLEMS_KEPT = 500
 LEASE = timedelta(minutes=10)  # far longer than one page; a dead worker's sync resumes after it
 RETRY_AFTER = timedelta(minutes=1)  # a page that failed (Specter or the shop away) is tried again then
 
 
-@dataclass
-class Page:
-    """What one page of a sync did."""
-
-    read: int
-    total: int
-    last_page: int
-    written: int = 0
-    unchanged: int = 0
-    problems: list = field(default_factory=list)  # [[what, why], ...]
-
-
-@dataclass(frozen=True)
-class Direction:
-    code: str
-    title: object  # lazy text
-    preview: object  # (connection, starweb, specter) -> int
-    page: object  # (connection, number, starweb, specter, *, careful: bool) -> Page
-
-
 class CannotStart(Exception):
     """Why an initial sync cannot start (for the merchant)."""
 
 
-def directions() -> dict[str, Direction]:
-    from . import export, from_specter  # the directions import this module's Page
-
-    return {d.code: d for d in (export.TO_SPECTER, from_specter.TO_STARWEB)}
-
-
-def offered(connection: Connection) -> list[Direction]:
-    """Both directions; the connection's own product direction first (flow #2: Specter → Starweb)."""
-    ordered = sorted(directions().values(), key=lambda d: d.code != ("to_starweb" if connection.flow == Connection.Flow.ERP else "to_specter"))
-    return ordered
-
-
-def preview(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
+def sync_count(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
     """How many products (or articles) the source has: one request."""
-    return directions()[direction].preview(connection, starweb or starweb_for(connection), specter or specter_for(connection))
+    return directions()[direction].count(connection, starweb or starweb_for(connection), specter or specter_for(connection))
 
 
 def start(connection: Connection, direction: str, *, by=None, starweb=None, specter=None) -> InitialSync:
@@ -76,7 +46,7 @@ def start(connection: Connection, direction: str, *, by=None, starweb=None, spec
     running = InitialSync.objects.filter(connection=connection, state=InitialSync.State.RUNNING).first()
     if running:
         return running
-    total = preview(connection, direction, starweb=starweb, specter=specter)
+    total = sync_count(connection, direction, starweb=starweb, specter=specter)
     return InitialSync.objects.create(connection=connection, direction=direction, total=total,
                                       started_by=by if by is not None and by.is_authenticated else None)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 from connections.models import Connection
 from integrator.inputs import visible_article_number
 
-from ..models import ProductBinding, SyncRun
+from .models import ProductBinding, SyncRun
 
 REFRESH_AT_MOST_EVERY = timedelta(minutes=10)
 

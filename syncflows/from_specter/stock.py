@@ -11,9 +11,9 @@ from django.utils import timezone
 from connections.models import Connection
 from connections.specter.batches import SiteNotReported, StockChange, stock_figure
 
+from .. import bindings
 from ..models import ProductBinding
-from . import binder
-from .result import Result
+from ..run_result import Result
 
 
 def needs_sites(connections) -> bool:
@@ -25,7 +25,7 @@ def apply(connection: Connection, changes: list[StockChange], starweb) -> Result
     result = Result()
     latest = {change.article_no: change for change in changes}  # the last change of an article wins
     now = timezone.now()
-    for _sku, change, binding in binder.each_bound(connection, latest, starweb, result):
+    for _sku, change, binding in bindings.each_bound(connection, latest, starweb, result):
         try:
             quantity = int(stock_figure(change, connection.stock_site))
         except SiteNotReported as missing:

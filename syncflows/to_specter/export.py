@@ -2,27 +2,24 @@
 in calls of at most 100, *create only* or *create and update* as the connection says; a product
 whose SKU is missing or has a space is not sent, and the report says so per product.
 
-The initial sync in this direction is TO_SPECTER (catalogue/initial.py runs it); memory holds one page."""
+The initial sync in this direction is syncflows/initial_sync/starweb_to_specter.py; memory holds one page."""
 
 import hashlib
 import json
-import time
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons stored in English, shown translated
+from django.utils.translation import gettext_noop  # reasons stored in English, shown translated
 
 from connections.clients import specter_for, starweb_for
-from connections.errors import RateLimited
-from connections.starweb.client import each_page
 from connections.models import Connection
 from connections.starweb.types import name_of
 from integrator.inputs import visible_article_number
 
 from ..models import ExportedArticle, SpecterArticle
-from .initial import Direction, Page
+from ..orders import articles
+from .on_change import exports_on_change
 
 CHUNK = 100  # newArticleSubmit takes at most 100 articles
-MAX_RATE_WAIT = 61
 
 
 def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
@@ -93,15 +90,7 @@ def _remember(connection, rows) -> None:
         update_conflicts=True, unique_fields=["connection", "sku"], update_fields=["content_hash", "exported_at"],
     )
     # Specter has them now: orders waiting for one of them may go.
-    from ..orders import articles
-
     articles.learn([connection.pk], [row["articleNo"] for row in rows], SpecterArticle.Source.EXPORTED)
-
-
-def exports_on_change(connection: Connection) -> bool:
-    """Flows #1 and #3 with products exported "when the product changes" (by webhook and schedule)."""
-    return (connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
-            and connection.export_product == Connection.ProductExport.CHANGED)
 
 
 def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
@@ -112,48 +101,3 @@ def export_product(connection: Connection, product_id, *, starweb=None, specter=
     rows, _problems = articles_of(product)
     update = connection.export_product_update == Connection.Update.DIRECT
     return send_changed(connection, rows, specter or specter_for(connection), update=update)
-
-
-# -- the initial sync, Starweb → Specter (catalogue/initial.py runs it) -----------------------------
-
-def _preview(connection, starweb, specter) -> int:
-    """How many products the shop has (one request)."""
-    _rows, total, _pages = starweb.page("/products", 1)
-    return total
-
-
-def _page(connection: Connection, number: int, starweb, specter, *, careful: bool) -> Page:
-    """One page of the shop's products as Specter articles. A repeated page is safe without care:
-    what Specter already took unchanged is not sent again (content hashes)."""
-    products, total, last_page = read_page(starweb, number)
-    rows, problems = [], []
-    for product in products:
-        product_rows, product_problems = articles_of(product)
-        rows += product_rows
-        problems += product_problems
-    written, unchanged = send_changed(connection, rows, specter, update=connection.export_product_update == Connection.Update.DIRECT)
-    return Page(len(products), total, last_page, written, unchanged, problems)
-
-
-def read_page(starweb, page: int, params: dict | None = None):
-    """One page of products. Starweb's 1000 requests a minute bound a big assortment: on our own
-    throttle (or Starweb's 429) this long task waits the few seconds asked and reads on, rather
-    than hand the row back and wait for the sweeper."""
-    return patiently(lambda: starweb.product_page(page, params))
-
-
-def product_pages(starweb, params: dict | None = None):
-    """(products, total) of every page of the shop's products, read patiently (read_page)."""
-    return each_page(lambda number: read_page(starweb, number, params))
-
-
-def patiently(call):
-    for _attempt in range(10):
-        try:
-            return call()
-        except RateLimited as limited:
-            time.sleep(min(MAX_RATE_WAIT, limited.wait or 1))
-    return call()
-
-
-TO_SPECTER = Direction("to_specter", _("Starweb → Specter"), _preview, _page)

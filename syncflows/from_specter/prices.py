@@ -8,9 +8,9 @@ from django.utils import timezone
 from connections.models import Connection
 from connections.specter.batches import ArticleInfo
 
+from .. import bindings
 from ..models import ProductBinding
-from . import binder
-from .result import Result
+from ..run_result import Result
 
 
 def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result:
@@ -18,7 +18,7 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
     latest = {change.article_no: change for change in changes if change.price_ex_vat is not None}
     result.skipped += len(changes) - len(latest)
     now = timezone.now()
-    for _sku, change, binding in binder.each_bound(connection, latest, starweb, result):
+    for _sku, change, binding in bindings.each_bound(connection, latest, starweb, result):
         if binding.last_price is not None and binding.last_price == change.price_ex_vat:
             result.skipped += 1
             continue

@@ -10,7 +10,7 @@ from connections.models import Connection
 from connections.specter.batches import OrderChange, order_events
 
 from ..models import OrderStatusSync, Transfer
-from .result import Result
+from ..run_result import Result
 
 
 def _ours(connection: Connection, change: OrderChange) -> Q:

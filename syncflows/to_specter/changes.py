@@ -2,7 +2,7 @@
 once, but a missed one (Starweb down, us down, a hook not registered) would never reach Specter. So
 every run reads the products the shop changed since the last run and sends what changed.
 
-The whole assortment goes once by the initial sync (catalogue/initial.py), not by this: a first run
+The whole assortment goes once by the initial sync (syncflows/initial_sync/), not by this: a first run
 starts from the connection's activation. Every run leaves a SyncRun row."""
 
 from datetime import timedelta
@@ -13,11 +13,13 @@ from billing.entitlements import entitlements_for
 from connections.clients import specter_for, starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections.starweb.paging import product_pages
 
 from ..models import PollCursor, SyncRun
 from ..orders.intake import parse_time
-from .export import articles_of, exports_on_change, product_pages, send_changed
-from .result import Result
+from ..run_result import Result
+from .export import articles_of, send_changed
+from .on_change import exports_on_change
 
 KIND = "products"
 # Starweb's clock and ours differ a little, and a change in the same second as the newest one seen
