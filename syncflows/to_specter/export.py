@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop  # reasons stored in English, 
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from connections.starweb.types import name_of
+from connections import flows
 from integrator.inputs import visible_article_number
 
 from ..models import ExportedArticle, SpecterArticle
@@ -95,7 +96,8 @@ def _remember(connection, rows) -> None:
 
 def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
     """One product, on its webhook (flows #1 and #3, products exported "when the product changes")."""
-    if not exports_on_change(connection):
+    sends = flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER)
+    if not (exports_on_change(connection) and sends):
         return 0, 0
     product = (starweb or starweb_for(connection)).product(product_id)
     rows, _problems = articles_of(product)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from connections.clients import specter_for
 from connections.errors import IntegrationError
 from connections.models import Connection
+from connections import flows
 
 from ..models import SpecterArticle
 from ..orders import articles as known
@@ -50,7 +51,7 @@ def check(connection: Connection, numbers: list[str]) -> ArticleCheck:
 def may_create(connection: Connection) -> bool:
     """We create articles in Specter only where the connection already sends it articles (flows #1
     and #3); on flow #2 Specter rules the register and the merchant creates them there."""
-    return connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
+    return bool(flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER))
 
 
 def create(connection: Connection, numbers_and_names: list[tuple[str, str]]) -> None:

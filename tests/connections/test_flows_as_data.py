@@ -12,6 +12,7 @@ from billing.subscriptions import Plan, change_package
 from connections.flows import Permits, may, may_add_shop
 from connections.models import Connection
 from portal import forms
+from syncflows.from_specter import pull
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.connections.factories import ConnectionFactory
 
@@ -114,6 +115,21 @@ def test_after_a_planned_downgrade_the_forms_ask_and_get_no_from_its_date_withou
 
     assert forms_on(from_date - timedelta(days=1)) == (True, False)
     assert forms_on(from_date) == (False, True)
+
+
+def test_after_a_planned_downgrade_the_pulls_and_their_schedule_ask_and_get_no_from_its_date_without_any_other_call(
+        downgraded, monkeypatch):
+    first, second, from_date = downgraded
+
+    def taking(day, kind):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+        return {c.pk for c in pull.connections_taking(kind)}
+
+    before = from_date - timedelta(days=1)
+    assert taking(before, "pricelists") == {first.pk, second.pk} and taking(from_date, "pricelists") == set()
+    assert taking(before, "stock") == {first.pk, second.pk} and taking(from_date, "stock") == {first.pk}
+    assert not pull.allowed(second, "orders") and pull.allowed(first, "orders")
+    assert pull.pull(second, "stock") is None  # refused before Specter is asked
 
 
 def test_a_new_webshop_needs_room_in_the_package_in_force(downgraded):
