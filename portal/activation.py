@@ -5,11 +5,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from connections.clients import specter_for, starweb_for
+from connections.flows import Capability, Direction, may
 from connections.models import Connection
 from syncflows.callbacks import REGISTRATION, callback_urls
 from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.orders import stopped
 from syncflows.tasks import sweep
+from syncflows.to_specter.on_change import exports_on_change
 from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS, webhook_url as starweb_webhook_url
 
 Status = Connection.Status
@@ -30,7 +32,7 @@ def register_webhooks(connection: Connection, starweb=None) -> list[int]:
 
 
 def events_for(connection: Connection) -> tuple[str, ...]:
-    products = connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO) and connection.export_product == Connection.ProductExport.CHANGED
+    products = exports_on_change(connection) and may(connection, Capability.PRODUCTS, direction=Direction.TO_SPECTER)
     return SUBSCRIBED_EVENTS + (PRODUCT_EVENTS if products else ())
 
 

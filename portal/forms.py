@@ -7,12 +7,14 @@ Credentials are verified live when they are saved, so a merchant learns at once 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.entitlements import Entitlements
 from billing.models import Package
 from connections import credentials
 from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError
 from connections.models import Connection
 from connections.settings import SERVICE_ARTICLE_FIELDS, SERVICE_ARTICLES, SPECTER_ORDER_EVENTS
+from connections.flows import Capability, Direction, Permits
+
+from connections.settings import SPECTER_ORDER_EVENTS
 from connections.specter import pay_types
 from connections.specter.batches import SUM_OF_SITES
 from connections.specter.pay_types import PAY_TYPES
@@ -228,23 +230,23 @@ class FlowForm(forms.ModelForm):
         fields = ["flow"]
         widgets = {"flow": forms.RadioSelect}
 
-    def __init__(self, *args, entitlements: Entitlements, **kwargs):
+    def __init__(self, *args, permits: Permits, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["flow"]
         field.required = True
         field.choices = [(value, label) for value, label in Connection.Flow.choices]
-        self.entitlements = entitlements
+        self.permits = permits
         if self.instance.flow is None:  # a default that works: the first flow the package allows
-            self.initial["flow"] = next((value for value, _label in Connection.Flow.choices if entitlements.allows_flow(value)), None)
+            self.initial["flow"] = next((value for value, _label in Connection.Flow.choices if permits.flow(value)), None)
         unlocks = {flow: next((p.name for p in Package.objects.filter(is_active=True) if flow in p.flows), None)
                    for flow, _label in Connection.Flow.choices}
         self.options = [{"value": value, "label": label, "explained": FLOW_EXPLAINED[value],
-                         "allowed": entitlements.allows_flow(value), "unlocked_by": unlocks[value]}
+                         "allowed": bool(permits.flow(value)), "unlocked_by": unlocks[value]}
                         for value, label in Connection.Flow.choices]
 
     def clean_flow(self):
         flow = self.cleaned_data["flow"]
-        if not self.entitlements.allows_flow(flow):
+        if not self.permits.flow(flow):
             raise forms.ValidationError(_("Your package does not include this flow."))
         return flow
 
@@ -288,13 +290,14 @@ class EventsForm(forms.ModelForm):
         model = Connection
         fields = ["export_order", "export_product", "update_existing_articles", "trigger_status_ids", "status_on_transfer_id"]
 
-    def __init__(self, *args, statuses: list[dict], entitlements: Entitlements, **kwargs):
+    def __init__(self, *args, statuses: list[dict], permits: Permits, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(s["statusId"], name_of(s, "statusId")) for s in statuses]
         self.fields["trigger_status_ids"].choices = choices
         field = self.fields["status_on_transfer_id"]
         field.choices = [("", _("Leave the status as it is")), *choices]
-        if not entitlements.order_status:
+        # Set once the order is in Specter, on any flow: the package alone decides.
+        if not permits.package(Capability.ORDER_STATUS):
             field.disabled = True
             field.help_text = _("Order status back to the shop comes with package 200 and up.")
 
@@ -373,12 +376,12 @@ class StatusRulesForm(forms.Form):
     """Per Specter event: the shop status to set, and whether it mails the customer, carries the
     tracking number and captures the payment. Plus where Specter's stock goes in the shop."""
 
-    def __init__(self, *args, connection: Connection, statuses: list[dict], locations: list[dict], entitlements: Entitlements,
+    def __init__(self, *args, connection: Connection, statuses: list[dict], locations: list[dict], permits: Permits,
                  categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.connection = connection
         status_choices = [("", _("Leave the status as it is")), *[(s["statusId"], name_of(s, "statusId")) for s in statuses]]
-        flows_back = connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO)
+        status_back, stock_back = permits.may(Capability.ORDER_STATUS), permits.may(Capability.STOCK)
         self.events = []
         for event in SPECTER_ORDER_EVENTS:
             rule = (connection.status_rules or {}).get(event) or {}
@@ -388,7 +391,7 @@ class StatusRulesForm(forms.Form):
             self.fields[names["email"]] = forms.BooleanField(label=_("e-mail the customer"), required=False, initial=rule.get("email", False))
             self.fields[names["tracking"]] = forms.BooleanField(label=_("with the tracking number"), required=False, initial=rule.get("tracking", False))
             self.fields[names["capture"]] = forms.BooleanField(label=_("capture the payment"), required=False, initial=rule.get("capture", False))
-            if not (entitlements.order_status and flows_back):
+            if not status_back:
                 for name in names.values():
                     self.fields[name].disabled = True
             self.events.append(names)
@@ -402,7 +405,7 @@ class StatusRulesForm(forms.Form):
             label=_("Stock site id in Specter"), required=False, max_length=20,
             help_text=_("With one warehouse, the shop's orders are taken from it too (multishop: each market its own)."),
             initial=connection.stock_site if connection.stock_site.isdigit() else "")
-        if not (entitlements.stock and flows_back):
+        if not stock_back:
             for name in ("stock_location_id", "stock_site_choice", "stock_site_id"):
                 self.fields[name].disabled = True
         # Flow #2 creates the shop's products from Specter's articles: categories follow the products
@@ -411,11 +414,11 @@ class StatusRulesForm(forms.Form):
             label=_("Products created from Specter's articles go into this category"), coerce=int, empty_value=None, required=False,
             initial=connection.product_category_id,
             choices=[("", _("No category")), *[(c["categoryId"], name_of(c, "categoryId")) for c in categories]],
-            disabled=connection.flow != Connection.Flow.ERP)
+            disabled=not permits.may(Capability.PRODUCTS, Direction.TO_STARWEB))
         for name, field in self.fields.items():
             field.widget.attrs["class"] = ("form-check-input" if isinstance(field, forms.BooleanField)
                                            else "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
-        self.help = None if entitlements.order_status and flows_back else _(
+        self.help = None if status_back else _(
             "Order status and stock come back from Specter with flows #2 and #3, from package 200.")
 
     @property

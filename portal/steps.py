@@ -5,8 +5,8 @@ from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
-from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
+from connections.flows import Capability, Direction, Permits
 
 from . import forms
 
@@ -52,8 +52,8 @@ class Sources:
         return starweb_for(self.connection)
 
     @cached_property
-    def entitlements(self):
-        return entitlements_for(self.connection.merchant)
+    def permits(self):
+        return Permits(self.connection)
 
     @cached_property
     def statuses(self):
@@ -69,17 +69,17 @@ def form_for(slug: str, connection, data=None, sources: Sources | None = None):
     if slug == "starweb":
         return forms.StarwebForm(data, instance=connection)
     if slug == "flow":
-        return forms.FlowForm(data, instance=connection, entitlements=src.entitlements)
+        return forms.FlowForm(data, instance=connection, permits=src.permits)
     if slug == "customers":
         return forms.CustomersForm(data, instance=connection)
     if slug == "export":
         return forms.ExportForm(data, instance=connection)
     if slug == "events":
-        return forms.EventsForm(data, instance=connection, statuses=src.statuses, entitlements=src.entitlements)
+        return forms.EventsForm(data, instance=connection, statuses=src.statuses, permits=src.permits)
     if slug == "statuses":
-        categories = src.starweb.categories() if connection.flow == connection.Flow.ERP else ()
+        categories = src.starweb.categories() if src.permits.may(Capability.PRODUCTS, Direction.TO_STARWEB) else ()
         return forms.StatusRulesForm(data, connection=connection, statuses=src.statuses, locations=src.starweb.stock_locations(),
-                                     entitlements=src.entitlements, categories=categories)
+                                     permits=src.permits, categories=categories)
     if slug == "methods":
         return forms.MethodsForm(data, connection=connection, shipping=src.starweb.shipping_methods(), payment=src.starweb.payment_methods())
     raise ValueError(slug)

@@ -18,6 +18,7 @@ from billing.invoice import chart_data, history
 from billing.models import Membership, MonthlyUsage
 from billing.periods import month_of
 from connections.errors import IntegrationError
+from connections.flows import Capability, may
 from connections.models import Connection
 from integrator.tenancy import for_merchant_or_404, merchant_view, owner_view
 from syncflows import reachability
@@ -56,7 +57,7 @@ def dashboard(request, connection_id):
         "chart": chart_data(months),
         "not_exporting": preflight.not_exporting(connection),
         "unreachable": unreachable, "credentials_refused": any(p.credentials for p in unreachable),
-        "drift": drift.latest_report(connection) if connection.flow in (Connection.Flow.ERP, Connection.Flow.COMBO) else None,
+        "drift": drift.latest_report(connection) if may(connection, Capability.STOCK) else None,
         "stopped_count": activation.stopped_count(connection) if connection.status == Connection.Status.INACTIVE else 0,
     })
 

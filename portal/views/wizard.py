@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from syncflows.tasks import queue_long
 
 from billing.audit_text import record_event
-from billing.entitlements import entitlements_for
 from connections.clients import starweb_for
 from connections.errors import IntegrationError
+from connections.flows import may_add_shop
 from connections.models import Connection
 from connections.settings import SERVICE_ARTICLES
 from integrator.inputs import one_line
@@ -26,11 +26,9 @@ from ..steps import STEPS, SLUGS, form_for, next_slug, step
 @owner_view
 @require_POST
 def new_connection(request):
-    allowed = entitlements_for(request.merchant).max_shops
-    if request.merchant.connections.exclude(status=Connection.Status.INACTIVE).count() >= allowed:
-        messages.error(request, ngettext(
-            "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
-            "Your package includes %(n)s webshops. Ask us to add one more.", allowed) % {"n": allowed})
+    answer = may_add_shop(request.merchant)
+    if not answer:
+        messages.error(request, answer.reason)
         return redirect("billing:merchant_home", merchant_id=request.merchant.pk)
     connection = Connection.objects.create(merchant=request.merchant, name=one_line(request.POST.get("name", ""))[:200] or _("My webshop"))
     return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=SLUGS[0])

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from connections.models import Connection
 from connections.specter.batches import ArticleInfo
+from connections import flows
 
 from .. import bindings
 from ..models import ProductBinding
@@ -19,7 +20,8 @@ from . import details, prices
 
 def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result:
     created = Result()
-    if connection.flow == Connection.Flow.ERP:
+    # Where Specter rules products (flow #2); the pull asked `may` before it fetched the batch.
+    if flows.moves(connection, flows.Capability.PRODUCTS, flows.Direction.TO_STARWEB):
         own = connection.export_settings.special_articles()  # shipping, discounts, fees...: never products
         latest = {c.article_no: c for c in changes if not bindings.not_a_product(c.article_no, own)}
         known = bindings.bound(connection, latest, starweb)

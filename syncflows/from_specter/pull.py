@@ -4,11 +4,11 @@ batch, whose entries are applied again idempotently. Every pull leaves a SyncRun
 
 from django.utils import timezone
 
-from billing.entitlements import entitlements_for
 from connections.clients import specter_for, starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.specter import batches
+from connections import flows
 
 from ..models import SpecterArticle, SpecterCallback, SyncRun
 from ..orders import articles
@@ -21,19 +21,22 @@ LISTS_ARTICLES = ("stock", "articleinfo")  # batches whose entries are Specter's
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 
 
+# What each batch carries to the shop (billing/flows.py): article info is prices, and on flow #2
+# the products too, which every package has.
+CAPABILITY = {"orders": flows.Capability.ORDER_STATUS, "stock": flows.Capability.STOCK, "articleinfo": flows.Capability.PRICES,
+              "pricelists": flows.Capability.PRICE_LISTS}
+
+
 def allowed(connection: Connection, kind: str) -> bool:
-    """Flows #2 and #3, an active connection, and the package: order status and stock from 200 up;
-    prices with every package that has these flows; price lists from 400 up."""
-    if connection.status != Connection.Status.ACTIVE or connection.flow not in (Connection.Flow.ERP, Connection.Flow.COMBO):
-        return False
-    entitled = entitlements_for(connection.merchant)
-    return {"orders": entitled.order_status, "stock": entitled.stock, "articleinfo": entitled.has_subscription,
-            "pricelists": entitled.price_lists}.get(kind, False)
+    """An active connection that may take this kind today (connections/flows.py: its flow moves it
+    and the subscription in force includes it)."""
+    return (connection.status == Connection.Status.ACTIVE and kind in CAPABILITY
+            and bool(flows.may(connection, CAPABILITY[kind])))
 
 
 def connections_taking(kind: str):
     """Every active connection that takes this kind of Specter's changes (for the schedules)."""
-    candidates = Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=[Connection.Flow.ERP, Connection.Flow.COMBO])
+    candidates = Connection.objects.filter(status=Connection.Status.ACTIVE, flow__in=flows.flows_with(CAPABILITY[kind]))
     return [c for c in candidates.select_related("merchant") if allowed(c, kind)]
 
 

@@ -10,10 +10,10 @@ import re
 
 from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons stored in English, shown translated
 
-from billing.entitlements import entitlements_for
 from connections.models import Connection
 from connections.patience import patiently
 from connections.specter import articles
+from connections import flows
 
 from .. import bindings
 from ..from_specter import details, products
@@ -58,7 +58,8 @@ class _Writer:
 
     def __init__(self, connection: Connection, starweb):
         self.connection, self.starweb = connection, starweb
-        self.stock = entitlements_for(connection.merchant).stock
+        # A new shop gets Specter's stock once if the package has stock, whatever the flow.
+        self.stock = bool(flows.Permits(connection).package(flows.Capability.STOCK))
         self._refreshed = False
 
     def find(self, sku: str) -> ProductBinding | None:

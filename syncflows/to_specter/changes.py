@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from billing.entitlements import entitlements_for
 from connections.clients import specter_for, starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.paging import product_pages
+from connections import flows
 
 from ..models import PollCursor, SyncRun
 from ..orders.intake import parse_time
@@ -28,15 +28,15 @@ OVERLAP = timedelta(minutes=2)
 
 
 def takes_changes(connection: Connection) -> bool:
-    """An active connection exporting products on change, on a flow its package allows."""
+    """An active connection exporting products on change that may send products today."""
     return (connection.status == Connection.Status.ACTIVE and exports_on_change(connection)
-            and entitlements_for(connection.merchant).allows_flow(connection.flow))
+            and bool(flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER)))
 
 
 def connections_exporting() -> list[Connection]:
     """Every connection the schedule exports changed products for."""
     candidates = Connection.objects.filter(status=Connection.Status.ACTIVE, export_product=Connection.ProductExport.CHANGED,
-                                           flow__in=[Connection.Flow.ECOM, Connection.Flow.COMBO])
+                                           flow__in=flows.flows_with(flows.Capability.PRODUCTS, flows.Direction.TO_SPECTER))
     return [c for c in candidates.select_related("merchant") if takes_changes(c)]
 
 

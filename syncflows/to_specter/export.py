@@ -13,6 +13,7 @@ from connections.models import Connection
 from connections.specter.client import article_row
 from connections.starweb.types import name_of
 from integrator import article_numbers
+from connections import flows
 
 from ..models import ExportedArticle, SpecterArticle
 from ..orders import articles
@@ -90,7 +91,8 @@ def _remember(connection, rows) -> None:
 
 def export_product(connection: Connection, product_id, *, starweb=None, specter=None) -> tuple[int, int]:
     """One product, on its webhook (flows #1 and #3, products exported "when the product changes")."""
-    if not exports_on_change(connection):
+    sends = flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER)
+    if not (exports_on_change(connection) and sends):
         return 0, 0
     product = (starweb or starweb_for(connection)).product(product_id)
     rows, _problems = articles_of(product)

@@ -17,6 +17,7 @@ from connections.clients import specter_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.specter.client import article_row
+from connections import flows
 
 from ..models import SpecterArticle
 from ..orders import articles as known
@@ -51,7 +52,7 @@ def check(connection: Connection, numbers: list[str]) -> ArticleCheck:
 def may_create(connection: Connection) -> bool:
     """We create articles in Specter only where the connection already sends it articles (flows #1
     and #3); on flow #2 Specter rules the register and the merchant creates them there."""
-    return connection.flow in (Connection.Flow.ECOM, Connection.Flow.COMBO)
+    return bool(flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER))
 
 
 def create(connection: Connection, numbers_and_names: list[tuple[str, str]]) -> None:

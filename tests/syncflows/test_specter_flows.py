@@ -215,7 +215,8 @@ def test_a_new_article_in_specter_becomes_a_variant_with_its_details_in_one_writ
 def test_flow_3_takes_prices_from_specter_but_writes_no_variant_details(live_server, settings):
     from decimal import Decimal
 
-    connection = wired_connection(live_server, settings, flow=Connection.Flow.COMBO, status_rules=RULES)
+    # Flow #3 comes with package 400 (domain.md), and a pull asks the package for the flow too.
+    connection = wired_connection(live_server, settings, flow=Connection.Flow.COMBO, status_rules=RULES, package="400")
     changes.change_article(Account.objects.get(smb_id="1001"), "MUGG-01", price_ex_vat=Decimal("85"), bar_code="7350012340017",
                            weight_kg=Decimal("0.35"))
     run = pull.pull(connection, "articleinfo")
