@@ -108,7 +108,8 @@ def group_action(request, connection_id, action):
 
 
 def _audit(user, connection: Connection, action: str, reason_code: str, count: int) -> None:
-    """In the merchant's trail (billing/audit.py finds entries by their merchant)."""
+    """In the merchant's trail (billing/audit.py finds entries by their merchant), worded there in
+    the reader's language from the event and its parameters (billing/audit_text.py)."""
     merchant = Merchant.objects.get(pk=connection.merchant_id)
     what = (_("Sent %(count)s orders again (%(reason)s) on %(connection)s") if action == "retry"
             else _("Ignored %(count)s orders (%(reason)s) on %(connection)s"))
@@ -116,5 +117,6 @@ def _audit(user, connection: Connection, action: str, reason_code: str, count: i
         merchant, action=LogEntry.Action.UPDATE, actor=user, force_log=True,
         changes={"operator": ["", what % {"count": count, "reason": reason_code or "-", "connection": connection.name}]},
         additional_data={"merchant": str(merchant.pk), "connection": str(connection.pk), "action": action, "count": count,
-                         "reason_code": reason_code},
+                         "reason_code": reason_code, "event": f"operations_{action}",
+                         "params": {"count": count, "reason": reason_code or "-", "connection": connection.name}},
     )

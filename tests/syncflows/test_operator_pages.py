@@ -41,3 +41,22 @@ def test_search_results_beyond_fifty_are_on_further_pages_and_the_search_is_kept
     assert "Page 1 of 2 (51 in all)" in body and 'href="?q=777&amp;found=2"' in body
     rest = staff_client.get(PAGE, {"q": "777", "found": 2}).context["found"]
     assert len(rest) == 1 and rest[0].pk not in {t.pk for t in first.context["found"]}
+
+
+def test_a_group_action_reads_in_the_merchants_trail_in_each_readers_language(staff_client):
+    from django.utils import translation
+
+    from billing import audit
+    from billing.audit_text import lines
+    from tests.syncflows.test_operator import action
+
+    connection = ConnectionFactory(name="Butik Ett")
+    stuck(connection, 2)
+    staff_client.post(action(connection, "retry"), {"reason_code": "sku_space"})
+    staff_client.post(action(connection, "ignore"), {"reason_code": "sku_space"})
+    entries = {e.additional_data["action"]: e for e in audit.trail(connection.merchant_id) if "action" in (e.additional_data or {})}
+    with translation.override("en"):
+        assert lines(entries["retry"]) == ["Sent 2 orders again (sku_space) on Butik Ett"]
+        assert lines(entries["ignore"]) == ["Ignored 0 orders (sku_space) on Butik Ett"]
+    with translation.override("sv"):
+        assert lines(entries["retry"]) == ["Skickade igen 2 ordrar (sku_space) på Butik Ett"]
