@@ -26,6 +26,8 @@ EVENTS = {
     "export": gettext_lazy("Exported order %(order)s by hand"),
     "ignore": gettext_lazy("Ignored order %(order)s: %(reason)s"),
     "staff_access": gettext_lazy("Opened the merchant's pages as staff"),
+    "operations_retry": gettext_lazy("Sent %(count)s orders again (%(reason)s) on %(connection)s"),
+    "operations_ignore": gettext_lazy("Ignored %(count)s orders (%(reason)s) on %(connection)s"),
 }
 # Keys inside recorded mappings (the status rules), as the settings form labels them.
 KEYS = {

@@ -11,7 +11,8 @@ from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.settings import SERVICE_ARTICLES
 from connections.starweb.types import ParseError, StarwebOrder, name_of
-from syncflows import reasons
+from syncflows import outside_checks, reasons
+from syncflows.models import OutsideCheck
 from syncflows.to_specter import service_articles
 from syncflows.orders.mapper import map_order, problems
 
@@ -25,6 +26,8 @@ class Finding:
     examples: list[str] = field(default_factory=list)
     code: str = ""  # stable name of the check: "activate anyway" names the red ones by it
     create: list[str] = field(default_factory=list)  # service articles we may create in Specter
+    checked_at: object = None  # when a worker last asked the outside system for this finding
+    running: bool = False  # a worker is asking now: the page polls
 
 
 def red(findings: list[Finding]) -> list[Finding]:
@@ -32,9 +35,11 @@ def red(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.ok is False]
 
 
-def check(connection: Connection, starweb, assortment) -> list[Finding]:
+def check(connection: Connection, starweb, assortment, *, live: bool = False) -> list[Finding]:
     """Every check, all at once: the quick ones now; the assortment's from the worker's reading
-    (`assortment`, a syncflows AssortmentCheck), shown as progress while it runs."""
+    (`assortment`, a syncflows AssortmentCheck), shown as progress while it runs. Specter's article
+    register is read by a bulk worker for the page (its last answer shown), and at once when `live`
+    (activating must not rest on an old answer)."""
     shop = starweb.shop()
     currency = str(shop.get("baseCurrency") or "")
     findings = [Finding(currency == "SEK", _("The shop's base currency is SEK"), "" if currency == "SEK" else
@@ -55,7 +60,7 @@ def check(connection: Connection, starweb, assortment) -> list[Finding]:
     missing = [article.name for article in SERVICE_ARTICLES if not getattr(connection, article.field)]
     findings.append(Finding(not missing, _("Article numbers for shipping, fees, discounts and gift cards are set"),
                             _("Not set: %(names)s") % {"names": ", ".join(missing)} if missing else "", "export", code="articles"))
-    findings.append(_articles_in_specter(connection))
+    findings.append(_articles_in_specter(connection, live))
     if connection.status == Connection.Status.PAUSED:
         findings.append(Finding(False, _("The connection is paused"), _("No order goes to Specter until you resume it."),
                                 code="paused"))
@@ -79,23 +84,36 @@ def _events(connection: Connection, starweb) -> list[Finding]:
     return findings
 
 
-def _articles_in_specter(connection: Connection) -> Finding:
+def _articles_in_specter(connection: Connection, live: bool) -> Finding:
     numbers = [getattr(connection, article.field) for article in SERVICE_ARTICLES if getattr(connection, article.field)]
     title = _("The article numbers for shipping, fees, discounts and gift cards exist in Specter")
     if not numbers:
         return Finding(None, title, _("Set them first."), "export", code="articles_in_specter")
-    result = service_articles.check(connection, numbers)
+    checked_at = None
+    if live:
+        result = service_articles.check(connection, numbers)
+    else:
+        unknown = service_articles.unknown_here(connection, numbers)
+        if not unknown:
+            return Finding(True, title, code="articles_in_specter")
+        row = outside_checks.ensure(connection, OutsideCheck.Kind.SERVICE_ARTICLES, unknown)
+        running = row.state == OutsideCheck.State.RUNNING
+        if row.result.get("subject") != unknown or row.finished_at is None:  # no answer for these numbers yet
+            detail = _("Reading Specter's article register…") if running else _("Specter's article register could not be read just now.")
+            return Finding(None, title, detail, "export", code="articles_in_specter", running=running)
+        checked_at = row.finished_at
+        result = service_articles.ArticleCheck(missing=[n for n in row.result["missing"] if n in unknown], error=row.result["error"])
     if not result.known:
         return Finding(None, title, _("Specter's article register could not be read just now: %(error)s") % {"error": result.error},
-                       "export", code="articles_in_specter")
+                       "export", code="articles_in_specter", checked_at=checked_at)
     if not result.missing:
-        return Finding(True, title, code="articles_in_specter")
+        return Finding(True, title, code="articles_in_specter", checked_at=checked_at)
     if service_articles.may_create(connection):
         hint = _("Not found in Specter: %(numbers)s. Create them in Specter with the button below, or correct the numbers.")
     else:
         hint = _("Not found in Specter: %(numbers)s. Create them in Specter (Artiklar → Ny artikel), or correct the numbers.")
     return Finding(False, title, hint % {"numbers": ", ".join(result.missing)}, "export", code="articles_in_specter",
-                   create=result.missing if service_articles.may_create(connection) else [])
+                   create=result.missing if service_articles.may_create(connection) else [], checked_at=checked_at)
 
 
 def _multishop(connection: Connection) -> list[Finding]:

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from integrator.inputs import one_line
 
@@ -31,32 +31,37 @@ QUIET = timedelta(days=1)
 
 def needs_attention(transfer: Transfer, code: str, text: str, params: list | None = None) -> bool:
     """Mail the owners; with the reason's codes (`params`, syncflows.reasons) each reads it in their language."""
-    connection = transfer.connection
-
-    def compose():
-        subject = _("Order %(order)s needs your attention") % {"order": transfer.order_number or transfer.starweb_order_id}
-        body = _("An order could not be sent from %(shop)s to Specter:\n\n%(reason)s\n\n"
-                 "Other orders keep flowing. Orders with the same problem today are not mailed again; "
-                 "tomorrow's digest lists them all.\n\n%(link)s") % {
-            "shop": connection.name, "reason": render_reasons(params) if params else text, "link": _link(connection)}
-        return subject, body
-    return _send_once(connection, f"order:{code}", compose)
+    return _order_alert(transfer, f"order:{code}", SUBJECT_NEEDS_ATTENTION, BODY_NEEDS_ATTENTION,
+                        reason=lambda: render_reasons(params) if params else text)
 
 
 def unknown_articles_taken(transfer: Transfer, article_nos) -> bool:
     """Specter took an order but said it does not know some of its article numbers: the order is
     there, its rows for those articles are not real articles, and only the owner can put it right."""
+    return _order_alert(transfer, "order:specter_unknown_article", SUBJECT_UNKNOWN_ARTICLE, BODY_UNKNOWN_ARTICLE,
+                        articles=", ".join(article_nos))
+
+
+SUBJECT_NEEDS_ATTENTION = gettext_noop("Order %(order)s needs your attention")
+BODY_NEEDS_ATTENTION = gettext_noop("An order could not be sent from %(shop)s to Specter:\n\n%(reason)s\n\n"
+                                    "Other orders keep flowing. Orders with the same problem today are not mailed again; "
+                                    "tomorrow's digest lists them all.\n\n%(link)s")
+SUBJECT_UNKNOWN_ARTICLE = gettext_noop("Order %(order)s is in Specter with an unknown article")
+BODY_UNKNOWN_ARTICLE = gettext_noop("Specter took order %(order)s from %(shop)s but says it does not have the article number %(articles)s. "
+                                    "Create the article in Specter and check the order's rows there. The next orders with it wait until "
+                                    "Specter has it.\n\n%(link)s")
+
+
+def _order_alert(transfer: Transfer, cause: str, subject: str, body: str, **values) -> bool:
+    """One order's alert: `subject` and `body` (untranslated msgids) are translated per recipient's
+    language with the order, shop and link filled in; a callable value is called in that language."""
     connection = transfer.connection
 
     def compose():
-        subject = _("Order %(order)s is in Specter with an unknown article") % {"order": transfer.order_number or transfer.starweb_order_id}
-        body = _("Specter took order %(order)s from %(shop)s but says it does not have the article number %(articles)s. "
-                 "Create the article in Specter and check the order's rows there. The next orders with it wait until "
-                 "Specter has it.\n\n%(link)s") % {
-            "order": transfer.order_number or transfer.starweb_order_id, "shop": connection.name,
-            "articles": ", ".join(article_nos), "link": _link(connection)}
-        return subject, body
-    return _send_once(connection, "order:specter_unknown_article", compose)
+        filled = {"order": transfer.order_number or transfer.starweb_order_id, "shop": connection.name, "link": _link(connection),
+                  **{name: value() if callable(value) else value for name, value in values.items()}}
+        return _(subject) % filled, _(body) % filled
+    return _send_once(connection, cause, compose)
 
 
 def credentials_refused(connection: Connection, system: str) -> bool:

@@ -387,3 +387,31 @@ class Circuit(models.Model):
 
     def __str__(self):
         return f"{self.system}:{self.account} ({'open' if self.opened_at else f'{self.failures} failures'})"
+
+
+class OutsideCheck(models.Model):
+    """The last answer of a check that calls Starweb or Specter for a page (is everything reachable,
+    do the service articles exist in Specter): a bulk worker runs it, the page shows what it found
+    and how old that is, so no page load waits on another system. One row per connection and kind."""
+
+    class Kind(models.TextChoices):
+        REACHABILITY = "reachability", _("Reachability")
+        SERVICE_ARTICLES = "service_articles", _("Service articles in Specter")
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Checking")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="outside_checks")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    subject = models.JSONField(default=list, blank=True)  # what is asked (article numbers): a changed setting asks again
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # codes and parameters, rendered in the reader's language
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "kind"], name="one_outside_check_per_kind")]

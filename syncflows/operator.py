@@ -7,6 +7,7 @@ from datetime import timedelta
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,24 +23,27 @@ from . import ledger
 from .models import Circuit, SyncRun, Transfer, WorkerHeartbeat
 from .orders import intake
 
-GROUPS_SHOWN = 100
-SEARCH_LIMIT = 50
+GROUPS_SHOWN = 100  # per page; further groups are on the next pages
+SEARCH_LIMIT = 50  # search results per page
 
 
 def staff_only(view):
     return login_required(permission_required(ONBOARD_PERMISSION, raise_exception=True)(view))
 
 
-def attention_groups():
-    """Orders needing attention, one row per (reason, connection): count, first and last seen."""
-    groups = list(Transfer.objects.filter(state=Transfer.State.NEEDS_ATTENTION)
-                  .values("reason_code", "connection_id", "connection__name", "connection__merchant__name")
-                  .annotate(count=Count("id"), first_seen=Min("updated_at"), last_seen=Max("updated_at"), sample=Max("id"))
-                  .order_by("-count", "-last_seen")[:GROUPS_SHOWN])
+def attention_groups(page=None):
+    """Orders needing attention, one row per (reason, connection): count, first and last seen; one
+    page of GROUPS_SHOWN, the biggest groups first."""
+    rows = (Transfer.objects.filter(state=Transfer.State.NEEDS_ATTENTION)
+            .values("reason_code", "connection_id", "connection__name", "connection__merchant__name")
+            .annotate(count=Count("id"), first_seen=Min("updated_at"), last_seen=Max("updated_at"), sample=Max("id"))
+            .order_by("-count", "-last_seen", "connection_id", "reason_code"))
+    shown = Paginator(rows, GROUPS_SHOWN).get_page(page)
+    groups = list(shown.object_list)
     samples = Transfer.objects.in_bulk([g["sample"] for g in groups])
     for group in groups:
         group["reason"] = samples[group["sample"]].reason_text
-    return groups
+    return groups, shown
 
 
 def queues(now):
@@ -61,12 +65,15 @@ def failing_pulls(now):
 def operations(request):
     now = timezone.now()
     q = request.GET.get("q", "").strip()[:32]
-    found = []
+    found, found_page = [], None
     if q:
-        found = (Transfer.objects.filter(Q(order_number=q) | Q(starweb_order_id=q) | Q(specter_order_no=q))
-                 .select_related("connection__merchant").order_by("-created_at")[:SEARCH_LIMIT])
+        found_page = Paginator(Transfer.objects.filter(Q(order_number=q) | Q(starweb_order_id=q) | Q(specter_order_no=q))
+                               .select_related("connection__merchant").order_by("-created_at", "-id"), SEARCH_LIMIT).get_page(request.GET.get("found"))
+        found = list(found_page.object_list)
+    groups, groups_page = attention_groups(request.GET.get("page"))
     context = {
-        "q": q, "found": found, "groups": attention_groups(), "queues": queues(now), "pulls": failing_pulls(now),
+        "q": q, "found": found, "found_page": found_page, "groups": groups, "groups_page": groups_page,
+        "queues": queues(now), "pulls": failing_pulls(now),
         "credentials": Connection.objects.filter(credentials_failed_at__isnull=False).select_related("merchant").order_by("credentials_failed_at"),
         "heartbeats": [(beat.host, int((now - beat.beat_at).total_seconds())) for beat in WorkerHeartbeat.objects.order_by("-beat_at")],
         "circuits": Circuit.objects.filter(opened_at__isnull=False).order_by("opened_at"),
@@ -101,7 +108,8 @@ def group_action(request, connection_id, action):
 
 
 def _audit(user, connection: Connection, action: str, reason_code: str, count: int) -> None:
-    """In the merchant's trail (billing/audit.py finds entries by their merchant)."""
+    """In the merchant's trail (billing/audit.py finds entries by their merchant), worded there in
+    the reader's language from the event and its parameters (billing/audit_text.py)."""
     merchant = Merchant.objects.get(pk=connection.merchant_id)
     what = (_("Sent %(count)s orders again (%(reason)s) on %(connection)s") if action == "retry"
             else _("Ignored %(count)s orders (%(reason)s) on %(connection)s"))
@@ -109,5 +117,6 @@ def _audit(user, connection: Connection, action: str, reason_code: str, count: i
         merchant, action=LogEntry.Action.UPDATE, actor=user, force_log=True,
         changes={"operator": ["", what % {"count": count, "reason": reason_code or "-", "connection": connection.name}]},
         additional_data={"merchant": str(merchant.pk), "connection": str(connection.pk), "action": action, "count": count,
-                         "reason_code": reason_code},
+                         "reason_code": reason_code, "event": f"operations_{action}",
+                         "params": {"count": count, "reason": reason_code or "-", "connection": connection.name}},
     )

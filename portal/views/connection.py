@@ -47,7 +47,8 @@ def dashboard(request, connection_id):
     last_error = (TransferAttempt.objects.filter(transfer__connection=connection).exclude(outcome=TransferAttempt.Outcome.OK)
                   .exclude(transfer__state__in=[Transfer.State.DONE, Transfer.State.IGNORED]).order_by("-started_at").first())
     months = history(merchant, month)
-    unreachable = reachability.check(connection)
+    reach = reachability.shown(connection)  # the last answer: a bulk worker asks, never this page
+    unreachable = reach.problems
     return render(request, "portal/dashboard.html", {
         "merchant": merchant, "connection": connection, "last_done": last_done, "last_error": last_error,
         "month_orders": orders, "quota": quota, "forecast": round(orders * days / today.day),
@@ -56,7 +57,7 @@ def dashboard(request, connection_id):
         "attention_count": transfers.filter(state=Transfer.State.NEEDS_ATTENTION).count(),
         "chart": chart_data(months),
         "not_exporting": preflight.not_exporting(connection),
-        "unreachable": unreachable, "credentials_refused": any(p.credentials for p in unreachable),
+        "unreachable": unreachable, "credentials_refused": any(p.credentials for p in unreachable), "reach": reach,
         "drift": drift.latest_report(connection) if may(connection, Capability.STOCK) else None,
         "stopped_count": activation.stopped_count(connection) if connection.status == Connection.Status.INACTIVE else 0,
     })

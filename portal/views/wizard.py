@@ -68,6 +68,7 @@ def _check(request, connection, context):
     try:
         client = starweb_for(connection)
         context["findings"] = preflight.check(connection, client, check)
+        context["running"] = any(f.running for f in context["findings"])
         context["dry_run"] = preflight.dry_run(connection, client)
     except IntegrationError as error:
         context["unreachable"], context["error"] = True, str(error)
@@ -82,7 +83,7 @@ def activate(request, connection_id):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     back = redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
     try:
-        blocking = preflight.red(preflight.check(connection, starweb_for(connection), assortment.latest(connection)))
+        blocking = preflight.red(preflight.check(connection, starweb_for(connection), assortment.latest(connection), live=True))
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
         return back

@@ -49,6 +49,21 @@ def check(connection: Connection, numbers: list[str]) -> ArticleCheck:
     return ArticleCheck(missing=sorted(known.unknown(connection, missing)))
 
 
+def unknown_here(connection: Connection, numbers: list[str]) -> list[str]:
+    """The numbers our own table does not know to exist in Specter (a database read, no call)."""
+    wanted = sorted({n for n in numbers if n})
+    return sorted(known.unknown(connection, wanted)) if wanted else []
+
+
+def probe(connection: Connection, subject: list, progress) -> dict:
+    """The bulk task's work for the pre-flight page (syncflows.outside_checks): read Specter's
+    register for the numbers in `subject`."""
+    progress(0, 1)
+    result = check(connection, subject)
+    progress(1, 1)
+    return {"subject": subject, "missing": result.missing, "error": result.error}
+
+
 def may_create(connection: Connection) -> bool:
     """We create articles in Specter only where the connection already sends it articles (flows #1
     and #3); on flow #2 Specter rules the register and the merchant creates them there."""

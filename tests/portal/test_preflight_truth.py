@@ -13,6 +13,7 @@ from simulator.specter.models import Article
 from simulator.starweb.models import WebHook
 from syncflows import reachability
 from tests.portal.test_wizard import new_connection, simulators, step_url, walk_to_activation  # noqa: F401 (fixture)
+from tests.syncflows.wiring import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,6 +64,8 @@ def test_a_service_article_specter_lacks_is_red_and_created_in_specter_on_flow_o
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)  # flow 1
     Connection.objects.filter(pk=connection.pk).update(shipping_article="FRAKT-NY")
+    owner_client.get(step_url(connection, "check"))  # asks a bulk worker to read Specter's register
+    drain()
     body = owner_client.get(step_url(connection, "check")).content.decode()
     assert "FRAKT-NY" in body and 'id="create-articles"' in body and body.count("finding-problem") == 1
     owner_client.post(reverse("portal:create_articles", args=[merchant.pk, connection.pk]))
@@ -74,6 +77,8 @@ def test_on_flow_two_the_owner_is_told_to_create_it_in_specter_and_we_create_not
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
     Connection.objects.filter(pk=connection.pk).update(flow=Connection.Flow.ERP, cod_article="PF-SAKNAS")
+    owner_client.get(step_url(connection, "check"))  # asks a bulk worker to read Specter's register
+    drain()
     body = owner_client.get(step_url(connection, "check")).content.decode()
     assert "PF-SAKNAS" in body and 'id="create-articles"' not in body
     assert owner_client.post(reverse("portal:create_articles", args=[merchant.pk, connection.pk])).status_code == 404
