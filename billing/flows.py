@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -179,7 +180,5 @@ def flow_answer(entitled: Entitlements, flow: int | None, on: date) -> Answer:
 
 def merchant_may(merchant, capability: Capability, on: date | None = None) -> Answer:
     """The package's answer alone (no flow): for what is asked before a connection has one."""
-    from django.utils import timezone
-
     on = on or timezone.localdate()
     return package_answer(entitlements_for(merchant, on), capability, on)
