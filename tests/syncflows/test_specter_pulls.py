@@ -73,7 +73,9 @@ def test_thirty_three_pings_during_a_pull_make_exactly_one_more_pull(connection,
     delivered_order(connection)
     drain()
     runs_before, calls_before = SyncRun.objects.filter(kind="orders").count(), order_pulls()
-    slow_order_pulls(1)
+    # Long enough that the 33 pings and the drain below end while the first pull still waits, even on
+    # a loaded machine (at 1.5 s the pull sometimes finished first and a third pull was right).
+    slow_order_pulls(1, delay_ms=6000)
     pull_claim.want(connection, "orders")
     made = []
     worker = threading.Thread(target=lambda: made.extend(pull_claim.run(Connection.objects.get(pk=connection.pk), "orders")))
