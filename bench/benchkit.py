@@ -58,6 +58,82 @@ class Processes:
                 child.wait()
 
 
+def _proc_table() -> list[tuple[int, int, int, int]]:
+    """(pid, ppid, session, CPU ticks) of every process: user + system time of the process and of
+    the children it has reaped, so a worker that exited still counts in its parent."""
+    table = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after "pid (comm)": state ppid pgrp session … utime(14) stime cutime cstime (man 5 proc)
+        table.append((int(name), int(fields[1]), int(fields[3]), sum(int(x) for x in fields[11:15])))
+    return table
+
+
+class CpuMeter:
+    """CPU milliseconds spent by kinds of process between `start()` and `stop()`, read from /proc.
+
+    A kind is a list of roots: ("session", pid) for a child started in its own session (every
+    process of it: a qcluster's workers, a gunicorn's workers), ("tree", pid) for a process and its
+    descendants (PostgreSQL's postmaster and its backends), ("self", 0) for this process alone."""
+
+    def __init__(self, kinds: dict[str, list[tuple[str, int]]]):
+        self.kinds, self.spent = kinds, {}
+
+    def _read(self) -> dict[str, float]:
+        table = _proc_table() if os.path.isdir("/proc") else []
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        children: dict[int, list[int]] = {}
+        for pid, ppid, _, _ in table:
+            children.setdefault(ppid, []).append(pid)
+        ticks = {pid: t for pid, _, _, t in table}
+        out = {}
+        for kind, roots in self.kinds.items():
+            pids: set[int] = set()
+            for how, root in roots:
+                if how == "self":
+                    times = os.times()
+                    out[kind] = out.get(kind, 0.0) + (times.user + times.system) * 1000
+                elif how == "session":
+                    pids |= {pid for pid, _, session, _ in table if session == root}
+                else:
+                    todo = [root]
+                    while todo:
+                        pid = todo.pop()
+                        pids.add(pid)
+                        todo += children.get(pid, [])
+            out[kind] = out.get(kind, 0.0) + sum(ticks.get(pid, 0) for pid in pids) * tick_ms
+        return out
+
+    def start(self) -> None:
+        self.began, self.wall = self._read(), time.monotonic()
+
+    def stop(self) -> None:
+        now = self._read()
+        self.wall = time.monotonic() - self.wall
+        self.spent = {kind: now[kind] - self.began.get(kind, 0.0) for kind in now}
+
+    def lines(self, orders: int, outside: set[str] = frozenset(), share: float = 0.7) -> list[str]:
+        """Per-order CPU by kind and the order rate this machine's cores carry at `share` busy,
+        with every kind on it and with only ours (the kinds in `outside` run elsewhere in production)."""
+        cores = os.cpu_count() or 1
+        per = {kind: ms / max(1, orders) for kind, ms in self.spent.items()}
+        total, ours = sum(per.values()), sum(v for k, v in per.items() if k not in outside)
+        busy = sum(self.spent.values()) / (self.wall * 1000 * cores) * 100 if self.wall else 0.0
+        lines = ["CPU per order: " + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per.items())
+                 + f"; total {total:.1f} ms ({busy:.0f} % of {cores} cores over {self.wall:.1f} s)"]
+        for label, ms in (("everything on this machine", total), ("ours only (no simulators, no placing)", ours)):
+            if ms:
+                lines.append(f"ceiling, {label}: {cores} cores at {share:.0%} carry at most {share * cores * 1000 / ms:.1f} orders/s "
+                             f"({ms:.1f} CPU ms per order); 4 cores {share * 4000 / ms:.1f}/s, 8 cores {share * 8000 / ms:.1f}/s")
+        return lines
+
+
 def web_command(port: int) -> list[str]:
     import sys
 

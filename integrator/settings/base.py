@@ -189,7 +189,10 @@ Q_CLUSTER = {
     "ack_failures": True,
     "queue_limit": Q_WORKERS,
     "catch_up": False,
-    "save_limit": 500,
+    # Task results are kept without a count limit (0) and purged by age (syncflows/retention.py):
+    # with a limit N, django-q2 reads and locks all N kept successes on every task it saves,
+    # which cost each order about 18 ms of worker CPU (bench_orders). -1 keeps no successes.
+    "save_limit": env.int("Q_SAVE_LIMIT", default=0),
     # The order hot path is enqueued directly (no Schedule); a short poll keeps it fast.
     "poll": env.float("Q_POLL_SECONDS", default=0.2),
     "label": "Django Q2",

@@ -15,9 +15,11 @@ sending; sent + timeline + usage (2); done + timeline. Timeline rows ride along 
 Which article numbers Specter has is read once and trusted for minutes (orders/articles.py).
 """
 
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from http.cookiejar import DefaultCookiePolicy
 
 from django.db import transaction
 from django.db.models import OuterRef
@@ -27,6 +29,7 @@ from billing.entitlements import MonthTerms, month_terms, month_terms_of
 from billing.periods import month_of
 from billing.usage import month_count, record_transfer
 from connections.clients import specter_for, starweb_for
+from connections import http
 from connections.errors import AuthenticationFailed, IntegrationError, Permanent, Retryable
 from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle, named_articles
@@ -51,6 +54,20 @@ class Clients:
 
     starweb: object = None
     specter: object = None
+
+
+_local = threading.local()
+
+
+def _session():
+    """This thread's HTTP session, kept from run to run: its pooled connections spare every order a
+    TCP (in production a TLS) handshake per system. Runs of many merchants share it, so it takes
+    no cookies: nothing one server set is ever sent along with another merchant's calls."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = http.new_session()
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return session
 
 
 def run(transfer_id: int, clients: Clients | None = None) -> str | None:
@@ -124,14 +141,14 @@ class _Run:
         self.answered: set[str] = set()  # systems that answered a phase of this run
         self.parked = False  # this run left the order waiting for an open circuit
         self.connection: Connection = transfer.connection
-        self.starweb = clients.starweb or starweb_for(self.connection)
+        self.starweb = clients.starweb or starweb_for(self.connection, _session())
         self._specter = clients.specter
         self.terms = terms  # this month's subscription terms, read with the row
 
     @property
     def specter(self):
         if self._specter is None:
-            self._specter = specter_for(self.connection)
+            self._specter = specter_for(self.connection, _session())
         return self._specter
 
     @contextmanager

@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
 
+from connections import credentials
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
@@ -55,7 +56,7 @@ from syncflows.orders.mapper import map_order
 
 from bench.management.commands.bench_billing import percentile
 
-from bench.benchkit import Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.benchkit import CpuMeter, Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
@@ -145,7 +146,7 @@ class Command(BaseCommand):
             "(transaction control not counted)")
         p50 = p95 = float("nan")
         if latency_orders:
-            samples, achieved, via_poller, fanned_out = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
+            samples, achieved, via_poller, fanned_out, cpu = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
             latencies = [(at_specter - placed).total_seconds() * 1000 for _, placed, at_specter in samples]
             p50, p95 = statistics.median(latencies), percentile(latencies, 95)
             out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, "
@@ -156,6 +157,8 @@ class Command(BaseCommand):
                 f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; "
                 f"{via_poller} reached the engine through the poller")
             for line in where_time_went(samples):
+                out(line)
+            for line in cpu.lines(latency_orders, outside={"placing loop", "simulators"}):
                 out(line)
         out(f"ratio={ratio:.2f} queries_per_order={per_order:.1f} p95_ms={p95:.0f}")
 
@@ -186,8 +189,32 @@ class Command(BaseCommand):
         if conn.status_on_transfer_id:
             clients.starweb.set_status(order_id, conn.status_on_transfer_id, send_email=False, process_payment=False)
 
+    def _cpu_meter(self, webs, processes, clusters) -> CpuMeter:
+        """What the CPU per order is spent by: this process places the orders (the simulated shop's
+        side: its webhook goes out before placing returns); the first web process serves the
+        simulators, the last our webhooks."""
+        web = [child.pid for child in webs.children.values()]
+        kinds = {"placing loop": [("self", 0)]}
+        if len(web) > 1:
+            kinds |= {"simulators": [("session", pid) for pid in web[:-1]], "webhooks (web)": [("session", web[-1])]}
+        elif web:
+            kinds["web (simulators + webhooks)"] = [("session", web[0])]
+        kinds["orders' qclusters"] = [("session", p.pid) for p in processes[:clusters]]
+        kinds["bulk qcluster"] = [("session", p.pid) for p in processes[clusters:]]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # its postmaster: the parent of this connection's backend
+                cursor.execute("SELECT pg_backend_pid()")
+                backend = cursor.fetchone()[0]
+            try:
+                with open(f"/proc/{backend}/stat") as f:
+                    kinds["PostgreSQL"] = [("tree", int(f.read().rsplit(")", 1)[1].split()[1]))]
+            except OSError:
+                pass  # a server on another machine: not ours to count
+        return CpuMeter(kinds)
+
     def _latency(self, wired, count, rate, workers, clusters, web_processes, base):
-        """(samples, orders placed a second, orders that came through the poller, fan-out tasks queued)."""
+        """(samples, orders placed a second, orders that came through the poller, fan-out tasks queued,
+        the CPU each kind of process spent from the first order placed until the last was in Specter)."""
         env = {**os.environ, "Q_WORKERS": str(workers)}
         env.pop("Q_CLUSTER_NAME", None)
         webs = Processes(env)
@@ -201,7 +228,9 @@ class Command(BaseCommand):
             wait_for_web(ports)
             api, hooks = f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[-1]}"
             for conn, shop in wired:
-                Connection.objects.filter(pk=conn.pk).update(starweb_base_url=f"{api}/sim/starweb/{shop.slug}/api/v2")
+                url = f"{api}/sim/starweb/{shop.slug}/api/v2"
+                # The stored client secret may be sent only to the address it was entered for: move that too.
+                Connection.objects.filter(pk=conn.pk).update(starweb_base_url=url, starweb_secret_for=credentials.starweb_identity(conn, url))
         env["SPECTER_API_URL"] = f"{api}/sim/specter/"
         for conn, shop in wired:
             wire_webhooks(conn, shop.slug, hooks)
@@ -218,6 +247,8 @@ class Command(BaseCommand):
                     raise RuntimeError("the workers did not start")
                 time.sleep(0.2)
             sent, fanned_out = {}, 0
+            cpu = self._cpu_meter(webs, processes, clusters)
+            cpu.start()
             started = time.perf_counter()
             for n in range(count):
                 time.sleep(max(0.0, started + n / rate - time.perf_counter()))
@@ -234,6 +265,7 @@ class Command(BaseCommand):
                 for row in SpecterOrder.objects.filter(created_at__gte=since).values("account__smb_id", "external_order_no", "created_at"):
                     found[(row["account__smb_id"], row["external_order_no"])] = row["created_at"]
                 time.sleep(0.5)
+            cpu.stop()
             arrived = {key: found[(smb[key[0]], external)] for key, (_, external) in sent.items() if (smb[key[0]], external) in found}
             missing = len(sent) - len(arrived)
             if missing:
@@ -241,7 +273,7 @@ class Command(BaseCommand):
             rows = {(t.connection_id, t.starweb_order_id): t for t in Transfer.objects.filter(created_at__gte=since)}
             samples = [(rows[key].pk, sent[key][0], max(at, sent[key][0])) for key, at in arrived.items() if key in rows]
             via_poller = sum(1 for key in sent if key in rows and rows[key].source == Transfer.Source.POLLER)
-            return samples, achieved, via_poller, fanned_out
+            return samples, achieved, via_poller, fanned_out, cpu
         finally:
             for process in processes:
                 os.killpg(process.pid, signal.SIGTERM)
