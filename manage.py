@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility. Defaults to the local settings (make run, development)."""
+
 import os
 import sys
 

@@ -34,8 +34,14 @@ class Processes:
         logs = settings.BASE_DIR / "var" / "bench"
         logs.mkdir(parents=True, exist_ok=True)
         with open(logs / f"{name}.log", "ab") as log:
-            self.children[name] = subprocess.Popen(command, env={**self.env, **extra_env}, cwd=settings.BASE_DIR,
-                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.children[name] = subprocess.Popen(
+                command,
+                env={**self.env, **extra_env},
+                cwd=settings.BASE_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill(self, name: str) -> None:
         child = self.children[name]
@@ -125,20 +131,37 @@ class CpuMeter:
         per = {kind: ms / max(1, orders) for kind, ms in self.spent.items()}
         total, ours = sum(per.values()), sum(v for k, v in per.items() if k not in outside)
         busy = sum(self.spent.values()) / (self.wall * 1000 * cores) * 100 if self.wall else 0.0
-        lines = ["CPU per order: " + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per.items())
-                 + f"; total {total:.1f} ms ({busy:.0f} % of {cores} cores over {self.wall:.1f} s)"]
+        lines = [
+            "CPU per order: "
+            + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per.items())
+            + f"; total {total:.1f} ms ({busy:.0f} % of {cores} cores over {self.wall:.1f} s)"
+        ]
         for label, ms in (("everything on this machine", total), ("ours only (no simulators, no placing)", ours)):
             if ms:
-                lines.append(f"ceiling, {label}: {cores} cores at {share:.0%} carry at most {share * cores * 1000 / ms:.1f} orders/s "
-                             f"({ms:.1f} CPU ms per order); 4 cores {share * 4000 / ms:.1f}/s, 8 cores {share * 8000 / ms:.1f}/s")
+                lines.append(
+                    f"ceiling, {label}: {cores} cores at {share:.0%} carry at most {share * cores * 1000 / ms:.1f} orders/s "
+                    f"({ms:.1f} CPU ms per order); 4 cores {share * 4000 / ms:.1f}/s, 8 cores {share * 8000 / ms:.1f}/s"
+                )
         return lines
 
 
 def web_command(port: int) -> list[str]:
     import sys
 
-    return [sys.executable, "-m", "gunicorn", "integrator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-            "--threads", "16", "--timeout", "60"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "integrator.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "16",
+        "--timeout",
+        "60",
+    ]
 
 
 def wait_for_web(ports, seconds: float = 60) -> None:
@@ -177,12 +200,21 @@ def bench_connection(name: str, shop, account, base: str, **settings) -> Connect
     to the simulated Specter `account` (both served under `base`)."""
     merchant, created = Merchant.objects.get_or_create(name=f"{name} AB", defaults={"org_number": "559999-0000"})
     if created:
-        Subscription.objects.create(merchant=merchant, package=Package.objects.get(code="800"), start_date=timezone.localdate().replace(day=1))
-    connection, _ = Connection.objects.update_or_create(merchant=merchant, name=name, defaults={
-        "starweb_base_url": f"{base}/sim/starweb/{shop.slug}/api/v2", "starweb_client_id": shop.client_id,
-        "starweb_client_secret": shop.client_secret, "specter_smb_id": account.smb_id, "specter_md5key": account.md5key,
-        **settings,
-    })
+        Subscription.objects.create(
+            merchant=merchant, package=Package.objects.get(code="800"), start_date=timezone.localdate().replace(day=1)
+        )
+    connection, _ = Connection.objects.update_or_create(
+        merchant=merchant,
+        name=name,
+        defaults={
+            "starweb_base_url": f"{base}/sim/starweb/{shop.slug}/api/v2",
+            "starweb_client_id": shop.client_id,
+            "starweb_client_secret": shop.client_secret,
+            "specter_smb_id": account.smb_id,
+            "specter_md5key": account.md5key,
+            **settings,
+        },
+    )
     return connection
 
 
@@ -200,7 +232,7 @@ def where_time_went(samples: list[tuple], percent: int = 10) -> list[str]:
     if not samples:
         return []
     total = {key: (at_specter - placed).total_seconds() * 1000 for key, placed, at_specter in samples}
-    slowest = sorted(samples, key=lambda s: total[s[0]], reverse=True)[:max(1, len(samples) * percent // 100)]
+    slowest = sorted(samples, key=lambda s: total[s[0]], reverse=True)[: max(1, len(samples) * percent // 100)]
     ids = [s[0] for s in slowest]
     created = dict(Transfer.objects.filter(pk__in=ids).values_list("pk", "created_at"))
     attempts: dict[int, list] = {}
@@ -225,7 +257,9 @@ def where_time_went(samples: list[tuple], percent: int = 10) -> list[str]:
             parts[key] = parts.get(key, 0) + value
     n = len(slowest)
     worst = sum(total[i] for i in ids) / n
-    lines = [f"slowest {percent}% ({n} orders, mean {worst:.0f} ms), mean per order: "
-             + ", ".join(f"{key} {value / n:.0f} ms" for key, value in sorted(parts.items(), key=lambda kv: -kv[1])),
-             f"  rate-limited attempts among them: {limited}"]
+    lines = [
+        f"slowest {percent}% ({n} orders, mean {worst:.0f} ms), mean per order: "
+        + ", ".join(f"{key} {value / n:.0f} ms" for key, value in sorted(parts.items(), key=lambda kv: -kv[1])),
+        f"  rate-limited attempts among them: {limited}",
+    ]
     return lines

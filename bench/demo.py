@@ -38,14 +38,20 @@ DEMO_MERCHANT = "Demobutiken AB"
 # Order settings that fit the demo shop's methods and the simulated Specter account's service
 # articles (simulator/starweb/demo.py, simulator/specter/demo.py). Tests wire their shops the same way.
 DEMO_ORDER_SETTINGS = {
-    "status": Connection.Status.ACTIVE, "flow": Connection.Flow.ERP,
+    "status": Connection.Status.ACTIVE,
+    "flow": Connection.Flow.ERP,
     # Flow #2: Specter rules stock, prices and order status, which come back to the shop (package 200;
     # price lists from 400, the demo merchant's package).
-    "status_rules": {"delivered": {"status_id": 3, "email": True, "tracking": True, "capture": False},
-                     "cancelled": {"status_id": 4, "email": True, "tracking": False, "capture": False}},
+    "status_rules": {
+        "delivered": {"status_id": 3, "email": True, "tracking": True, "capture": False},
+        "cancelled": {"status_id": 4, "email": True, "tracking": False, "capture": False},
+    },
     "export_order": Connection.OrderExport.REGISTERED,
-    "gift_card_article": "PRESENTKORT", "discount_article": "RABATT", "payment_fee_article": "AVGIFT",
-    "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT",
+    "gift_card_article": "PRESENTKORT",
+    "discount_article": "RABATT",
+    "payment_fee_article": "AVGIFT",
+    "shipping_article": "FRAKT",
+    "cod_article": "POSTFORSKOTT",
     "delivery_methods": {"1": "PN", "2": "DHL", "3": "BUTIK"},
     "payment_methods": {"1": "K", "2": "I", "3": "P", "4": "SW"},
     "status_on_transfer_id": 2,  # "Plockas": the shop sees the order is in Specter (package 200+)
@@ -97,8 +103,11 @@ def _merchant(name: str, org_number: str, owner, package_code: str, start: date)
         package = Package.objects.get(code=package_code)
         Subscription.objects.create(merchant=merchant, package=package, start_date=start)
         HourPurchase.objects.create(
-            merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=package.start_package_hours,
-            price=package.installation_fee, purchased_on=start,
+            merchant=merchant,
+            kind=HourPurchase.Kind.START_PACKAGE,
+            hours=package.start_package_hours,
+            price=package.installation_fee,
+            purchased_on=start,
         )
     return merchant
 

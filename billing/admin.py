@@ -67,6 +67,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
 @admin.register(Membership)
 class MembershipAdmin(SuperusersOnly, admin.ModelAdmin):
     list_display = ["user", "merchant", "role", "created_at"]

@@ -14,7 +14,8 @@ import json
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EVENTS = {
     "activate": gettext_lazy("Activated the connection"),
@@ -31,10 +32,15 @@ EVENTS = {
 }
 # Keys inside recorded mappings (the status rules), as the settings form labels them.
 KEYS = {
-    "status_id": gettext_lazy("status"), "email": gettext_lazy("e-mail the customer"),
-    "tracking": gettext_lazy("with the tracking number"), "capture": gettext_lazy("capture the payment"),
-    "partly_delivered": gettext_lazy("Partly delivered in Specter"), "delivered": gettext_lazy("Delivered in Specter"),
-    "invoiced": gettext_lazy("Invoiced in Specter"), "paid": gettext_lazy("Paid in Specter"), "cancelled": gettext_lazy("Cancelled in Specter"),
+    "status_id": gettext_lazy("status"),
+    "email": gettext_lazy("e-mail the customer"),
+    "tracking": gettext_lazy("with the tracking number"),
+    "capture": gettext_lazy("capture the payment"),
+    "partly_delivered": gettext_lazy("Partly delivered in Specter"),
+    "delivered": gettext_lazy("Delivered in Specter"),
+    "invoiced": gettext_lazy("Invoiced in Specter"),
+    "paid": gettext_lazy("Paid in Specter"),
+    "cancelled": gettext_lazy("Cancelled in Specter"),
 }
 NOTHING = "–"
 SECRET = ("•••", "••• (replaced)")
@@ -43,9 +49,18 @@ SECRET = ("•••", "••• (replaced)")
 def record_event(obj, event: str, *, actor=None, merchant_id=None, **params) -> LogEntry:
     """Record that `actor` did `event` (a key of EVENTS) to `obj`, with its parameters."""
     return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk), object_repr=str(obj)[:200],
-        action=LogEntry.Action.UPDATE, changes={}, changes_text="", actor=actor,
-        additional_data={"merchant": str(merchant_id or getattr(obj, "merchant_id", "")), "event": event, "params": params},
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=LogEntry.Action.UPDATE,
+        changes={},
+        changes_text="",
+        actor=actor,
+        additional_data={
+            "merchant": str(merchant_id or getattr(obj, "merchant_id", "")),
+            "event": event,
+            "params": params,
+        },
     )
 
 

@@ -52,14 +52,19 @@ def refusal(month: date, today: date | None = None) -> str:
         return _("A month can be closed once it has ended.")
     latest = ClosedMonth.objects.order_by("-month").values_list("month", flat=True).first()
     if latest and month != add_months(latest, 1):
-        return _("Months are closed in order: close %(month)s first.") % {"month": add_months(latest, 1).strftime("%Y-%m")}
+        return _("Months are closed in order: close %(month)s first.") % {
+            "month": add_months(latest, 1).strftime("%Y-%m")
+        }
     return ""
 
 
 def _merchants_of(month: date):
     end = last_day(month)
-    ids = set(Subscription.objects.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
-              .values_list("merchant_id", flat=True))
+    ids = set(
+        Subscription.objects.filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+        .values_list("merchant_id", flat=True)
+    )
     ids |= set(MonthlyUsage.objects.filter(month=month).values_list("merchant_id", flat=True))
     ids |= set(HourPurchase.objects.filter(purchased_on__range=(month, end)).values_list("merchant_id", flat=True))
     ids |= set(WorkLog.objects.filter(worked_on__range=(month, end)).values_list("merchant_id", flat=True))
@@ -83,18 +88,31 @@ def close(month: date, user=None, today: date | None = None) -> int:
         invoice = invoice_preview(merchant, month)
         if not invoice.lines and not invoice.orders:
             continue
-        amounts = {key: sum((line.amount for line in invoice.lines if line.key == key), 0) for key in ("fee", "extra_shops", "overage")}
+        amounts = {
+            key: sum((line.amount for line in invoice.lines if line.key == key), 0)
+            for key in ("fee", "extra_shops", "overage")
+        }
         subscription = invoice.subscription
-        statements.append(MonthStatement(
-            merchant=merchant, month=month,
-            package_code=subscription.package.code if subscription else "", package_name=invoice.package_name,
-            orders=invoice.orders, quota=invoice.quota, overage=invoice.overage,
-            used_pct=(invoice.orders * 100.0 / invoice.quota) if invoice.quota else None,
-            extra_shops=subscription.extra_shops if subscription else 0,
-            monthly_fee=amounts["fee"], extra_shops_fee=amounts["extra_shops"], overage_fee=amounts["overage"],
-            revenue=sum(amounts.values()), hours_minutes=invoice.service_minutes, net=invoice.net,
-            lines=[line.as_json() for line in invoice.lines],
-        ))
+        statements.append(
+            MonthStatement(
+                merchant=merchant,
+                month=month,
+                package_code=subscription.package.code if subscription else "",
+                package_name=invoice.package_name,
+                orders=invoice.orders,
+                quota=invoice.quota,
+                overage=invoice.overage,
+                used_pct=(invoice.orders * 100.0 / invoice.quota) if invoice.quota else None,
+                extra_shops=subscription.extra_shops if subscription else 0,
+                monthly_fee=amounts["fee"],
+                extra_shops_fee=amounts["extra_shops"],
+                overage_fee=amounts["overage"],
+                revenue=sum(amounts.values()),
+                hours_minutes=invoice.service_minutes,
+                net=invoice.net,
+                lines=[line.as_json() for line in invoice.lines],
+            )
+        )
     MonthStatement.objects.bulk_create(statements)
     ClosedMonth.objects.create(month=month, closed_by=user)
     transaction.on_commit(lambda: cache.delete(CLOSED_KEY))

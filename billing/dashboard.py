@@ -11,7 +11,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy
@@ -24,8 +37,13 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY)
 
 SORTS = {
-    "name": "name", "package": "package_name", "orders": "orders", "quota": "quota",
-    "used": "used_pct", "overage": "overage", "revenue": "revenue",
+    "name": "name",
+    "package": "package_name",
+    "orders": "orders",
+    "quota": "quota",
+    "used": "used_pct",
+    "overage": "overage",
+    "revenue": "revenue",
 }
 
 
@@ -34,7 +52,9 @@ def billed_merchants(month: date) -> QuerySet:
     from .closing import is_closed
 
     if is_closed(month):
-        return MonthStatement.objects.filter(month=month).annotate(name=F("merchant__name"), org_number=F("merchant__org_number"))
+        return MonthStatement.objects.filter(month=month).annotate(
+            name=F("merchant__name"), org_number=F("merchant__org_number")
+        )
     return open_month(month)
 
 
@@ -52,31 +72,32 @@ def open_month(month: date) -> QuerySet[Subscription]:
         .values("pk")[:1]
     )
     usage = MonthlyUsage.objects.filter(merchant=OuterRef("merchant_id"), month=month).values("orders")[:1]
-    rows = (
-        Subscription.objects.filter(active, pk=Subquery(latest))
-        .annotate(
-            name=F("merchant__name"),
-            org_number=F("merchant__org_number"),
-            package_code=F("package__code"),
-            package_name=F("package__name"),
-            quota=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month)),
-            monthly_fee=Coalesce("quoted_monthly_price", versioned("monthly_price", month), ZERO, output_field=MONEY),
-            extra_shop_price=versioned("extra_shop_monthly_price", month),
-            overage_price=Coalesce(versioned("overage_price_per_order", month), ZERO, output_field=MONEY),
-            orders=Coalesce(Subquery(usage), Value(0)),
-        )
+    rows = Subscription.objects.filter(active, pk=Subquery(latest)).annotate(
+        name=F("merchant__name"),
+        org_number=F("merchant__org_number"),
+        package_code=F("package__code"),
+        package_name=F("package__name"),
+        quota=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month)),
+        monthly_fee=Coalesce("quoted_monthly_price", versioned("monthly_price", month), ZERO, output_field=MONEY),
+        extra_shop_price=versioned("extra_shop_monthly_price", month),
+        overage_price=Coalesce(versioned("overage_price_per_order", month), ZERO, output_field=MONEY),
+        orders=Coalesce(Subquery(usage), Value(0)),
     )
-    return rows.annotate(
-        overage=Case(When(quota__isnull=True, then=Value(0)), default=Greatest(F("orders") - F("quota"), Value(0))),
-        used_pct=Case(
-            When(Q(quota__isnull=True) | Q(quota=0), then=Value(None, output_field=FloatField())),
-            default=ExpressionWrapper(F("orders") * 100.0 / F("quota"), output_field=FloatField()),
-        ),
-        extra_shops_fee=ExpressionWrapper(F("extra_shops") * F("extra_shop_price"), output_field=MONEY),
-    ).annotate(
-        overage_fee=ExpressionWrapper(F("overage") * F("overage_price"), output_field=MONEY),
-    ).annotate(
-        revenue=ExpressionWrapper(F("monthly_fee") + F("extra_shops_fee") + F("overage_fee"), output_field=MONEY),
+    return (
+        rows.annotate(
+            overage=Case(When(quota__isnull=True, then=Value(0)), default=Greatest(F("orders") - F("quota"), Value(0))),
+            used_pct=Case(
+                When(Q(quota__isnull=True) | Q(quota=0), then=Value(None, output_field=FloatField())),
+                default=ExpressionWrapper(F("orders") * 100.0 / F("quota"), output_field=FloatField()),
+            ),
+            extra_shops_fee=ExpressionWrapper(F("extra_shops") * F("extra_shop_price"), output_field=MONEY),
+        )
+        .annotate(
+            overage_fee=ExpressionWrapper(F("overage") * F("overage_price"), output_field=MONEY),
+        )
+        .annotate(
+            revenue=ExpressionWrapper(F("monthly_fee") + F("extra_shops_fee") + F("overage_fee"), output_field=MONEY),
+        )
     )
 
 
@@ -90,7 +111,9 @@ class Filters:
 
 def apply(rows: QuerySet[Subscription], filters: Filters) -> QuerySet[Subscription]:
     if filters.search:
-        rows = rows.filter(Q(merchant__name__icontains=filters.search) | Q(merchant__org_number__icontains=filters.search))
+        rows = rows.filter(
+            Q(merchant__name__icontains=filters.search) | Q(merchant__org_number__icontains=filters.search)
+        )
     if filters.package:
         rows = rows.filter(package_code=filters.package)
     if filters.over_quota:
@@ -117,7 +140,7 @@ def page_with_totals(rows: QuerySet[Subscription], offset: int, limit: int) -> t
             mrr=Window(Sum(F("monthly_fee") + F("extra_shops_fee"), output_field=MONEY)),
             overage_revenue=Window(Sum("overage_fee")),
             total_revenue=Window(Sum("revenue")),
-        )[offset: offset + limit]
+        )[offset : offset + limit]
     )
     if not page:
         return page, None
@@ -139,10 +162,15 @@ def totals(rows: QuerySet[Subscription]) -> dict:
 
 # (field, title, decimals): None for text, 0 for whole numbers.
 CSV_COLUMNS = [
-    ("name", gettext_lazy("Merchant"), None), ("org_number", gettext_lazy("Org.nr"), None),
-    ("package_name", gettext_lazy("Package"), None), ("orders", gettext_lazy("Transferred orders"), 0),
-    ("quota", gettext_lazy("Quota"), 0), ("used_pct", gettext_lazy("% used"), 1),
-    ("overage", gettext_lazy("Orders over the quota"), 0), ("monthly_fee", gettext_lazy("Monthly fee (SEK)"), 2),
-    ("extra_shops_fee", gettext_lazy("Extra webshops (SEK)"), 2), ("overage_fee", gettext_lazy("Overage (SEK)"), 2),
+    ("name", gettext_lazy("Merchant"), None),
+    ("org_number", gettext_lazy("Org.nr"), None),
+    ("package_name", gettext_lazy("Package"), None),
+    ("orders", gettext_lazy("Transferred orders"), 0),
+    ("quota", gettext_lazy("Quota"), 0),
+    ("used_pct", gettext_lazy("% used"), 1),
+    ("overage", gettext_lazy("Orders over the quota"), 0),
+    ("monthly_fee", gettext_lazy("Monthly fee (SEK)"), 2),
+    ("extra_shops_fee", gettext_lazy("Extra webshops (SEK)"), 2),
+    ("overage_fee", gettext_lazy("Overage (SEK)"), 2),
     ("revenue", gettext_lazy("Total (SEK)"), 2),
 ]

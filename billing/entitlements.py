@@ -104,7 +104,9 @@ def month_terms(merchant_ref, month: date) -> dict:
     return {
         "terms_id": Subquery(governing.values("pk")[:1]),
         "terms_quota": Subquery(
-            governing.annotate(q=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month))).values("q")[:1]
+            governing.annotate(q=Coalesce("quoted_orders_per_month", versioned("orders_per_month", month))).values("q")[
+                :1
+            ]
         ),
         "terms_hold": Subquery(governing.values("hold_over_quota")[:1]),
         "terms_order_status": Subquery(governing.annotate(s=versioned("order_status", month)).values("s")[:1]),
@@ -114,7 +116,12 @@ def month_terms(merchant_ref, month: date) -> dict:
 def month_terms_of(row) -> MonthTerms:
     if row.terms_id is None:
         return MonthTerms(subscribed=False, quota=0, hold_over_quota=False, order_status=False)
-    return MonthTerms(subscribed=True, quota=row.terms_quota, hold_over_quota=bool(row.terms_hold), order_status=bool(row.terms_order_status))
+    return MonthTerms(
+        subscribed=True,
+        quota=row.terms_quota,
+        hold_over_quota=bool(row.terms_hold),
+        order_status=bool(row.terms_order_status),
+    )
 
 
 def entitlements_for(merchant: Merchant, on: date | None = None) -> Entitlements:

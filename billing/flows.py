@@ -61,9 +61,13 @@ LABELS = {
     Capability.MULTISHOP: _("multishop"),
 }
 TERMS = {
-    Capability.ORDERS: None, Capability.PRODUCTS: None, Capability.PRICES: None,
-    Capability.ORDER_STATUS: "order_status", Capability.STOCK: "stock",
-    Capability.PRICE_LISTS: "price_lists", Capability.MULTISHOP: "multishop",
+    Capability.ORDERS: None,
+    Capability.PRODUCTS: None,
+    Capability.PRICES: None,
+    Capability.ORDER_STATUS: "order_status",
+    Capability.STOCK: "stock",
+    Capability.PRICE_LISTS: "price_lists",
+    Capability.MULTISHOP: "multishop",
 }
 
 
@@ -105,11 +109,18 @@ _SPECTER_RULES = (
     Part(Capability.STOCK, TO_STARWEB),
 )
 FLOWS = {
-    1: FlowSpec(1, _("#1 Ecom: Starweb rules"), (Part(Capability.ORDERS, TO_SPECTER), Part(Capability.PRODUCTS, TO_SPECTER))),
+    1: FlowSpec(
+        1, _("#1 Ecom: Starweb rules"), (Part(Capability.ORDERS, TO_SPECTER), Part(Capability.PRODUCTS, TO_SPECTER))
+    ),
     2: FlowSpec(2, _("#2 ERP: Specter rules"), _SPECTER_RULES),
     # Combo: the shop rules products, Specter everything that follows them.
-    3: FlowSpec(3, _("#3 Combo"), tuple(Part(Capability.PRODUCTS, TO_SPECTER) if p.capability == Capability.PRODUCTS else p
-                                         for p in _SPECTER_RULES)),
+    3: FlowSpec(
+        3,
+        _("#3 Combo"),
+        tuple(
+            Part(Capability.PRODUCTS, TO_SPECTER) if p.capability == Capability.PRODUCTS else p for p in _SPECTER_RULES
+        ),
+    ),
 }
 
 
@@ -162,8 +173,15 @@ def package_answer(entitled: Entitlements, capability: Capability, on: date) -> 
         return Answer(False, worded(_("No subscription is in force on %(day)s."), day=_format_day(on)))
     if capability.term is None or getattr(entitled, capability.term):
         return YES
-    return Answer(False, worded(_("The package in force on %(day)s does not include %(what)s: that comes with %(package)s and up."),
-                                what=capability.label, package=_lowest_package(capability.term), day=_format_day(on)))
+    return Answer(
+        False,
+        worded(
+            _("The package in force on %(day)s does not include %(what)s: that comes with %(package)s and up."),
+            what=capability.label,
+            package=_lowest_package(capability.term),
+            day=_format_day(on),
+        ),
+    )
 
 
 def flow_answer(entitled: Entitlements, flow: int | None, on: date) -> Answer:
@@ -174,8 +192,15 @@ def flow_answer(entitled: Entitlements, flow: int | None, on: date) -> Answer:
         return Answer(False, worded(_("No subscription is in force on %(day)s."), day=_format_day(on)))
     if entitled.allows_flow(flow):
         return YES
-    return Answer(False, worded(_("The package in force on %(day)s does not include flow %(flow)s: it comes with %(package)s and up."),
-                                flow=FLOWS[flow].name, package=_lowest_package(flow), day=_format_day(on)))
+    return Answer(
+        False,
+        worded(
+            _("The package in force on %(day)s does not include flow %(flow)s: it comes with %(package)s and up."),
+            flow=FLOWS[flow].name,
+            package=_lowest_package(flow),
+            day=_format_day(on),
+        ),
+    )
 
 
 def merchant_may(merchant, capability: Capability, on: date | None = None) -> Answer:

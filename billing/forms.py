@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from integrator.formatting import number
 from integrator.inputs import one_line
 
 from .dashboard import SORTS
-from integrator.formatting import number
-
 from .models import HourPack, Merchant, Package, PackageVersion, Subscription, WorkLog
 from .subscriptions import Plan
 
@@ -55,8 +54,12 @@ def staff_members():
 
     from .roles import INTEGRATION_STAFF
 
-    return get_user_model().objects.filter(is_staff=True, is_active=True, groups__name=INTEGRATION_STAFF).order_by(
-        "first_name", "last_name", "username").distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True, groups__name=INTEGRATION_STAFF)
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -69,10 +72,12 @@ class _QuotedFields(forms.Form):
 
     package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.filter(is_active=True))
     extra_shops = forms.IntegerField(label=_("Extra webshops"), min_value=0, initial=0, required=False)
-    quoted_monthly_price = WrittenDecimalField(label=_("Quoted monthly price (SEK)"), required=False, min_value=0,
-                                               max_digits=10, decimal_places=2)
-    quoted_installation_fee = WrittenDecimalField(label=_("Quoted installation fee (SEK)"), required=False, min_value=0,
-                                                  max_digits=10, decimal_places=2)
+    quoted_monthly_price = WrittenDecimalField(
+        label=_("Quoted monthly price (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    quoted_installation_fee = WrittenDecimalField(
+        label=_("Quoted installation fee (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
     quoted_orders_per_month = forms.IntegerField(label=_("Quoted orders per month"), required=False, min_value=1)
     start_field = "start_date"
 
@@ -80,8 +85,11 @@ class _QuotedFields(forms.Form):
         """The validated plan (call after is_valid())."""
         data = self.cleaned_data
         return Plan(
-            package=data["package"], from_date=data[self.start_field], extra_shops=data["extra_shops"],
-            quoted_monthly_price=data["quoted_monthly_price"], quoted_installation_fee=data["quoted_installation_fee"],
+            package=data["package"],
+            from_date=data[self.start_field],
+            extra_shops=data["extra_shops"],
+            quoted_monthly_price=data["quoted_monthly_price"],
+            quoted_installation_fee=data["quoted_installation_fee"],
             quoted_orders_per_month=data["quoted_orders_per_month"],
         )
 
@@ -90,7 +98,9 @@ class _QuotedFields(forms.Form):
         data["extra_shops"] = data.get("extra_shops") or 0
         if data.get("package") and data.get(self.start_field):
             trial = Subscription(
-                package=data["package"], start_date=data[self.start_field], extra_shops=data["extra_shops"],
+                package=data["package"],
+                start_date=data[self.start_field],
+                extra_shops=data["extra_shops"],
                 quoted_monthly_price=data.get("quoted_monthly_price"),
                 quoted_orders_per_month=data.get("quoted_orders_per_month"),
             )
@@ -106,13 +116,19 @@ class _QuotedFields(forms.Form):
 class NewCustomerForm(_QuotedFields):
     name = forms.CharField(label=_("Company name"), max_length=200)
     org_number = forms.RegexField(
-        label=_("Organisation number"), regex=r"^\d{6}-?\d{4}$", max_length=11,
+        label=_("Organisation number"),
+        regex=r"^\d{6}-?\d{4}$",
+        max_length=11,
         error_messages={"invalid": _("Write it as 556677-8899.")},
     )
     owner_email = forms.EmailField(label=_("Owner's e-mail (gets the invitation)"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput, initial=timezone.localdate)
-    responsible = StaffChoiceField(label=_("Responsible"), queryset=None, required=False,
-                                   help_text=_("The integration specialist; on Premium the key account manager (required)."))
+    responsible = StaffChoiceField(
+        label=_("Responsible"),
+        queryset=None,
+        required=False,
+        help_text=_("The integration specialist; on Premium the key account manager (required)."),
+    )
     field_order = ["name", "org_number", "owner_email", "package", "start_date", "extra_shops", "responsible"]
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +161,11 @@ class ResponsibleForm(forms.ModelForm):
         model = Merchant
         fields = ["responsible"]
         field_classes = {"responsible": StaffChoiceField}
-        help_texts = {"responsible": _("The integration specialist; on Premium the key account manager. The customer sees who and how to reach them.")}
+        help_texts = {
+            "responsible": _(
+                "The integration specialist; on Premium the key account manager. The customer sees who and how to reach them."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,24 +214,46 @@ class PackageVersionForm(forms.Form):
     """A package's price, quota and contents from a month on (billing.models.PackageVersion)."""
 
     valid_from = forms.TypedChoiceField(label=_("Takes effect from"), coerce=date.fromisoformat)
-    monthly_price = WrittenDecimalField(label=_("Monthly price (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2,
-                                        help_text=_("Empty for a quoted package: each subscription gets its quote."))
-    installation_fee = WrittenDecimalField(label=_("Installation fee (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2)
-    orders_per_month = forms.IntegerField(label=_("Orders per month"), required=False, min_value=0,
-                                          help_text=_("Empty for a quoted package."))
-    overage_price_per_order = WrittenDecimalField(label=_("Price per order over the quota (SEK)"), required=False, min_value=0,
-                                                  max_digits=8, decimal_places=2,
-                                                  help_text=_("Empty: orders over the quota are counted but not charged."))
-    extra_shop_monthly_price = WrittenDecimalField(label=_("Price per extra webshop and month (SEK)"), min_value=0, max_digits=10, decimal_places=2)
-    start_package_hours = WrittenDecimalField(label=_("Hours in the start package"), min_value=0, max_digits=6, decimal_places=2)
-    flows = forms.TypedMultipleChoiceField(label=_("Flows"), coerce=int, widget=forms.CheckboxSelectMultiple,
-                                           choices=list(Package.FLOW_CHOICES.items()))
+    monthly_price = WrittenDecimalField(
+        label=_("Monthly price (SEK)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Empty for a quoted package: each subscription gets its quote."),
+    )
+    installation_fee = WrittenDecimalField(
+        label=_("Installation fee (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    orders_per_month = forms.IntegerField(
+        label=_("Orders per month"), required=False, min_value=0, help_text=_("Empty for a quoted package.")
+    )
+    overage_price_per_order = WrittenDecimalField(
+        label=_("Price per order over the quota (SEK)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Empty: orders over the quota are counted but not charged."),
+    )
+    extra_shop_monthly_price = WrittenDecimalField(
+        label=_("Price per extra webshop and month (SEK)"), min_value=0, max_digits=10, decimal_places=2
+    )
+    start_package_hours = WrittenDecimalField(
+        label=_("Hours in the start package"), min_value=0, max_digits=6, decimal_places=2
+    )
+    flows = forms.TypedMultipleChoiceField(
+        label=_("Flows"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=list(Package.FLOW_CHOICES.items())
+    )
     order_status = forms.BooleanField(label=_("Order status back to the shop"), required=False)
     stock = forms.BooleanField(label=_("Stock"), required=False)
     price_lists = forms.BooleanField(label=_("Price lists"), required=False)
     multishop = forms.BooleanField(label=_("Multishop"), required=False)
-    plugins = forms.BooleanField(label=_("Plugins"), required=False,
-                                 help_text=_("Nothing runs plugins yet: merchants see them as coming, not as included."))
+    plugins = forms.BooleanField(
+        label=_("Plugins"),
+        required=False,
+        help_text=_("Nothing runs plugins yet: merchants see them as coming, not as included."),
+    )
     key_account_manager = forms.BooleanField(label=_("Own key account manager"), required=False)
 
     def __init__(self, *args, package: Package, **kwargs):
@@ -226,9 +268,17 @@ class PackageVersionForm(forms.Form):
     def clean(self):
         data = super().clean()
         price, quota = data.get("monthly_price"), data.get("orders_per_month")
-        if (price is None) != (quota is None) and not self.errors.get("monthly_price") and not self.errors.get("orders_per_month"):
-            raise ValidationError(_("A quoted package (Premium) leaves both the monthly price and the orders per month "
-                                    "empty, and each subscription gets its quote; any other package needs both."))
+        if (
+            (price is None) != (quota is None)
+            and not self.errors.get("monthly_price")
+            and not self.errors.get("orders_per_month")
+        ):
+            raise ValidationError(
+                _(
+                    "A quoted package (Premium) leaves both the monthly price and the orders per month "
+                    "empty, and each subscription gets its quote; any other package needs both."
+                )
+            )
         return data
 
     def save(self, user=None):
@@ -296,12 +346,22 @@ class SignupForm(forms.Form):
     """Self-service sign-up (billing/signup.py). The package comes from the price table on the page."""
 
     company = forms.CharField(label=_("Company name"), max_length=200)
-    org_number = forms.CharField(label=_("Organisation number"), max_length=12, help_text=_("NNNNNN-NNNN, as registered with Bolagsverket."))
+    org_number = forms.CharField(
+        label=_("Organisation number"), max_length=12, help_text=_("NNNNNN-NNNN, as registered with Bolagsverket.")
+    )
     owner_name = forms.CharField(label=_("Your name"), max_length=150)
-    email = forms.EmailField(label=_("Your e-mail"), help_text=_("We send a link to it: the account works once you have opened it."))
-    password = forms.CharField(label=_("Choose a password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.none(), widget=forms.RadioSelect, empty_label=None)
-    terms = forms.BooleanField(label=_("I accept the terms of the subscription and of the start package"), required=True)
+    email = forms.EmailField(
+        label=_("Your e-mail"), help_text=_("We send a link to it: the account works once you have opened it.")
+    )
+    password = forms.CharField(
+        label=_("Choose a password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    package = forms.ModelChoiceField(
+        label=_("Package"), queryset=Package.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    terms = forms.BooleanField(
+        label=_("I accept the terms of the subscription and of the start package"), required=True
+    )
 
     def __init__(self, *args, **kwargs):
         from .signup import packages_for_sale
@@ -321,7 +381,9 @@ class SignupForm(forms.Form):
 
         data = super().clean()
         if data.get("password"):
-            probe = User(username=data.get("email") or "", email=data.get("email") or "", first_name=data.get("owner_name") or "")
+            probe = User(
+                username=data.get("email") or "", email=data.get("email") or "", first_name=data.get("owner_name") or ""
+            )
             try:
                 password_validation.validate_password(data["password"], probe)
             except ValidationError as error:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from integrator.formatting import hours_minutes
 
 from . import service_account
-from .packages import HOURLY_RATE
 from .entitlements import subscription_for_month
 from .models import HourPurchase, Merchant, MonthlyUsage, MonthStatement, Subscription
+from .packages import HOURLY_RATE
 from .periods import add_months, last_day, months_back
 
 VAT_RATE = Decimal("0.25")
@@ -56,7 +56,12 @@ class Line:
         return line_text(self.key, self.params)
 
     def as_json(self) -> dict:
-        return {"key": self.key, "quantity": str(self.quantity), "unit_price": str(self.unit_price), "params": self.params}
+        return {
+            "key": self.key,
+            "quantity": str(self.quantity),
+            "unit_price": str(self.unit_price),
+            "params": self.params,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Line":
@@ -68,7 +73,9 @@ def line_text(key: str, params: dict) -> str:
     if kind == "adjust":
         inner = key.split(":", 1)[1]
         return _("Adjustment for %(month)s: %(item)s") % {
-            "month": _month_name(date.fromisoformat(params["month"])), "item": line_text(inner, params.get("of") or {})}
+            "month": _month_name(date.fromisoformat(params["month"])),
+            "item": line_text(inner, params.get("of") or {}),
+        }
     if kind == "fee":
         return _("Monthly fee, %(package)s") % {"package": params.get("package", "")}
     if kind == "extra_shops":
@@ -139,15 +146,29 @@ def computed(merchant: Merchant, month: date) -> InvoicePreview:
         invoice.lines.append(Line(f"{kind}:{purchase.pk}", Decimal(1), purchase.price, {"minutes": purchase.minutes}))
     invoice.service_minutes = service_account.month_to_bill(merchant, month)
     if invoice.service_minutes:
-        invoice.lines.append(Line("service_hours", Decimal(invoice.service_minutes) / 60, HOURLY_RATE,
-                                  {"minutes": invoice.service_minutes}))
+        invoice.lines.append(
+            Line(
+                "service_hours",
+                Decimal(invoice.service_minutes) / 60,
+                HOURLY_RATE,
+                {"minutes": invoice.service_minutes},
+            )
+        )
     return invoice
 
 
 def frozen(statement: MonthStatement) -> InvoicePreview:
-    invoice = InvoicePreview(statement.merchant, statement.month, None, statement.orders, statement.quota,
-                             [Line.from_json(each) for each in statement.lines], statement.package_name, closed=True,
-                             service_minutes=statement.hours_minutes)
+    invoice = InvoicePreview(
+        statement.merchant,
+        statement.month,
+        None,
+        statement.orders,
+        statement.quota,
+        [Line.from_json(each) for each in statement.lines],
+        statement.package_name,
+        closed=True,
+        service_minutes=statement.hours_minutes,
+    )
     return invoice
 
 
@@ -218,14 +239,22 @@ def history(merchant: Merchant, month: date, months: int = 12) -> list[dict]:
     rows = []
     for each in span:
         if each in statements:
-            rows.append({"month": each, "orders": statements[each].orders, "quota": statements[each].quota, "closed": True})
+            rows.append(
+                {"month": each, "orders": statements[each].orders, "quota": statements[each].quota, "closed": True}
+            )
             continue
         end = last_day(each)
         current = next(
             (s for s in subscriptions if s.start_date <= end and (s.end_date is None or s.end_date >= each)), None
         )
-        rows.append({"month": each, "orders": counts.get(each, 0),
-                     "quota": current.orders_per_month_in(each) if current else None, "closed": False})
+        rows.append(
+            {
+                "month": each,
+                "orders": counts.get(each, 0),
+                "quota": current.orders_per_month_in(each) if current else None,
+                "closed": False,
+            }
+        )
     return rows
 
 

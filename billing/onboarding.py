@@ -87,7 +87,9 @@ def checklist(merchant: Merchant) -> list[ChecklistItem]:
         check = _detectors.get(step)
         detected = bool(check and check(merchant))
         source = str(SOURCES.get(step, "")) if check is not None else ""
-        items.append(ChecklistItem(step, str(label), detected or step in manual, check is not None, manual.get(step), source))
+        items.append(
+            ChecklistItem(step, str(label), detected or step in manual, check is not None, manual.get(step), source)
+        )
     return items
 
 
@@ -98,7 +100,9 @@ def ticks_itself(step: str) -> bool:
 def tick(merchant: Merchant, step: str, user) -> None:
     if step not in STEP_NAMES:
         raise ValueError(step)
-    OnboardingStep.objects.get_or_create(merchant=merchant, step=step, defaults={"done_at": timezone.now(), "done_by": user})
+    OnboardingStep.objects.get_or_create(
+        merchant=merchant, step=step, defaults={"done_at": timezone.now(), "done_by": user}
+    )
 
 
 def untick(merchant: Merchant, step: str) -> None:
@@ -124,14 +128,21 @@ def onboard(customer: NewCustomer, staff_user, *, invite_owner: bool = True) -> 
     Raises django.core.exceptions.ValidationError when the subscription breaks a rule.
     """
     plan = customer.plan
-    merchant = Merchant.objects.create(name=customer.name, org_number=customer.org_number, contact_email=customer.owner_email,
-                                       responsible=customer.responsible)
+    merchant = Merchant.objects.create(
+        name=customer.name,
+        org_number=customer.org_number,
+        contact_email=customer.owner_email,
+        responsible=customer.responsible,
+    )
     plan.subscription(merchant).save()
     terms = plan.package.version_for(plan.from_date)  # the catalogue as it stands in the starting month
     HourPurchase.objects.create(
-        merchant=merchant, kind=HourPurchase.Kind.START_PACKAGE, hours=terms.start_package_hours,
+        merchant=merchant,
+        kind=HourPurchase.Kind.START_PACKAGE,
+        hours=terms.start_package_hours,
         price=plan.quoted_installation_fee or terms.installation_fee or Decimal("0"),
-        purchased_on=plan.from_date, created_by=staff_user,
+        purchased_on=plan.from_date,
+        created_by=staff_user,
     )
     owner, created = get_user_model().objects.get_or_create(
         username=customer.owner_email.lower(), defaults={"email": customer.owner_email.lower()}
@@ -155,7 +166,8 @@ def invite(user, merchant: Merchant) -> None:
         message=_(
             "You have been invited to manage %(merchant)s's connection between Starweb and Specter.\n\n"
             "Choose your password here:\n%(link)s\n\nYour username: %(username)s\n"
-        ) % {"merchant": merchant.name, "link": link, "username": user.get_username()},
+        )
+        % {"merchant": merchant.name, "link": link, "username": user.get_username()},
         from_email=None,
         recipient_list=[user.email],
     )
@@ -165,7 +177,10 @@ def password_link(user) -> str:
     """A single-use link to choose a password (Django's password-reset token)."""
     return settings.PUBLIC_BASE_URL + reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
 
 

@@ -23,6 +23,7 @@ def normalise(value: str) -> str:
     if not match:
         raise ValidationError(_("Write the organisation number as NNNNNN-NNNN, e.g. 556677-8899."), code="format")
     if not luhn_ok(match[1] + match[2]):
-        raise ValidationError(_("This organisation number's check digit is wrong: check it against your registration."),
-                              code="checksum")
+        raise ValidationError(
+            _("This organisation number's check digit is wrong: check it against your registration."), code="checksum"
+        )
     return f"{match[1]}-{match[2]}"

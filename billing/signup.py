@@ -55,9 +55,16 @@ def packages_for_sale():
 
 def check_throttle(ip: str | None, email: str) -> None:
     now = timezone.now()
-    if ip and Signup.objects.filter(ip_address=ip, created_at__gte=now - timedelta(hours=1)).count() >= settings.SIGNUP_PER_IP_PER_HOUR:
+    if (
+        ip
+        and Signup.objects.filter(ip_address=ip, created_at__gte=now - timedelta(hours=1)).count()
+        >= settings.SIGNUP_PER_IP_PER_HOUR
+    ):
         raise Throttled
-    if Signup.objects.filter(email__iexact=email, created_at__gte=now - timedelta(days=1)).count() >= settings.SIGNUP_PER_EMAIL_PER_DAY:
+    if (
+        Signup.objects.filter(email__iexact=email, created_at__gte=now - timedelta(days=1)).count()
+        >= settings.SIGNUP_PER_EMAIL_PER_DAY
+    ):
         raise Throttled
 
 
@@ -71,9 +78,15 @@ def start(answers: Answers, *, ip: str | None, link_for) -> Signup:
     # Unconfirmed sign-ups hold a password hash: kept no longer than the link and the throttle need them.
     Signup.objects.filter(verified_at__isnull=True, created_at__lt=timezone.now() - timedelta(days=7)).delete()
     signup = Signup.objects.create(
-        company=answers.company, org_number=answers.org_number, owner_name=answers.owner_name, email=email,
-        password=make_password(answers.password), package=answers.package, language=translation.get_language() or "",
-        ip_address=ip, terms_accepted_at=timezone.now(),
+        company=answers.company,
+        org_number=answers.org_number,
+        owner_name=answers.owner_name,
+        email=email,
+        password=make_password(answers.password),
+        package=answers.package,
+        language=translation.get_language() or "",
+        ip_address=ip,
+        terms_accepted_at=timezone.now(),
     )
     exists = get_user_model().objects.filter(username__iexact=email).exists()
     link = link_for(signing.dumps(str(signup.pk), salt=SALT))
@@ -85,11 +98,14 @@ def _mail_link(signup: Signup, link: str) -> None:
     with translation.override(signup.language or None):
         send_mail(
             subject=_("Confirm your e-mail to start %(company)s on integrator") % {"company": signup.company},
-            message=_("Hello %(name)s,\n\nopen this link to confirm your e-mail and start %(company)s's connection between "
-                      "Starweb and Specter:\n%(link)s\n\nThe link works once, for %(hours)s hours. If you did not sign up, "
-                      "ignore this e-mail: nothing is created without it.\n")
+            message=_(
+                "Hello %(name)s,\n\nopen this link to confirm your e-mail and start %(company)s's connection between "
+                "Starweb and Specter:\n%(link)s\n\nThe link works once, for %(hours)s hours. If you did not sign up, "
+                "ignore this e-mail: nothing is created without it.\n"
+            )
             % {"name": signup.owner_name, "company": signup.company, "link": link, "hours": settings.SIGNUP_LINK_HOURS},
-            from_email=None, recipient_list=[signup.email],
+            from_email=None,
+            recipient_list=[signup.email],
         )
 
 
@@ -97,10 +113,13 @@ def _mail_existing(signup: Signup, _link: str) -> None:
     with translation.override(signup.language or None):
         send_mail(
             subject=_("You already have an account on integrator"),
-            message=_("Someone, probably you, tried to sign up with this e-mail. You already have an account: log in at "
-                      "%(login)s (forgot the password? choose a new one there). Nothing was changed.\n")
+            message=_(
+                "Someone, probably you, tried to sign up with this e-mail. You already have an account: log in at "
+                "%(login)s (forgot the password? choose a new one there). Nothing was changed.\n"
+            )
             % {"login": settings.PUBLIC_BASE_URL + "/accounts/login/"},
-            from_email=None, recipient_list=[signup.email],
+            from_email=None,
+            recipient_list=[signup.email],
         )
 
 
@@ -120,7 +139,9 @@ def complete(token: str) -> Membership:
     if get_user_model().objects.filter(username__iexact=signup.email).exists():
         raise LinkInvalid(used=True)  # the e-mail has an account: it logs in, it does not sign up again
     plan = Plan(package=signup.package, from_date=timezone.localdate())
-    customer = onboarding.NewCustomer(name=signup.company, org_number=signup.org_number, owner_email=signup.email, plan=plan)
+    customer = onboarding.NewCustomer(
+        name=signup.company, org_number=signup.org_number, owner_email=signup.email, plan=plan
+    )
     merchant = onboarding.onboard(customer, None, invite_owner=False)
     membership = merchant.memberships.select_related("user").get(role=Membership.Role.OWNER)
     owner = membership.user

@@ -55,8 +55,12 @@ class Plan:
     def subscription(self, merchant: Merchant) -> Subscription:
         """An unsaved Subscription of this plan, validated. Raises ValidationError if a rule refuses it."""
         new = Subscription(
-            merchant=merchant, package=self.package, start_date=self.from_date, extra_shops=self.extra_shops,
-            quoted_monthly_price=self.quoted_monthly_price, quoted_installation_fee=self.quoted_installation_fee,
+            merchant=merchant,
+            package=self.package,
+            start_date=self.from_date,
+            extra_shops=self.extra_shops,
+            quoted_monthly_price=self.quoted_monthly_price,
+            quoted_installation_fee=self.quoted_installation_fee,
             quoted_orders_per_month=self.quoted_orders_per_month,
         )
         new.full_clean()
@@ -116,8 +120,10 @@ class ChangePreview:
         return bool(self.conflicts) and not self.refused
 
     def conflict_texts(self) -> list[str]:
-        return [_("%(package)s planned from %(date)s") % {"package": s.package.name, "date": s.start_date.isoformat()}
-                for s in self.conflicts]
+        return [
+            _("%(package)s planned from %(date)s") % {"package": s.package.name, "date": s.start_date.isoformat()}
+            for s in self.conflicts
+        ]
 
 
 def _copies(merchant: Merchant) -> list[Subscription]:
@@ -126,20 +132,29 @@ def _copies(merchant: Merchant) -> list[Subscription]:
 
 
 def _same_terms(a: Subscription, plan: Plan) -> bool:
-    return (a.package_id == plan.package.pk and a.extra_shops == plan.extra_shops
-            and a.quoted_monthly_price == plan.quoted_monthly_price
-            and a.quoted_orders_per_month == plan.quoted_orders_per_month)
+    return (
+        a.package_id == plan.package.pk
+        and a.extra_shops == plan.extra_shops
+        and a.quoted_monthly_price == plan.quoted_monthly_price
+        and a.quoted_orders_per_month == plan.quoted_orders_per_month
+    )
 
 
 def _in_force(rows, on: date, withdrawn) -> Subscription | None:
-    live = [r for r in rows if id(r) not in withdrawn and r.start_date <= on and (r.end_date is None or r.end_date >= on)]
+    live = [
+        r for r in rows if id(r) not in withdrawn and r.start_date <= on and (r.end_date is None or r.end_date >= on)
+    ]
     return max(live, key=lambda r: r.start_date, default=None)
 
 
 def _governing(rows, month: date, withdrawn) -> Subscription | None:
     """billing.entitlements.subscription_for_month, on copies."""
     end = last_day(month)
-    live = [r for r in rows if id(r) not in withdrawn and r.start_date <= end and (r.end_date is None or r.end_date >= month)]
+    live = [
+        r
+        for r in rows
+        if id(r) not in withdrawn and r.start_date <= end and (r.end_date is None or r.end_date >= month)
+    ]
     return max(live, key=lambda r: r.start_date, default=None)
 
 
@@ -158,7 +173,9 @@ def _finish(preview: ChangePreview, today: date, months: int = 6) -> ChangePrevi
         earliest = None
         if row.end_date is None and state != "withdrawn":
             earliest = cancellation_end(row, max(today, row.start_date))
-        preview.periods.append(Period(row, row.start_date, row.end_date, binding_ends(row), row.notice_given_on, state, earliest))
+        preview.periods.append(
+            Period(row, row.start_date, row.end_date, binding_ends(row), row.notice_given_on, state, earliest)
+        )
     first = month_of(min([today] + [r.start_date for r in rows if id(r) in preview._new]))
     for offset in range(months):
         month = add_months(first, offset)
@@ -166,7 +183,9 @@ def _finish(preview: ChangePreview, today: date, months: int = 6) -> ChangePrevi
         if row is None:
             preview.months.append(InvoicedMonth(month, "–", None, Decimal("0")))
             continue
-        fee = (row.monthly_price_in(month) or Decimal("0")) + row.extra_shops * row.terms(month).extra_shop_monthly_price
+        fee = (row.monthly_price_in(month) or Decimal("0")) + row.extra_shops * row.terms(
+            month
+        ).extra_shop_monthly_price
         preview.months.append(InvoicedMonth(month, row.package.name, row.orders_per_month_in(month), fee))
     return preview
 
@@ -196,14 +215,17 @@ def preview_change(merchant: Merchant, change: Plan, choice: str = "", today: da
         ) % {"package": current.package.name, "shops": current.extra_shops, "date": start.isoformat()}
         return _finish(preview, today)
     if change.package.version_for(start).key_account_manager and merchant.responsible_id is None:
-        preview.refused = _("%(package)s includes a key account manager: choose the customer's responsible person first.") % {
-            "package": change.package.name}
+        preview.refused = _(
+            "%(package)s includes a key account manager: choose the customer's responsible person first."
+        ) % {"package": change.package.name}
         return _finish(preview, today)
     planned = [r for r in rows if r.start_date >= start]
     same_day = [r for r in planned if r.start_date == start]
     if same_day and _same_terms(same_day[0], change):
         preview.refused = _("%(package)s is already planned from %(date)s: nothing would change.") % {
-            "package": same_day[0].package.name, "date": start.isoformat()}
+            "package": same_day[0].package.name,
+            "date": start.isoformat(),
+        }
         return _finish(preview, today)
     preview.conflicts = planned
     preview.choices = (REPLACE,) if same_day else (KEEP, REPLACE)
@@ -243,7 +265,9 @@ def preview_cancel(merchant: Merchant, notice_on: date, today: date | None = Non
     last = _in_force(rows, end, set())
     if current.notice_given_on and last is not None and last.end_date == end:
         preview.refused = _("Notice was already given on %(notice)s: the subscription ends on %(end)s.") % {
-            "notice": current.notice_given_on.isoformat(), "end": end.isoformat()}
+            "notice": current.notice_given_on.isoformat(),
+            "end": end.isoformat(),
+        }
         return _finish(preview, today)
     preview.conflicts = [r for r in rows if r.start_date > end]
     preview.choices = (REPLACE,) if preview.conflicts else ()
@@ -282,10 +306,17 @@ def change_package(merchant: Merchant, change: Plan, choice: str = "", user=None
     if preview.refused:
         raise ValidationError(preview.refused)
     if not preview._new:
-        raise ChangeConflict(_("Already planned: %(planned)s. Keep them or replace them.") % {
-            "planned": "; ".join(preview.conflict_texts())})
-    _save(merchant, preview, user, _("Replaced by %(package)s from %(date)s") % {
-        "package": change.package.name, "date": change.from_date.isoformat()})
+        raise ChangeConflict(
+            _("Already planned: %(planned)s. Keep them or replace them.")
+            % {"planned": "; ".join(preview.conflict_texts())}
+        )
+    _save(
+        merchant,
+        preview,
+        user,
+        _("Replaced by %(package)s from %(date)s")
+        % {"package": change.package.name, "date": change.from_date.isoformat()},
+    )
     return next(r for r in preview._rows if id(r) in preview._new)
 
 
@@ -301,7 +332,8 @@ def cancel(merchant: Merchant, notice_on: date, user=None, confirm_withdrawals: 
     if preview.refused:
         raise ValidationError(preview.refused)
     if preview.conflicts and not confirm_withdrawals:
-        raise ChangeConflict(_("Planned changes would never start: %(planned)s.") % {"planned": "; ".join(preview.conflict_texts())})
+        raise ChangeConflict(
+            _("Planned changes would never start: %(planned)s.") % {"planned": "; ".join(preview.conflict_texts())}
+        )
     _save(merchant, preview, user, _("Cancelled: notice given on %(date)s") % {"date": notice_on.isoformat()})
     return subscription_in_force(merchant, preview.end_date)
-

@@ -23,7 +23,9 @@ def invite_member(merchant: Merchant, email: str, invited_by) -> tuple[Membershi
     if new_user:
         user.set_unusable_password()
         user.save()
-    membership, created = Membership.objects.get_or_create(user=user, merchant=merchant, defaults={"role": Membership.Role.MEMBER})
+    membership, created = Membership.objects.get_or_create(
+        user=user, merchant=merchant, defaults={"role": Membership.Role.MEMBER}
+    )
     if created:
         if user.has_usable_password():
             transaction.on_commit(lambda: _mail_added(user, merchant, invited_by))
@@ -37,7 +39,8 @@ def _mail_added(user, merchant: Merchant, invited_by) -> None:
         subject=_("You now see %(merchant)s on integrator") % {"merchant": merchant.name},
         message=_("%(who)s added you to %(merchant)s. Log in as usual to see its connections and orders.\n")
         % {"who": invited_by.get_full_name() or invited_by.email, "merchant": merchant.name},
-        from_email=None, recipient_list=[user.email],
+        from_email=None,
+        recipient_list=[user.email],
     )
 
 

@@ -34,8 +34,9 @@ class Recorded:
 _LOOK_UP = object()
 
 
-def record_transfer(*, merchant_id, connection_id, order_id: str, order_number: str = "", at: datetime | None = None,
-                    quota=_LOOK_UP) -> Recorded | None:
+def record_transfer(
+    *, merchant_id, connection_id, order_id: str, order_number: str = "", at: datetime | None = None, quota=_LOOK_UP
+) -> Recorded | None:
     """Count one transferred order. Must run inside the caller's transaction.
 
     Returns what was recorded, or None when this (connection, order) was already counted.
@@ -52,8 +53,14 @@ def record_transfer(*, merchant_id, connection_id, order_id: str, order_number: 
         raise RuntimeError("record_transfer must run inside the transaction that marks the order sent")
     at = at or timezone.now()
     month = month_of(at)
-    usage = OrderUsage(merchant_id=merchant_id, connection_id=connection_id, order_id=str(order_id),
-                       order_number=order_number, month=month, transferred_at=at)
+    usage = OrderUsage(
+        merchant_id=merchant_id,
+        connection_id=connection_id,
+        order_id=str(order_id),
+        order_number=order_number,
+        month=month,
+        transferred_at=at,
+    )
     usage.pk = _insert_once(usage)
     if usage.pk is None:
         return None
@@ -86,7 +93,9 @@ def _insert_once(usage: OrderUsage):
 
 def month_count(merchant_id, month: date) -> int:
     """Orders counted for a merchant's month so far (0 before the first)."""
-    return MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).first() or 0
+    return (
+        MonthlyUsage.objects.filter(merchant_id=merchant_id, month=month).values_list("orders", flat=True).first() or 0
+    )
 
 
 def _increment(merchant_id, month: date) -> int:
@@ -107,8 +116,10 @@ def _bump(merchant_id, month: date) -> int | None:
     db = transaction.get_connection()
     table = db.ops.quote_name(MonthlyUsage._meta.db_table)
     sql = f"UPDATE {table} SET orders = orders + 1 WHERE merchant_id = %s AND month = %s RETURNING orders"
-    params = [MonthlyUsage._meta.get_field("merchant").get_db_prep_value(merchant_id, db),
-              MonthlyUsage._meta.get_field("month").get_db_prep_value(month, db)]
+    params = [
+        MonthlyUsage._meta.get_field("merchant").get_db_prep_value(merchant_id, db),
+        MonthlyUsage._meta.get_field("month").get_db_prep_value(month, db),
+    ]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

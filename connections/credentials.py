@@ -36,8 +36,10 @@ def identity_hash(*parts) -> str:
 
 
 def starweb_identity(connection, base_url=None, client_id=None) -> str:
-    return identity_hash(connection.starweb_base_url if base_url is None else base_url,
-                         connection.starweb_client_id if client_id is None else client_id)
+    return identity_hash(
+        connection.starweb_base_url if base_url is None else base_url,
+        connection.starweb_client_id if client_id is None else client_id,
+    )
 
 
 def specter_identity(connection, smb_id=None, api_user_id=None) -> str:
@@ -57,26 +59,36 @@ def _fits(secret, entered_for: str, identity: str) -> bool:
 def starweb_secret_fits(connection, base_url=None, client_id=None) -> bool:
     """Whether the connection's Starweb client secret may be sent to `base_url` with `client_id`
     (by default its own): a secret just entered may; a stored one only to what it was entered for."""
-    return _fits(connection.starweb_client_secret, connection.starweb_secret_for, starweb_identity(connection, base_url, client_id))
+    return _fits(
+        connection.starweb_client_secret,
+        connection.starweb_secret_for,
+        starweb_identity(connection, base_url, client_id),
+    )
 
 
 def specter_key_fits(connection, smb_id=None, api_user_id=None) -> bool:
     """Whether the connection's md5key may sign for `smb_id` and `api_user_id` (by default its own)."""
-    return _fits(connection.specter_md5key, connection.specter_key_for, specter_identity(connection, smb_id, api_user_id))
+    return _fits(
+        connection.specter_md5key, connection.specter_key_for, specter_identity(connection, smb_id, api_user_id)
+    )
 
 
 def specter_key2_fits(connection, smb_id=None, api_user_id=None) -> bool:
     """Whether the connection's second Specter key may sign for `smb_id` and `api_user_id`."""
-    return _fits(connection.specter_md5key2, connection.specter_key2_for, specter_identity(connection, smb_id, api_user_id))
+    return _fits(
+        connection.specter_md5key2, connection.specter_key2_for, specter_identity(connection, smb_id, api_user_id)
+    )
 
 
 def bind_entered_secrets(connection, update_fields=None) -> list[str]:
     """Record, for each secret entered since the row was read (and saved now: `update_fields` as
     save() takes it), what it was entered for. Returns the fields set."""
     changed = []
-    for secret_field, bound_field, identity in (("starweb_client_secret", "starweb_secret_for", starweb_identity),
-                                                ("specter_md5key", "specter_key_for", specter_identity),
-                                                ("specter_md5key2", "specter_key2_for", specter_identity)):
+    for secret_field, bound_field, identity in (
+        ("starweb_client_secret", "starweb_secret_for", starweb_identity),
+        ("specter_md5key", "specter_key_for", specter_identity),
+        ("specter_md5key2", "specter_key2_for", specter_identity),
+    ):
         secret = getattr(connection, secret_field)
         if secret is not None and secret.entered_now() and (update_fields is None or secret_field in update_fields):
             setattr(connection, bound_field, identity(connection))

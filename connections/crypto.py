@@ -66,10 +66,14 @@ def _open(operation, token: str, failure: str) -> bytes:
 
 def decrypt(token: str) -> str:
     """Return the plaintext of `token`. Raises CredentialDecryptionError if no key opens it."""
-    plaintext = _open(current().decrypt, token, "A stored credential could not be decrypted with the configured CREDENTIALS_KEYS.")
+    plaintext = _open(
+        current().decrypt, token, "A stored credential could not be decrypted with the configured CREDENTIALS_KEYS."
+    )
     return plaintext.decode("utf-8")
 
 
 def rotate(token: str) -> str:
     """Re-encrypt `token` with the newest key. Raises CredentialDecryptionError if no key opens it."""
-    return _open(current().rotate, token, "A stored credential could not be re-encrypted: no configured key opens it.").decode("ascii")
+    return _open(
+        current().rotate, token, "A stored credential could not be re-encrypted: no configured key opens it."
+    ).decode("ascii")

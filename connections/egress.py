@@ -24,8 +24,19 @@ from urllib3.util import connection as urllib3_connection
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # Beyond what this Python's is_global already refuses (its list grows between versions).
-_ALSO_REFUSED = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15",
-                                                   "240.0.0.0/4", "64:ff9b:1::/48", "2001::/23", "2001:db8::/32")]
+_ALSO_REFUSED = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "198.18.0.0/15",
+        "240.0.0.0/4",
+        "64:ff9b:1::/48",
+        "2001::/23",
+        "2001:db8::/32",
+    )
+]
 
 
 class BlockedAddress(Exception):
@@ -79,8 +90,10 @@ def _connect(conn: HTTPConnection):
             try:
                 # A numeric host: no second lookup happens inside create_connection.
                 sock = urllib3_connection.create_connection(
-                    (sockaddr[0], conn.port), conn.timeout,
-                    source_address=conn.source_address, socket_options=conn.socket_options,
+                    (sockaddr[0], conn.port),
+                    conn.timeout,
+                    source_address=conn.source_address,
+                    socket_options=conn.socket_options,
                 )
                 break
             except OSError as exc:
@@ -90,7 +103,9 @@ def _connect(conn: HTTPConnection):
     except socket.gaierror as exc:
         raise NameResolutionError(conn.host, conn, exc) from exc
     except TimeoutError as exc:
-        raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})") from exc
+        raise ConnectTimeoutError(
+            conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})"
+        ) from exc
     except OSError as exc:
         raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc
     sys.audit("http.client.connect", conn, conn.host, conn.port)

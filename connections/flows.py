@@ -18,10 +18,22 @@ pick active connections themselves.
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from billing.entitlements import Entitlements, entitlements_for
-from billing.flows import FLOWS, YES, Answer, Capability, Direction, FlowSpec, worded, flow_answer, flows_with, package_answer
+from billing.flows import (
+    FLOWS,
+    YES,
+    Answer,
+    Capability,
+    Direction,
+    FlowSpec,
+    flow_answer,
+    flows_with,
+    package_answer,
+    worded,
+)
 
 from .models import Connection
 
@@ -43,8 +55,13 @@ def moves(connection: Connection, capability: Capability, direction: Direction |
 
 def _is_first_shop(connection: Connection) -> bool:
     """The merchant's first webshop (oldest not deactivated) needs no multishop."""
-    first = (Connection.objects.filter(merchant_id=connection.merchant_id).exclude(status=Connection.Status.INACTIVE)
-             .order_by("created_at", "pk").values_list("pk", flat=True).first())
+    first = (
+        Connection.objects.filter(merchant_id=connection.merchant_id)
+        .exclude(status=Connection.Status.INACTIVE)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return first is None or first == connection.pk
 
 
@@ -84,17 +101,28 @@ class Permits:
             return Answer(False, _("No flow is chosen yet."))
         part = spec.part(capability)
         if part is None:
-            return Answer(False, worded(_("Flow %(flow)s does not move %(what)s."), flow=spec.name, what=capability.label))
+            return Answer(
+                False, worded(_("Flow %(flow)s does not move %(what)s."), flow=spec.name, what=capability.label)
+            )
         if direction is not None and part.direction != direction:
-            return Answer(False, worded(_("Flow %(flow)s moves %(what)s %(way)s."), flow=spec.name, what=capability.label,
-                                         way=part.direction.arrow))
+            return Answer(
+                False,
+                worded(
+                    _("Flow %(flow)s moves %(what)s %(way)s."),
+                    flow=spec.name,
+                    what=capability.label,
+                    way=part.direction.arrow,
+                ),
+            )
         for answer in (self.flow(), package_answer(self.entitled, capability, self.on), self.shop()):
             if not answer:
                 return answer
         return YES
 
 
-def may(connection: Connection, capability: Capability, on: date | None = None, *, direction: Direction | None = None) -> Answer:
+def may(
+    connection: Connection, capability: Capability, on: date | None = None, *, direction: Direction | None = None
+) -> Answer:
     """May `connection` do `capability` on `on` (default today)? See the module's docstring."""
     return Permits(connection, on).may(capability, direction)
 
@@ -105,6 +133,12 @@ def may_add_shop(merchant, on: date | None = None) -> Answer:
     allowed = entitlements_for(merchant, on or timezone.localdate()).max_shops
     if Connection.objects.filter(merchant=merchant).exclude(status=Connection.Status.INACTIVE).count() < allowed:
         return YES
-    return Answer(False, ngettext(
-        "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
-        "Your package includes %(n)s webshops. Ask us to add one more.", allowed) % {"n": allowed})
+    return Answer(
+        False,
+        ngettext(
+            "Your package includes %(n)s webshop. Ask us to add one (multishop comes with package 400).",
+            "Your package includes %(n)s webshops. Ask us to add one more.",
+            allowed,
+        )
+        % {"n": allowed},
+    )

@@ -126,8 +126,9 @@ def send(
     else:
         if not response.is_redirect:
             return response
-        error = AddressNotAllowed(f"{system}: answered with a redirect, which we do not follow", system=system,
-                                  status=response.status_code)
+        error = AddressNotAllowed(
+            f"{system}: answered with a redirect, which we do not follow", system=system, status=response.status_code
+        )
     raise error from None
 
 
@@ -167,7 +168,9 @@ def raise_for_status(response: requests.Response, *, system: str, mutating: bool
         return
     if status == 429:
         raise RateLimited(
-            f"{system}: rate limited", system=system, status=status,
+            f"{system}: rate limited",
+            system=system,
+            status=status,
             wait=parse_retry_after(response.headers.get("Retry-After")),
         )
     if status >= 500:

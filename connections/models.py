@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import Merchant
 from billing.models.core import MerchantOwned
-
 from integrator import article_numbers
 
 from . import credentials
@@ -28,6 +27,7 @@ class Connection(MerchantOwned, models.Model):
     starweb_base_url = models.URLField(_("Starweb API base URL"), max_length=300, blank=True)
     starweb_client_id = models.CharField(_("Starweb client id"), max_length=200, blank=True)
     starweb_client_secret = EncryptedTextField(_("Starweb client secret"))
+
     # Specter: the sbmId and the keys Specter issues, of one of three kinds (specs/specter-api.md
     # §2.2, §10.2; connections/specter/signature.py). `specter_md5key` is the first key of every
     # kind (MD5 Key 1, ApiUserKey "Nyckel", or the only md5key), `specter_md5key2` the second (MD5
@@ -38,7 +38,9 @@ class Connection(MerchantOwned, models.Model):
         SINGLE = "single", _("One md5key only")
 
     specter_smb_id = models.CharField(_("Specter smbID"), max_length=50, blank=True)
-    specter_key_kind = models.CharField(_("kind of Specter credentials"), max_length=6, choices=SpecterKeyKind.choices, blank=True)
+    specter_key_kind = models.CharField(
+        _("kind of Specter credentials"), max_length=6, choices=SpecterKeyKind.choices, blank=True
+    )
     specter_md5key = EncryptedTextField(_("Specter md5key"))
     specter_md5key2 = EncryptedTextField(_("Specter second key"))
     specter_api_user_id = models.CharField(_("Specter ApiUserId"), max_length=20, blank=True)
@@ -49,7 +51,9 @@ class Connection(MerchantOwned, models.Model):
 
     # -- Customer creation (matching happens in Specter) ------------------------------------------
     ignore_control_email = models.BooleanField(_("ignore the e-mail check when a customer is created"), default=False)
-    ignore_control_org_no = models.BooleanField(_("ignore org.nr/personnummer when a customer is created"), default=False)
+    ignore_control_org_no = models.BooleanField(
+        _("ignore org.nr/personnummer when a customer is created"), default=False
+    )
     force_customer_update = models.BooleanField(_("update an existing customer in Specter"), default=True)
 
     # -- Order export ---------------------------------------------------------------------------------
@@ -58,14 +62,18 @@ class Connection(MerchantOwned, models.Model):
         INVOICE = "invoice", _("Invoice")
 
     confirmation_from_specter = models.BooleanField(_("send the order confirmation from Specter"), default=False)
-    confirmation_copy_to_admin = models.BooleanField(_("send a copy of the confirmation to the Specter administrator"), default=False)
+    confirmation_copy_to_admin = models.BooleanField(
+        _("send a copy of the confirmation to the Specter administrator"), default=False
+    )
     zero_row_shipping = models.BooleanField(_("zero-amount row for free shipping"), default=False)
     zero_row_payment_fee = models.BooleanField(_("zero-amount row for a zero payment fee"), default=False)
     zero_row_cod = models.BooleanField(_("zero-amount row for cash on delivery"), default=False)
     include_custom_fields = models.BooleanField(_("include custom customer fields from the checkout"), default=False)
     discount_per_item_percent = models.BooleanField(_("discount as a percentage on each order item"), default=False)
     company_in_address_line1 = models.BooleanField(_("company name in address line 1"), default=False)
-    document_type = models.CharField(_("create in Specter as"), max_length=10, choices=Document.choices, default=Document.ORDER)
+    document_type = models.CharField(
+        _("create in Specter as"), max_length=10, choices=Document.choices, default=Document.ORDER
+    )
 
     # -- Article numbers ------------------------------------------------------------------------------
     gift_card_article = _article(_("article number for gift cards"))
@@ -75,8 +83,13 @@ class Connection(MerchantOwned, models.Model):
     cod_article = _article(_("article number for cash on delivery"))
     # What the rows leave from the shop's amount to pay by rounding (at most 1 kr) goes on this article,
     # at VAT 0, so that no price is bent to make the total.
-    rounding_article = models.CharField(_("article number for rounding"), max_length=50, blank=True, default="Öresavrundning",
-                                        help_text=_("Must exist in Specter too, without spaces."))
+    rounding_article = models.CharField(
+        _("article number for rounding"),
+        max_length=50,
+        blank=True,
+        default="Öresavrundning",
+        help_text=_("Must exist in Specter too, without spaces."),
+    )
 
     # -- Events ---------------------------------------------------------------------------------------
     class OrderExport(models.TextChoices):
@@ -94,11 +107,19 @@ class Connection(MerchantOwned, models.Model):
         CHANGED = "changed", _("When the product changes")
         INACTIVE = "inactive", _("Inactive")
 
-    export_order = models.CharField(_("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.REGISTERED)
+    export_order = models.CharField(
+        _("export orders"), max_length=12, choices=OrderExport.choices, default=OrderExport.REGISTERED
+    )
     # No setting for orders changed after export: Specter's API has no call that updates an order.
-    export_product = models.CharField(_("export products"), max_length=10, choices=ProductExport.choices, default=ProductExport.INACTIVE)
-    update_existing_articles = models.CharField(_("articles Specter already has"), max_length=10, choices=ExistingArticles.choices,
-                                                default=ExistingArticles.CREATE_ONLY)
+    export_product = models.CharField(
+        _("export products"), max_length=10, choices=ProductExport.choices, default=ProductExport.INACTIVE
+    )
+    update_existing_articles = models.CharField(
+        _("articles Specter already has"),
+        max_length=10,
+        choices=ExistingArticles.choices,
+        default=ExistingArticles.CREATE_ONLY,
+    )
     # Starweb order status ids that trigger a transfer; empty means every status.
     trigger_status_ids = models.JSONField(_("order statuses that trigger a transfer"), default=list, blank=True)
     # Package 200+: the Starweb status set when the order reached Specter (None: leave it).
@@ -171,11 +192,15 @@ class Connection(MerchantOwned, models.Model):
         for name in SERVICE_ARTICLE_FIELDS:
             if getattr(self, name) and not article_numbers.usable(getattr(self, name)):
                 errors[name] = article_numbers.RULE
-        if not isinstance(self.trigger_status_ids, list) or not all(isinstance(i, int) for i in self.trigger_status_ids):
+        if not isinstance(self.trigger_status_ids, list) or not all(
+            isinstance(i, int) for i in self.trigger_status_ids
+        ):
             errors["trigger_status_ids"] = _("A list of Starweb status ids.")
         for name in ("delivery_methods", "payment_methods"):
             value = getattr(self, name)
-            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
                 errors[name] = _("A mapping from Starweb method id to Specter code.")
         if errors:
             raise ValidationError(errors)
@@ -195,24 +220,35 @@ class Connection(MerchantOwned, models.Model):
     def prefix_clash(self, smb_id: str, prefix: str) -> bool:
         """Whether another live webshop of the merchant on Specter account `smb_id` uses `prefix`:
         their order numbers would collide on Specter's externalOrderNo."""
-        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id, order_number_prefix=prefix) \
-            .exclude(pk=self.pk).exclude(status=Connection.Status.INACTIVE).exists()
+        return (
+            Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id, order_number_prefix=prefix)
+            .exclude(pk=self.pk)
+            .exclude(status=Connection.Status.INACTIVE)
+            .exists()
+        )
 
     def specter_account_sharers(self, smb_id: str):
         """The merchant's other live connections on Specter account `smb_id` (multishop)."""
-        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id).exclude(pk=self.pk) \
+        return (
+            Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=smb_id)
+            .exclude(pk=self.pk)
             .exclude(status=Connection.Status.INACTIVE)
+        )
 
     def siblings(self):
         """The merchant's connections on the same Specter account (this one included): Specter's
         batches are per account, so one pull serves them all."""
-        return Connection.objects.filter(merchant_id=self.merchant_id, specter_smb_id=self.specter_smb_id).select_related("merchant")
+        return Connection.objects.filter(
+            merchant_id=self.merchant_id, specter_smb_id=self.specter_smb_id
+        ).select_related("merchant")
 
     def status_rule(self, event: str) -> "StatusRule | None":
         rule = (self.status_rules or {}).get(event)
         if not isinstance(rule, dict) or not rule.get("status_id"):
             return None
-        return StatusRule(int(rule["status_id"]), bool(rule.get("email")), bool(rule.get("tracking")), bool(rule.get("capture")))
+        return StatusRule(
+            int(rule["status_id"]), bool(rule.get("email")), bool(rule.get("tracking")), bool(rule.get("capture"))
+        )
 
     def triggers_on(self, status_id) -> bool:
         return not self.trigger_status_ids or status_id in self.trigger_status_ids

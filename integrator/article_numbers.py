@@ -2,14 +2,18 @@
 place that takes one: the order mapper, the assortment check, the product export, the binder, the
 connection's service articles. The rule itself is integrator.inputs.visible_article_number."""
 
-from django.utils.translation import gettext_lazy as _, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .inputs import visible_article_number
 
 MISSING, SPACED = "missing", "spaced"
 
 # Stored in English next to what they concern (sync reports, problem lists), shown translated.
-STORED_REASONS = {MISSING: gettext_noop("no article number"), SPACED: gettext_noop("the article number contains a space")}
+STORED_REASONS = {
+    MISSING: gettext_noop("no article number"),
+    SPACED: gettext_noop("the article number contains a space"),
+}
 # The error on an article number typed into a form (the connection's service articles).
 RULE = _("An article number takes visible characters only: no spaces, no control or invisible characters.")
 

@@ -49,7 +49,11 @@ def visible_article_number(text: str) -> bool:
     visible: letters, marks, digits, punctuation and symbols. Spaces of every kind, control
     characters and invisible format characters (a zero-width space, a soft hyphen) are refused,
     and so is anything longer than MAX_ARTICLE_NUMBER_CHARS."""
-    return bool(text) and len(text) <= MAX_ARTICLE_NUMBER_CHARS and all(unicodedata.category(ch)[0] in "LMNPS" for ch in text)
+    return (
+        bool(text)
+        and len(text) <= MAX_ARTICLE_NUMBER_CHARS
+        and all(unicodedata.category(ch)[0] in "LMNPS" for ch in text)
+    )
 
 
 def one_line(text: str) -> str:

@@ -27,7 +27,9 @@ def set_language(request):
 @receiver(user_logged_in, dispatch_uid="integrator.language.remember")
 def remember_at_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+        request.session[SESSION_KEY] = (
+            Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+        )
 
 
 class UserLanguageMiddleware:
@@ -46,7 +48,12 @@ class UserLanguageMiddleware:
             request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if language in CODES and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
-                                httponly=settings.LANGUAGE_COOKIE_HTTPONLY)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
         return response

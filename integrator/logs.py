@@ -139,8 +139,16 @@ def scrub_event(event, _hint=None):
 def init_sentry(dsn: str, environment: str) -> None:
     import sentry_sdk
 
-    sentry_sdk.init(dsn=dsn, environment=environment, send_default_pii=False, include_local_variables=False,
-                    max_request_body_size="never", before_send=scrub_event, traces_sample_rate=0)
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        before_send=scrub_event,
+        traces_sample_rate=0,
+    )
+
 
 class RedactSecrets(logging.Filter):
     """Masks secrets in a record's message, exception text and stack; never drops a record."""

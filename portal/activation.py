@@ -12,7 +12,8 @@ from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.orders import stopped
 from syncflows.tasks import sweep
 from syncflows.to_specter.on_change import exports_on_change
-from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS, webhook_url as starweb_webhook_url
+from syncflows.webhooks import PRODUCT_EVENTS, SUBSCRIBED_EVENTS
+from syncflows.webhooks import webhook_url as starweb_webhook_url
 
 Status = Connection.Status
 
@@ -27,8 +28,11 @@ def register_webhooks(connection: Connection, starweb=None) -> list[int]:
     client = starweb or starweb_for(connection)
     url = webhook_url(connection)
     present = {(hook.get("event"), hook.get("url")) for hook in client.web_hooks()}
-    return [client.create_web_hook(event, url, name=f"integrator {event}")
-            for event in events_for(connection) if (event, url) not in present]
+    return [
+        client.create_web_hook(event, url, name=f"integrator {event}")
+        for event in events_for(connection)
+        if (event, url) not in present
+    ]
 
 
 def events_for(connection: Connection) -> tuple[str, ...]:
@@ -58,8 +62,9 @@ def activate(connection: Connection, *, send_stopped: bool = False) -> int:
     orders a deactivation stopped go too; returns how many were queued."""
     register_callbacks(connection)
     register_webhooks(connection)
-    Connection.objects.filter(pk=connection.pk).update(status=Status.ACTIVE, activated_at=timezone.now(),
-                                                        credentials_failed_at=None, credentials_failed_system="")
+    Connection.objects.filter(pk=connection.pk).update(
+        status=Status.ACTIVE, activated_at=timezone.now(), credentials_failed_at=None, credentials_failed_system=""
+    )
     connection.refresh_from_db()
     return stopped.send_stopped(connection.pk) if send_stopped else 0
 
@@ -77,7 +82,9 @@ def pause(connection: Connection) -> None:
 def resume(connection: Connection) -> int:
     """Back to active; the orders that waited are due at once. Returns how many were waiting."""
     Connection.objects.filter(pk=connection.pk, status=Status.PAUSED).update(status=Status.ACTIVE)
-    waiting = Transfer.objects.filter(connection=connection, reason_code="paused").update(next_attempt_at=timezone.now())
+    waiting = Transfer.objects.filter(connection=connection, reason_code="paused").update(
+        next_attempt_at=timezone.now()
+    )
     sweep()
     return waiting
 

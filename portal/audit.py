@@ -15,14 +15,23 @@ def record_secrets(request, connection, form) -> None:
 
 def record_override(request, connection, previous_status: str, overridden: list[str]) -> None:
     """The owner activated although the pre-flight said orders would not go: who, when, and what."""
-    _entry(request, connection, {"status": [previous_status, connection.status], "activated_anyway": ["", "; ".join(overridden)]})
+    _entry(
+        request,
+        connection,
+        {"status": [previous_status, connection.status], "activated_anyway": ["", "; ".join(overridden)]},
+    )
 
 
 def _entry(request, connection, changes: dict) -> None:
     LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
-        action=LogEntry.Action.UPDATE, changes=changes, changes_text="",
-        actor=request.user if request.user.is_authenticated else None, additional_data={"merchant": str(connection.merchant_id)},
+        content_type=ContentType.objects.get_for_model(connection),
+        object_pk=str(connection.pk),
+        object_repr=str(connection),
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        changes_text="",
+        actor=request.user if request.user.is_authenticated else None,
+        additional_data={"merchant": str(connection.merchant_id)},
     )
 
 
@@ -30,9 +39,12 @@ def record_stopped_choice(request, connection, waiting: int, sent: int | None) -
     """On reactivation: whether the orders a deactivation stopped were sent (and how many), or
     left stopped, and who chose."""
     LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(connection), object_pk=str(connection.pk), object_repr=str(connection),
+        content_type=ContentType.objects.get_for_model(connection),
+        object_pk=str(connection.pk),
+        object_repr=str(connection),
         action=LogEntry.Action.UPDATE,
         changes={"stopped orders": [f"{waiting} stopped", f"{sent} sent" if sent is not None else "left stopped"]},
-        changes_text="", actor=request.user if request.user.is_authenticated else None,
+        changes_text="",
+        actor=request.user if request.user.is_authenticated else None,
         additional_data={"merchant": str(connection.merchant_id)},
     )

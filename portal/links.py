@@ -8,12 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 # The settings section (portal.steps) that fixes each reason code (syncflows.reasons).
 FIX_SECTION = {
-    "delivery_unmapped": "methods", "payment_unmapped": "methods", "article_missing": "export",
-    "export_inactive": "events", "export_manual": "events", "status": "events",
+    "delivery_unmapped": "methods",
+    "payment_unmapped": "methods",
+    "article_missing": "export",
+    "export_inactive": "events",
+    "export_manual": "events",
+    "status": "events",
 }
 SECTION_LABEL = {
-    "methods": _("Settings → Delivery and payment"), "export": _("Settings → Orders"), "events": _("Settings → Events"),
-    "specter": _("Settings → Specter"), "starweb": _("Settings → Starweb"),
+    "methods": _("Settings → Delivery and payment"),
+    "export": _("Settings → Orders"),
+    "events": _("Settings → Events"),
+    "specter": _("Settings → Specter"),
+    "starweb": _("Settings → Starweb"),
 }
 
 
@@ -37,12 +44,21 @@ def fix_for(merchant, connection, transfer) -> dict | None:
         section = FIX_SECTION.get(code)
         if code == "credentials":
             section = "specter" if str((params or {}).get("system", "")).lower() == "specter" else "starweb"
-        if code in ("address_blocked", "address_redirect") and str((params or {}).get("system", "")).lower() == "starweb":
+        if (
+            code in ("address_blocked", "address_redirect")
+            and str((params or {}).get("system", "")).lower() == "starweb"
+        ):
             section = "starweb"  # the shop's API address is the merchant's; Specter's is ours
         if section:
-            url = reverse("portal:settings", kwargs={"merchant_id": merchant.pk, "connection_id": connection.pk}) + f"#{section}"
+            url = (
+                reverse("portal:settings", kwargs={"merchant_id": merchant.pk, "connection_id": connection.pk})
+                + f"#{section}"
+            )
             return {"url": url, "label": SECTION_LABEL[section]}
     if "paused" in codes:
-        return {"url": reverse("portal:dashboard", kwargs={"merchant_id": merchant.pk, "connection_id": connection.pk}) + "#lifecycle",
-                "label": _("Overview → Resume")}
+        return {
+            "url": reverse("portal:dashboard", kwargs={"merchant_id": merchant.pk, "connection_id": connection.pk})
+            + "#lifecycle",
+            "label": _("Overview → Resume"),
+        }
     return None

@@ -19,15 +19,53 @@ class Step:
 
 
 STEPS = [
-    Step("specter", _("Specter"), _("Your Specter SBM ID and keys, of the kind your account has: API v2, API v1 or one md5key (Specter: Inställningar → Webbshop). We check them with Specter at once.")),
-    Step("starweb", _("Starweb"), _("Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the shop at once.")),
+    Step(
+        "specter",
+        _("Specter"),
+        _(
+            "Your Specter SBM ID and keys, of the kind your account has: API v2, API v1 or one md5key (Specter: Inställningar → Webbshop). We check them with Specter at once."
+        ),
+    ),
+    Step(
+        "starweb",
+        _("Starweb"),
+        _(
+            "Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the shop at once."
+        ),
+    ),
     Step("flow", _("Flow"), _("Which system rules what. You can change it later.")),
-    Step("customers", _("Customers"), _("How Specter matches a customer: first by e-mail, then by org.nr/personnummer, unless you turn a check off.")),
-    Step("export", _("Orders"), _("How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards (create them in Specter too).")),
+    Step(
+        "customers",
+        _("Customers"),
+        _("How Specter matches a customer: first by e-mail, then by org.nr/personnummer, unless you turn a check off."),
+    ),
+    Step(
+        "export",
+        _("Orders"),
+        _(
+            "How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards (create them in Specter too)."
+        ),
+    ),
     Step("events", _("Events"), _("When orders go to Specter, and which statuses start a transfer.")),
-    Step("methods", _("Delivery and payment"), _("Each of the shop's methods with its Specter code: the delivery method's External key, and the payment type.")),
-    Step("statuses", _("Back from Specter"), _("What the shop shows when Specter delivers, invoices, is paid or cancels an order, and where Specter's stock goes.")),
-    Step("check", _("Check and activate"), _("What would stop orders, and your latest order as Specter would receive it.")),
+    Step(
+        "methods",
+        _("Delivery and payment"),
+        _(
+            "Each of the shop's methods with its Specter code: the delivery method's External key, and the payment type."
+        ),
+    ),
+    Step(
+        "statuses",
+        _("Back from Specter"),
+        _(
+            "What the shop shows when Specter delivers, invoices, is paid or cancels an order, and where Specter's stock goes."
+        ),
+    ),
+    Step(
+        "check",
+        _("Check and activate"),
+        _("What would stop orders, and your latest order as Specter would receive it."),
+    ),
 ]
 SLUGS = [step.slug for step in STEPS]
 
@@ -78,10 +116,18 @@ def form_for(slug: str, connection, data=None, sources: Sources | None = None):
         return forms.EventsForm(data, instance=connection, statuses=src.statuses, permits=src.permits)
     if slug == "statuses":
         categories = src.starweb.categories() if src.permits.may(Capability.PRODUCTS, Direction.TO_STARWEB) else ()
-        return forms.StatusRulesForm(data, connection=connection, statuses=src.statuses, locations=src.starweb.stock_locations(),
-                                     permits=src.permits, categories=categories)
+        return forms.StatusRulesForm(
+            data,
+            connection=connection,
+            statuses=src.statuses,
+            locations=src.starweb.stock_locations(),
+            permits=src.permits,
+            categories=categories,
+        )
     if slug == "methods":
-        return forms.MethodsForm(data, connection=connection, shipping=src.starweb.shipping_methods(), payment=src.starweb.payment_methods())
+        return forms.MethodsForm(
+            data, connection=connection, shipping=src.starweb.shipping_methods(), payment=src.starweb.payment_methods()
+        )
     raise ValueError(slug)
 
 

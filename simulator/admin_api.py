@@ -78,41 +78,81 @@ def specter_action(request, smb_id, action):
             if site and not site.isdigit():
                 return JsonResponse({"error": "site must be a stock site's id (digits)"}, status=400)
             article = changes.set_stock(account, body["articleNo"], int(body["stock"]), site)
-            return JsonResponse({"articleNo": article.article_no, "stock": article.stock, "sites": availability(account, article)})
+            return JsonResponse(
+                {"articleNo": article.article_no, "stock": article.stock, "sites": availability(account, article)}
+            )
         if action == "price":
             article = changes.set_price(account, body["articleNo"], Decimal(str(body["priceExVat"])), body.get("name"))
             return JsonResponse({"articleNo": article.article_no, "priceExVat": str(article.price_ex_vat)})
         if action == "article":
-            numbers = {field: _number(body.get(key)) for field, key in (("price_ex_vat", "priceExVat"), ("weight_kg", "weightKg"),
-                                                                         ("buy_price", "buyPrice"))}
+            numbers = {
+                field: _number(body.get(key))
+                for field, key in (("price_ex_vat", "priceExVat"), ("weight_kg", "weightKg"), ("buy_price", "buyPrice"))
+            }
             if any(value is False for value in numbers.values()):
                 return JsonResponse({"error": "priceExVat, weightKg and buyPrice must be numbers"}, status=400)
             bar_code = body.get("barCode")
-            article = changes.change_article(account, body["articleNo"], name=body.get("name"),
-                                             bar_code=None if bar_code is None else str(bar_code).strip(), **numbers)
-            return JsonResponse({"articleNo": article.article_no, "name": article.name, "priceExVat": str(article.price_ex_vat),
-                                 "barCode": article.bar_code, "weightKg": _text(article.weight_kg), "buyPrice": _text(article.buy_price)})
+            article = changes.change_article(
+                account,
+                body["articleNo"],
+                name=body.get("name"),
+                bar_code=None if bar_code is None else str(bar_code).strip(),
+                **numbers,
+            )
+            return JsonResponse(
+                {
+                    "articleNo": article.article_no,
+                    "name": article.name,
+                    "priceExVat": str(article.price_ex_vat),
+                    "barCode": article.bar_code,
+                    "weightKg": _text(article.weight_kg),
+                    "buyPrice": _text(article.buy_price),
+                }
+            )
         if action == "listprice":
-            listed = changes.set_list_price(account, body["priceList"], body["articleNo"], Decimal(str(body["priceExVat"])),
-                                            int(body.get("fromQuantity", 1)))
-            return JsonResponse({"priceListId": listed.price_list.price_list_id, "articleNo": listed.article_no,
-                                 "fromQuantity": listed.from_quantity, "priceExVat": str(listed.price_ex_vat)})
+            listed = changes.set_list_price(
+                account,
+                body["priceList"],
+                body["articleNo"],
+                Decimal(str(body["priceExVat"])),
+                int(body.get("fromQuantity", 1)),
+            )
+            return JsonResponse(
+                {
+                    "priceListId": listed.price_list.price_list_id,
+                    "articleNo": listed.article_no,
+                    "fromQuantity": listed.from_quantity,
+                    "priceExVat": str(listed.price_ex_vat),
+                }
+            )
         if action == "answers":  # how the account answers (simulator/specter/answers.py)
             form = body.get("answerForm", account.answer_form)
             if form not in {value for value, _label in answers.FORMS}:
-                return JsonResponse({"error": "answerForm is one of " + ", ".join(v for v, _l in answers.FORMS)}, status=400)
+                return JsonResponse(
+                    {"error": "answerForm is one of " + ", ".join(v for v, _l in answers.FORMS)}, status=400
+                )
             account.answer_form = form
             account.decimal_comma = bool(body.get("decimalComma", account.decimal_comma))
             account.says_no_items = bool(body.get("saysNoItems", account.says_no_items))
             account.save(update_fields=["answer_form", "decimal_comma", "says_no_items"])
-            return JsonResponse({"answerForm": account.answer_form, "decimalComma": account.decimal_comma,
-                                 "saysNoItems": account.says_no_items, "kind": account.kind})
+            return JsonResponse(
+                {
+                    "answerForm": account.answer_form,
+                    "decimalComma": account.decimal_comma,
+                    "saysNoItems": account.says_no_items,
+                    "kind": account.kind,
+                }
+            )
         order_no = body["orderNo"]
         if action == "deliver":
             # "invoice": true makes the invoice at delivery too, in one change (as Specter can).
-            order = changes.deliver(account, order_no, body.get("trackingNo", ""), body.get("rows"), invoice=body.get("invoice") is True)
+            order = changes.deliver(
+                account, order_no, body.get("trackingNo", ""), body.get("rows"), invoice=body.get("invoice") is True
+            )
         elif action in ("invoice", "paid", "cancel"):
-            order = {"invoice": changes.invoice, "paid": changes.mark_paid, "cancel": changes.cancel}[action](account, order_no)
+            order = {"invoice": changes.invoice, "paid": changes.mark_paid, "cancel": changes.cancel}[action](
+                account, order_no
+            )
         else:
             return JsonResponse({"error": "unknown action"}, status=404)
     except changes.DerivedStock as derived:
@@ -125,4 +165,6 @@ def specter_action(request, smb_id, action):
         return JsonResponse({"error": "no such price list"}, status=404)
     except account.orders.model.DoesNotExist:
         return JsonResponse({"error": "no such order"}, status=404)
-    return JsonResponse({"orderNo": order.order_no, "statusId": order.data.get("statusId"), "invoiceNo": order.invoice_no})
+    return JsonResponse(
+        {"orderNo": order.order_no, "statusId": order.data.get("statusId"), "invoiceNo": order.invoice_no}
+    )

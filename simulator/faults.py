@@ -65,25 +65,35 @@ def simulate(
 
     def log(status: int) -> None:
         CallLog.objects.create(
-            system=system, account=account, operation=operation, mutating=mutating,
-            status=status, fault=kind, summary=summary or {},
+            system=system,
+            account=account,
+            operation=operation,
+            mutating=mutating,
+            status=status,
+            fault=kind,
+            summary=summary or {},
         )
 
     if kind in (Kind.LATENCY, Kind.READ_TIMEOUT):
         time.sleep(rule.delay_ms / 1000)
     if kind == Kind.SERVER_ERROR:
         log(rule.status)
-        return HttpResponse(f"<html><body>{rule.status} simulated</body></html>", status=rule.status, content_type="text/html")
+        return HttpResponse(
+            f"<html><body>{rule.status} simulated</body></html>", status=rule.status, content_type="text/html"
+        )
     if kind == Kind.RATE_LIMIT:
         log(429)
-        response = HttpResponse("<html><body><h1>429 Too Many Requests</h1></body></html>", status=429, content_type="text/html")
+        response = HttpResponse(
+            "<html><body><h1>429 Too Many Requests</h1></body></html>", status=429, content_type="text/html"
+        )
         response["Retry-After"] = str(rule.retry_after)
         return response
     if kind == Kind.EXPIRED_TOKEN:
         log(401)
         return HttpResponse(
             '{"error":"invalid_token","error_description":"The access token provided has expired"}',
-            status=401, content_type="application/json",
+            status=401,
+            content_type="application/json",
         )
 
     with transaction.atomic():

@@ -19,12 +19,23 @@ from .starweb.models import Shop
 def index(request):
     shops = [(shop, shop.orders.order_by("-order_id")[:15]) for shop in Shop.objects.order_by("slug")]
     accounts = [
-        (account, account.orders.order_by("-id")[:15], account.articles.filter(is_service=False), account.customers.count())
+        (
+            account,
+            account.orders.order_by("-id")[:15],
+            account.articles.filter(is_service=False),
+            account.customers.count(),
+        )
         for account in Account.objects.order_by("smb_id")
     ]
-    return render(request, "simulator/index.html", {
-        "shops": shops, "accounts": accounts, "calls": CallLog.objects.order_by("-id")[:25],
-    })
+    return render(
+        request,
+        "simulator/index.html",
+        {
+            "shops": shops,
+            "accounts": accounts,
+            "calls": CallLog.objects.order_by("-id")[:25],
+        },
+    )
 
 
 @staff_member_required
@@ -50,14 +61,25 @@ def specter_action(request, smb_id, action):
             messages.success(request, f"Stock of {request.POST['articleNo']} set.")
         return redirect("sim_index")
     if action == "listprice":
-        listed = changes.set_list_price(account, request.POST["priceList"], request.POST["articleNo"],
-                                        Decimal(request.POST.get("priceExVat") or "0"), int(request.POST.get("fromQuantity") or 1))
-        messages.success(request, f"{listed.article_no} on {listed.price_list.name} from {listed.from_quantity}: {listed.price_ex_vat} set.")
+        listed = changes.set_list_price(
+            account,
+            request.POST["priceList"],
+            request.POST["articleNo"],
+            Decimal(request.POST.get("priceExVat") or "0"),
+            int(request.POST.get("fromQuantity") or 1),
+        )
+        messages.success(
+            request,
+            f"{listed.article_no} on {listed.price_list.name} from {listed.from_quantity}: {listed.price_ex_vat} set.",
+        )
         return redirect("sim_index")
     order_no = request.POST.get("orderNo", "")
-    act = {"deliver": lambda: changes.deliver(account, order_no, request.POST.get("trackingNo", "")),
-           "invoice": lambda: changes.invoice(account, order_no), "paid": lambda: changes.mark_paid(account, order_no),
-           "cancel": lambda: changes.cancel(account, order_no)}.get(action)
+    act = {
+        "deliver": lambda: changes.deliver(account, order_no, request.POST.get("trackingNo", "")),
+        "invoice": lambda: changes.invoice(account, order_no),
+        "paid": lambda: changes.mark_paid(account, order_no),
+        "cancel": lambda: changes.cancel(account, order_no),
+    }.get(action)
     if act is None:
         return redirect("sim_index")
     act()

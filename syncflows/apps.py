@@ -12,7 +12,6 @@ class SyncflowsConfig(AppConfig):
         from django_q.signals import post_spawn
 
         from .models import InitialSync
-
         from .schedules import ensure_schedules
         from .tasks import beat_on_spawn
 

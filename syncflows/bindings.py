@@ -29,7 +29,9 @@ def not_a_product(sku: str, service_articles: set[str]) -> str | None:
     if wrong:
         return article_numbers.STORED_REASONS[wrong]
     if sku in service_articles:
-        return gettext_noop("the connection's own article for shipping, discounts, fees, gift cards or rounding: not a product")
+        return gettext_noop(
+            "the connection's own article for shipping, discounts, fees, gift cards or rounding: not a product"
+        )
     return None
 
 
@@ -57,8 +59,9 @@ def bound(connection, skus, starweb) -> dict:
 def refresh(connection: Connection, starweb, *, force: bool = False) -> bool:
     """Read the shop's variants page by page and bind each SKU to its product and variant.
     Not more often than REFRESH_AT_MOST_EVERY unless forced; returns whether it ran."""
-    recent = SyncRun.objects.filter(connection=connection, kind="bindings", ok=True,
-                                    started_at__gte=timezone.now() - REFRESH_AT_MOST_EVERY).exists()
+    recent = SyncRun.objects.filter(
+        connection=connection, kind="bindings", ok=True, started_at__gte=timezone.now() - REFRESH_AT_MOST_EVERY
+    ).exists()
     if recent and not force:
         return False
     run = SyncRun.objects.create(connection=connection, kind="bindings")
@@ -68,8 +71,11 @@ def refresh(connection: Connection, starweb, *, force: bool = False) -> bool:
             if not usable_sku(sku):
                 run.skipped += 1
                 continue
-            ProductBinding.objects.update_or_create(connection=connection, sku=sku, defaults={
-                "product_id": product["productId"], "variant_id": variant["variantId"]})
+            ProductBinding.objects.update_or_create(
+                connection=connection,
+                sku=sku,
+                defaults={"product_id": product["productId"], "variant_id": variant["variantId"]},
+            )
             run.entries += 1
     run.ok, run.finished_at = True, timezone.now()
     run.save()

@@ -21,20 +21,31 @@ REGISTRATION = {
     "actionStockChange": (SpecterCallback.Kind.STOCK, ""),
     "actionArticleChange": (SpecterCallback.Kind.ARTICLE, ""),
     "actionOrderChange": (SpecterCallback.Kind.ORDER, ""),
-    "actionNewInvoice": (SpecterCallback.Kind.INVOICE, "?orderId=$orderId&invoiceId=$invoiceId&invoiceSource=$invoiceSource"),
+    "actionNewInvoice": (
+        SpecterCallback.Kind.INVOICE,
+        "?orderId=$orderId&invoiceId=$invoiceId&invoiceSource=$invoiceSource",
+    ),
     "actionRemoveOrder": (SpecterCallback.Kind.REMOVED, "?orderNo=$orderNo"),
 }
 PARAMS = ("orderId", "invoiceId", "invoiceSource", "orderNo")
 PARAM_MAX_CHARS = 64
 # What each ping makes us pull. An article change may be a list price too (package 400; the pull
 # task does nothing for a connection not entitled to it).
-PULLS = {"stock": ("stock",), "order": ("orders",), "invoice": ("orders",), "removed": ("orders",), "article": ("articleinfo", "pricelists")}
+PULLS = {
+    "stock": ("stock",),
+    "order": ("orders",),
+    "invoice": ("orders",),
+    "removed": ("orders",),
+    "article": ("articleinfo", "pricelists"),
+}
 
 
 def callback_urls(endpoint: WebhookEndpoint, base_url: str) -> dict[str, str]:
     """The URLs to register with checkAccountSettings, one per Specter action."""
-    return {action: base_url + reverse("syncflows:specter_callback", args=[endpoint.pk, endpoint.token, kind]) + query
-            for action, (kind, query) in REGISTRATION.items()}
+    return {
+        action: base_url + reverse("syncflows:specter_callback", args=[endpoint.pk, endpoint.token, kind]) + query
+        for action, (kind, query) in REGISTRATION.items()
+    }
 
 
 @csrf_exempt

@@ -49,16 +49,23 @@ def _connections_on(system: str, account: str) -> Q:
 
 def annotations() -> dict:
     """For the run's load: the id of each system's circuit row for the connection, or None."""
+
     def row(system, account_field):
         return Subquery(Circuit.objects.filter(system=system, account=OuterRef(account_field)).values("pk")[:1])
 
-    return {"specter_circuit_id": row("specter", "connection__specter_smb_id"),
-            "starweb_circuit_id": row("starweb", "connection__starweb_base_url")}
+    return {
+        "specter_circuit_id": row("specter", "connection__specter_smb_id"),
+        "starweb_circuit_id": row("starweb", "connection__starweb_base_url"),
+    }
 
 
 def trips(error: IntegrationError) -> bool:
     """Does this error count against the account? Temporary failures do; a 429 does not."""
-    return isinstance(error, (Retryable, UnknownOutcome)) and not isinstance(error, RateLimited) and error.system in SYSTEMS
+    return (
+        isinstance(error, (Retryable, UnknownOutcome))
+        and not isinstance(error, RateLimited)
+        and error.system in SYSTEMS
+    )
 
 
 def park_wait() -> timedelta:
@@ -68,7 +75,11 @@ def park_wait() -> timedelta:
 
 def open_circuit(transfer, exclude_probe: bool = True) -> Circuit | None:
     """The open circuit that holds this order back now, or None (also when it is the probe)."""
-    ids = [pk for pk in (getattr(transfer, "specter_circuit_id", None), getattr(transfer, "starweb_circuit_id", None)) if pk]
+    ids = [
+        pk
+        for pk in (getattr(transfer, "specter_circuit_id", None), getattr(transfer, "starweb_circuit_id", None))
+        if pk
+    ]
     if not ids:
         return None
     for circuit in Circuit.objects.filter(pk__in=ids, opened_at__isnull=False):
@@ -89,7 +100,8 @@ def failed(connection: Connection, system: str, error: str, *, now=None) -> bool
     rows = Circuit.objects.filter(pk=circuit.pk)
     rows.update(failures=F("failures") + 1, last_error=error[:500])
     rows.filter(opened_at__isnull=True, failures__gte=settings.CIRCUIT_FAILURES).update(
-        opened_at=now, probe_at=now + timedelta(seconds=settings.CIRCUIT_PROBE_SECONDS))
+        opened_at=now, probe_at=now + timedelta(seconds=settings.CIRCUIT_PROBE_SECONDS)
+    )
     return rows.filter(opened_at__isnull=False).exists()
 
 
@@ -128,10 +140,15 @@ def probe_due(*, now=None) -> int:
     for circuit in Circuit.objects.filter(opened_at__isnull=False, probe_at__lte=now):
         # Whoever moves probe_at on sends this minute's probe; a second sweeper finds nothing due.
         if not Circuit.objects.filter(pk=circuit.pk, probe_at=circuit.probe_at).update(
-                probe_at=now + timedelta(seconds=settings.CIRCUIT_PROBE_SECONDS)):
+            probe_at=now + timedelta(seconds=settings.CIRCUIT_PROBE_SECONDS)
+        ):
             continue
-        oldest = (Transfer.objects.filter(_connections_on(circuit.system, circuit.account), state__in=WAITING)
-                  .order_by("created_at", "id").values_list("pk", flat=True).first())
+        oldest = (
+            Transfer.objects.filter(_connections_on(circuit.system, circuit.account), state__in=WAITING)
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+            .first()
+        )
         if oldest is None:
             Circuit.objects.filter(pk=circuit.pk).delete()  # nothing waits: the next order finds out for itself
             continue
@@ -143,8 +160,10 @@ def probe_due(*, now=None) -> int:
 
 
 def _open_for(connection_fields: dict) -> Q:
-    return Q(opened_at__isnull=False) & (Q(system="specter", account=connection_fields["specter"])
-                                         | Q(system="starweb", account=connection_fields["starweb"]))
+    return Q(opened_at__isnull=False) & (
+        Q(system="specter", account=connection_fields["specter"])
+        | Q(system="starweb", account=connection_fields["starweb"])
+    )
 
 
 def unpark_if_closed(transfer_id: int, connection: Connection, *, now=None) -> bool:
@@ -154,17 +173,29 @@ def unpark_if_closed(transfer_id: int, connection: Connection, *, now=None) -> b
     accounts = {"specter": connection.specter_smb_id, "starweb": connection.starweb_base_url}
     if Circuit.objects.filter(_open_for(accounts)).exists():
         return False
-    return bool(Transfer.objects.filter(pk=transfer_id, state__in=WAITING, reason_code=REASON)
-                .update(next_attempt_at=now or timezone.now()))
+    return bool(
+        Transfer.objects.filter(pk=transfer_id, state__in=WAITING, reason_code=REASON).update(
+            next_attempt_at=now or timezone.now()
+        )
+    )
 
 
 def release_orphans(*, now=None) -> int:
     """Orders parked for a circuit that is no longer open are due now (the sweeper's safety net)."""
     now = now or timezone.now()
-    open_specter = Circuit.objects.filter(opened_at__isnull=False, system="specter", account=OuterRef("connection__specter_smb_id"))
-    open_starweb = Circuit.objects.filter(opened_at__isnull=False, system="starweb", account=OuterRef("connection__starweb_base_url"))
-    ids = list(Transfer.objects.filter(state__in=WAITING, reason_code=REASON, next_attempt_at__gt=now)
-               .exclude(Exists(open_specter)).exclude(Exists(open_starweb)).order_by("created_at", "id").values_list("pk", flat=True)[:1000])
+    open_specter = Circuit.objects.filter(
+        opened_at__isnull=False, system="specter", account=OuterRef("connection__specter_smb_id")
+    )
+    open_starweb = Circuit.objects.filter(
+        opened_at__isnull=False, system="starweb", account=OuterRef("connection__starweb_base_url")
+    )
+    ids = list(
+        Transfer.objects.filter(state__in=WAITING, reason_code=REASON, next_attempt_at__gt=now)
+        .exclude(Exists(open_specter))
+        .exclude(Exists(open_starweb))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:1000]
+    )
     Transfer.objects.filter(pk__in=ids).update(next_attempt_at=now)
     for transfer_id in ids:
         queues.orders("syncflows.tasks.process_transfer", transfer_id)

@@ -26,9 +26,15 @@ class QueueBacklog(HealthCheck):
         now = timezone.now()
         waiting = OrmQ.objects.filter(lock__lte=now)
         long_key, bulk_key = settings.Q_LONG_CLUSTER, settings.Q_BULK_CLUSTER
-        queues = (("queued task", waiting.exclude(key__in=[long_key, bulk_key]), settings.HEALTH_MAX_QUEUE_AGE),
-                  ("bulk task", waiting.filter(key=bulk_key), settings.HEALTH_MAX_QUEUE_AGE),
-                  ("long-work task", waiting.filter(key=long_key), settings.HEALTH_MAX_QUEUE_AGE + timedelta(seconds=settings.Q_LONG_TIMEOUT)))
+        queues = (
+            ("queued task", waiting.exclude(key__in=[long_key, bulk_key]), settings.HEALTH_MAX_QUEUE_AGE),
+            ("bulk task", waiting.filter(key=bulk_key), settings.HEALTH_MAX_QUEUE_AGE),
+            (
+                "long-work task",
+                waiting.filter(key=long_key),
+                settings.HEALTH_MAX_QUEUE_AGE + timedelta(seconds=settings.Q_LONG_TIMEOUT),
+            ),
+        )
         for what, queue, allowed in queues:
             oldest = queue.aggregate(oldest=Min("lock"))["oldest"]
             if oldest is not None and now - oldest > allowed:

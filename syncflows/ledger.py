@@ -52,7 +52,8 @@ def ensure_transfer(connection_id, starweb_order_id, *, source: str, order_numbe
     try:
         with transaction.atomic():
             return Transfer.objects.get_or_create(
-                connection_id=connection_id, starweb_order_id=order_id,
+                connection_id=connection_id,
+                starweb_order_id=order_id,
                 defaults={"source": source, "order_number": order_number},
             )
     except IntegrityError:
@@ -115,12 +116,23 @@ def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
     """Wait before retry number `attempt` (1, 2, ...): base·2^(attempt-1), capped, with full jitter
     in its upper half so a crowd of failed orders does not come back at the same instant."""
     rng = rng or random
-    ceiling = min(settings.TRANSFER_BACKOFF_MAX_SECONDS, settings.TRANSFER_BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1))
+    ceiling = min(
+        settings.TRANSFER_BACKOFF_MAX_SECONDS, settings.TRANSFER_BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1)
+    )
     return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
-def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: str = "", reason_code: str = "",
-         reason_params: list | None = None, timeline: list | None = None, park: timedelta | None = None) -> str:
+def fail(
+    lease: Lease,
+    transfer: Transfer,
+    error: IntegrationError,
+    *,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: list | None = None,
+    timeline: list | None = None,
+    park: timedelta | None = None,
+) -> str:
     """Record the consequence of a typed error and end the run; returns the state written.
 
     - RateLimited: wait as told; does not use an attempt.
@@ -140,22 +152,47 @@ def fail(lease: Lease, transfer: Transfer, error: IntegrationError, *, reason: s
         release(lease, State.RETRY_WAIT, timeline=timeline, next_attempt_at=now + wait)
         return State.RETRY_WAIT
     if isinstance(error, Permanent):
-        release(lease, State.NEEDS_ATTENTION, timeline=timeline, reason=reason or str(error), reason_code=reason_code or type(error).__name__,
-                reason_params=reason_params, next_attempt_at=None)
+        release(
+            lease,
+            State.NEEDS_ATTENTION,
+            timeline=timeline,
+            reason=reason or str(error),
+            reason_code=reason_code or type(error).__name__,
+            reason_params=reason_params,
+            next_attempt_at=None,
+        )
         return State.NEEDS_ATTENTION
     attempts = transfer.attempts + (park is None)
     uncertain = isinstance(error, UnknownOutcome)
     if park is None and attempts >= settings.TRANSFER_MAX_ATTEMPTS:
-        release(lease, State.NEEDS_ATTENTION, timeline=timeline, attempts=attempts, must_reconcile=transfer.must_reconcile or uncertain,
-                reason=reason or str(error), reason_code=reason_code or "gave_up", reason_params=reason_params, next_attempt_at=None)
+        release(
+            lease,
+            State.NEEDS_ATTENTION,
+            timeline=timeline,
+            attempts=attempts,
+            must_reconcile=transfer.must_reconcile or uncertain,
+            reason=reason or str(error),
+            reason_code=reason_code or "gave_up",
+            reason_params=reason_params,
+            next_attempt_at=None,
+        )
         return State.NEEDS_ATTENTION
     wait = backoff(attempts) if park is None else park
     if isinstance(error, Retryable) and error.wait is not None:
         wait = max(wait, timedelta(seconds=error.wait))
     state = State.UNKNOWN_OUTCOME if uncertain else State.RETRY_WAIT
     # Why it waits, for the merchant's timeline (the last error, redacted at the client boundary).
-    release(lease, state, timeline=timeline, attempts=attempts, next_attempt_at=now + wait, must_reconcile=transfer.must_reconcile or uncertain,
-            reason=reason or str(error), reason_code=reason_code or ("uncertain" if uncertain else "temporary"), reason_params=reason_params)
+    release(
+        lease,
+        state,
+        timeline=timeline,
+        attempts=attempts,
+        next_attempt_at=now + wait,
+        must_reconcile=transfer.must_reconcile or uncertain,
+        reason=reason or str(error),
+        reason_code=reason_code or ("uncertain" if uncertain else "temporary"),
+        reason_params=reason_params,
+    )
     return state
 
 
@@ -176,8 +213,17 @@ def retry_now(transfer_id: int) -> bool:
         Transfer.objects.filter(pk=transfer_id)
         .exclude(state__in=FINAL)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, reason="", reason_code="", reason_params=[], ignored_reason="",
-                attempts=0, updated_at=now)
+        .update(
+            state=State.RETRY_WAIT,
+            next_attempt_at=now,
+            must_reconcile=True,
+            reason="",
+            reason_code="",
+            reason_params=[],
+            ignored_reason="",
+            attempts=0,
+            updated_at=now,
+        )
     )
 
 
@@ -205,7 +251,10 @@ def due(now: datetime | None = None, limit: int = 500) -> list[int]:
     abandoned = Q(state__in=CLAIMABLE, lease_until__lt=now)
     live_lease = Q(lease_until__gte=now)
     return list(
-        Transfer.objects.filter(waiting | abandoned).exclude(live_lease).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]
+        Transfer.objects.filter(waiting | abandoned)
+        .exclude(live_lease)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
     )
 
 
@@ -243,9 +292,15 @@ def attempt(transfer_id: int, phase: str, buffer: list | None = None):
         raise
     finally:
         row = TransferAttempt(
-            transfer_id=transfer_id, phase=phase, outcome=record.outcome, http_status=record.http_status,
-            started_at=started, duration_ms=int((time.monotonic() - clock) * 1000), summary=record.summary[:500],
-            detail_code=record.detail_code, detail_params=record.detail_params,
+            transfer_id=transfer_id,
+            phase=phase,
+            outcome=record.outcome,
+            http_status=record.http_status,
+            started_at=started,
+            duration_ms=int((time.monotonic() - clock) * 1000),
+            summary=record.summary[:500],
+            detail_code=record.detail_code,
+            detail_params=record.detail_params,
         )
         if buffer is None:
             row.save()

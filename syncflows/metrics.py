@@ -49,26 +49,51 @@ class LedgerCollector:
         for state in Transfer.State.values:
             by_state.add_metric([state], counts.get(state, 0))
         yield by_state
-        attention = GaugeMetricFamily("integrator_orders_needing_attention", "Orders that need a person, by reason.", labels=["reason"])
-        for reason, n in (Transfer.objects.filter(state=Transfer.State.NEEDS_ATTENTION).values_list("reason_code")
-                          .annotate(n=Count("id")).values_list("reason_code", "n")):
+        attention = GaugeMetricFamily(
+            "integrator_orders_needing_attention", "Orders that need a person, by reason.", labels=["reason"]
+        )
+        for reason, n in (
+            Transfer.objects.filter(state=Transfer.State.NEEDS_ATTENTION)
+            .values_list("reason_code")
+            .annotate(n=Count("id"))
+            .values_list("reason_code", "n")
+        ):
             attention.add_metric([(reason or "unknown")[:40]], n)
         yield attention
-        circuits = GaugeMetricFamily("integrator_circuits_open", "Accounts whose circuit is open (orders wait for them).", labels=["system"])
-        for system, n in Circuit.objects.filter(opened_at__isnull=False).values_list("system").annotate(n=Count("id")).values_list("system", "n"):
+        circuits = GaugeMetricFamily(
+            "integrator_circuits_open", "Accounts whose circuit is open (orders wait for them).", labels=["system"]
+        )
+        for system, n in (
+            Circuit.objects.filter(opened_at__isnull=False)
+            .values_list("system")
+            .annotate(n=Count("id"))
+            .values_list("system", "n")
+        ):
             circuits.add_metric([system], n)
         yield circuits
 
     def _queues(self, now):
-        size = GaugeMetricFamily("integrator_queue_tasks", "Tasks waiting in each broker queue (not yet given out).", labels=["queue"])
-        age = GaugeMetricFamily("integrator_queue_oldest_age_seconds", "How long the oldest waiting task of each queue has waited.", labels=["queue"])
-        for key, n, oldest in (OrmQ.objects.filter(lock__lte=now).values_list("key").annotate(n=Count("id"), oldest=Min("lock"))
-                               .values_list("key", "n", "oldest")):
+        size = GaugeMetricFamily(
+            "integrator_queue_tasks", "Tasks waiting in each broker queue (not yet given out).", labels=["queue"]
+        )
+        age = GaugeMetricFamily(
+            "integrator_queue_oldest_age_seconds",
+            "How long the oldest waiting task of each queue has waited.",
+            labels=["queue"],
+        )
+        for key, n, oldest in (
+            OrmQ.objects.filter(lock__lte=now)
+            .values_list("key")
+            .annotate(n=Count("id"), oldest=Min("lock"))
+            .values_list("key", "n", "oldest")
+        ):
             size.add_metric([key[:40]], n)
             age.add_metric([key[:40]], (now - oldest).total_seconds())
         yield size
         yield age
-        beat = GaugeMetricFamily("integrator_worker_heartbeat_age_seconds", "Seconds since a worker last ran its heartbeat task.")
+        beat = GaugeMetricFamily(
+            "integrator_worker_heartbeat_age_seconds", "Seconds since a worker last ran its heartbeat task."
+        )
         last = WorkerHeartbeat.objects.aggregate(last=Max("beat_at"))["last"]
         if last is not None:
             beat.add_metric([], (now - last).total_seconds())
@@ -76,8 +101,11 @@ class LedgerCollector:
 
     def _phases(self, since):
         """Phase durations of the last hour (a gauge histogram: a window, not a running total)."""
-        histogram = GaugeHistogramMetricFamily("integrator_phase_duration_seconds_last_hour",
-                                               "Duration of each order phase over the last hour.", labels=["phase"])
+        histogram = GaugeHistogramMetricFamily(
+            "integrator_phase_duration_seconds_last_hour",
+            "Duration of each order phase over the last hour.",
+            labels=["phase"],
+        )
         rows = TransferAttempt.objects.filter(started_at__gte=since).values_list("phase", "duration_ms")
         by_phase: dict[str, list[int]] = {}
         for phase, duration in rows.iterator(chunk_size=5000):
@@ -89,20 +117,44 @@ class LedgerCollector:
         yield histogram
 
     def _recent(self, since):
-        attempts = GaugeMetricFamily("integrator_attempts_last_hour", "Order phase attempts of the last hour by outcome (rate_limited: throttle waits).",
-                                     labels=["outcome"])
-        for outcome, n in (TransferAttempt.objects.filter(started_at__gte=since).values_list("outcome").annotate(n=Count("id"))
-                           .values_list("outcome", "n")):
+        attempts = GaugeMetricFamily(
+            "integrator_attempts_last_hour",
+            "Order phase attempts of the last hour by outcome (rate_limited: throttle waits).",
+            labels=["outcome"],
+        )
+        for outcome, n in (
+            TransferAttempt.objects.filter(started_at__gte=since)
+            .values_list("outcome")
+            .annotate(n=Count("id"))
+            .values_list("outcome", "n")
+        ):
             attempts.add_metric([outcome], n)
         yield attempts
-        pulls = GaugeMetricFamily("integrator_pulls_last_hour", "Specter pulls and other catalogue runs of the last hour.", labels=["kind", "ok"])
-        for kind, ok, n in SyncRun.objects.filter(started_at__gte=since).values_list("kind", "ok").annotate(n=Count("id")).values_list("kind", "ok", "n"):
+        pulls = GaugeMetricFamily(
+            "integrator_pulls_last_hour",
+            "Specter pulls and other catalogue runs of the last hour.",
+            labels=["kind", "ok"],
+        )
+        for kind, ok, n in (
+            SyncRun.objects.filter(started_at__gte=since)
+            .values_list("kind", "ok")
+            .annotate(n=Count("id"))
+            .values_list("kind", "ok", "n")
+        ):
             pulls.add_metric([kind[:20], "true" if ok else "false"], n)
         yield pulls
-        errors = GaugeMetricFamily("integrator_connection_errors_last_hour",
-                                   f"Failed order attempts of the last hour, for the {TOP_CONNECTIONS} connections with most.", labels=["connection"])
-        worst = (TransferAttempt.objects.filter(started_at__gte=since).exclude(outcome=TransferAttempt.Outcome.OK)
-                 .values_list("transfer__connection_id").annotate(n=Count("id")).order_by("-n")[:TOP_CONNECTIONS])
+        errors = GaugeMetricFamily(
+            "integrator_connection_errors_last_hour",
+            f"Failed order attempts of the last hour, for the {TOP_CONNECTIONS} connections with most.",
+            labels=["connection"],
+        )
+        worst = (
+            TransferAttempt.objects.filter(started_at__gte=since)
+            .exclude(outcome=TransferAttempt.Outcome.OK)
+            .values_list("transfer__connection_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:TOP_CONNECTIONS]
+        )
         for public_id, n in worst.values_list("transfer__connection_id", "n"):
             errors.add_metric([str(public_id)], n)
         yield errors

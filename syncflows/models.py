@@ -281,8 +281,12 @@ class InitialSync(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="initial_syncs")
-    direction = models.CharField(max_length=20, default="to_specter")  # or "to_starweb" (syncflows/initial_sync/registry.py)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    direction = models.CharField(
+        max_length=20, default="to_specter"
+    )  # or "to_starweb" (syncflows/initial_sync/registry.py)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     total = models.PositiveIntegerField(default=0)  # products, from the preview count
     done = models.PositiveIntegerField(default=0)
@@ -342,7 +346,9 @@ class SpecterPull(models.Model):
     lease_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["smb_id", "kind"], name="specter_pull_once_per_account_and_queue")]
+        constraints = [
+            models.UniqueConstraint(fields=["smb_id", "kind"], name="specter_pull_once_per_account_and_queue")
+        ]
 
 
 class SpecterArticle(models.Model):
@@ -406,7 +412,9 @@ class OutsideCheck(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="outside_checks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
-    subject = models.JSONField(default=list, blank=True)  # what is asked (article numbers): a changed setting asks again
+    subject = models.JSONField(
+        default=list, blank=True
+    )  # what is asked (article numbers): a changed setting asks again
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)  # codes and parameters, rendered in the reader's language

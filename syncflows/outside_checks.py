@@ -48,10 +48,14 @@ def ensure(connection: Connection, name: str, subject: list | None = None) -> Ou
         queues.bulk("syncflows.outside_checks.run", row.pk)
         return row
     running = row.state == OutsideCheck.State.RUNNING
-    due = (row.subject != subject or (running and now - row.requested_at > STALE_RUN)
-           or (not running and (row.finished_at is None or now - row.finished_at > FRESH)))
+    due = (
+        row.subject != subject
+        or (running and now - row.requested_at > STALE_RUN)
+        or (not running and (row.finished_at is None or now - row.finished_at > FRESH))
+    )
     if due and OutsideCheck.objects.filter(pk=row.pk, requested_at=row.requested_at).update(
-            state=OutsideCheck.State.RUNNING, subject=subject, done=0, total=0, requested_at=now):
+        state=OutsideCheck.State.RUNNING, subject=subject, done=0, total=0, requested_at=now
+    ):
         queues.bulk("syncflows.outside_checks.run", row.pk)
         row.refresh_from_db()
     return row
@@ -61,8 +65,16 @@ def store(connection: Connection, name: str, subject: list, result: dict) -> Out
     """Keep an answer got now (by a worker, or by an action that had to ask at once)."""
     now = timezone.now()
     row, _created = OutsideCheck.objects.update_or_create(
-        connection=connection, kind=name,
-        defaults={"state": OutsideCheck.State.DONE, "subject": subject, "result": result, "finished_at": now, "requested_at": now})
+        connection=connection,
+        kind=name,
+        defaults={
+            "state": OutsideCheck.State.DONE,
+            "subject": subject,
+            "result": result,
+            "finished_at": now,
+            "requested_at": now,
+        },
+    )
     return row
 
 
@@ -84,5 +96,6 @@ def run(check_id: int) -> str:
         result, state = {"error": type(error).__name__}, OutsideCheck.State.FAILED
     # A newer request (another subject) since this run started keeps its own state.
     OutsideCheck.objects.filter(pk=row.pk, requested_at=requested_at).update(
-        state=state, result=result, finished_at=timezone.now())
+        state=state, result=result, finished_at=timezone.now()
+    )
     return state

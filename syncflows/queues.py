@@ -23,7 +23,6 @@ from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
-
 _not_before = threading.local()
 
 
@@ -62,14 +61,22 @@ class OrderedORM(ORM):
 
     def enqueue(self, task):
         at = getattr(_not_before, "at", None)
-        return self.get_connection().create(key=self.list_key or Conf.CLUSTER_NAME, payload=task, lock=at or timezone.now()).pk
+        return (
+            self.get_connection()
+            .create(key=self.list_key or Conf.CLUSTER_NAME, payload=task, lock=at or timezone.now())
+            .pk
+        )
 
     def dequeue(self):
         queue = self.get_connection()
         now = timezone.now()
         with transaction.atomic(using=Conf.ORM):
-            rows = list(queue.select_for_update(skip_locked=True).filter(key=self.list_key, lock__lt=now)
-                        .order_by("id").values_list("id", "payload")[:Conf.BULK])
+            rows = list(
+                queue.select_for_update(skip_locked=True)
+                .filter(key=self.list_key, lock__lt=now)
+                .order_by("id")
+                .values_list("id", "payload")[: Conf.BULK]
+            )
             if rows:
                 queue.filter(id__in=[pk for pk, _ in rows]).update(lock=self.timeout(None))
         if rows:

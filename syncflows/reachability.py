@@ -29,17 +29,35 @@ STEPS = 3  # us, the shop, Specter
 
 # What each problem says and how to fix it; stored as its code and parameters, read in the reader's language.
 TEXTS = {
-    "public_address": (_lazy("Our public address %(url)s does not answer as this service: the shop's webhooks and Specter's "
-                             "callbacks cannot reach us, so new orders arrive only through the poller, minutes late."),
-                       _lazy("Set PUBLIC_BASE_URL to the address this service is reached at, then activate the connection again.")),
+    "public_address": (
+        _lazy(
+            "Our public address %(url)s does not answer as this service: the shop's webhooks and Specter's "
+            "callbacks cannot reach us, so new orders arrive only through the poller, minutes late."
+        ),
+        _lazy("Set PUBLIC_BASE_URL to the address this service is reached at, then activate the connection again."),
+    ),
     "starweb_missing": (_lazy("The Starweb credentials are missing."), _lazy("Enter them in Settings → Starweb.")),
-    "starweb_refused": (_lazy("Starweb refuses our client id and secret."), _lazy("Enter a valid API client in Settings → Starweb.")),
-    "starweb_unreachable": (_lazy("We cannot reach the shop: %(error)s"), _lazy("Check the Starweb API address in Settings → Starweb.")),
-    "webhooks_missing": (_lazy("The shop does not send %(events)s to %(url)s, where we listen."),
-                         _lazy("Activate the connection again: it registers the webhooks.")),
+    "starweb_refused": (
+        _lazy("Starweb refuses our client id and secret."),
+        _lazy("Enter a valid API client in Settings → Starweb."),
+    ),
+    "starweb_unreachable": (
+        _lazy("We cannot reach the shop: %(error)s"),
+        _lazy("Check the Starweb API address in Settings → Starweb."),
+    ),
+    "webhooks_missing": (
+        _lazy("The shop does not send %(events)s to %(url)s, where we listen."),
+        _lazy("Activate the connection again: it registers the webhooks."),
+    ),
     "specter_missing": (_lazy("The Specter credentials are missing."), _lazy("Enter them in Settings → Specter.")),
-    "specter_refused": (_lazy("Specter refuses our smbID and md5key."), _lazy("Enter them again in Settings → Specter.")),
-    "specter_unreachable": (_lazy("We cannot reach Specter: %(error)s"), _lazy("Try again in a minute; if it lasts, tell us.")),
+    "specter_refused": (
+        _lazy("Specter refuses our smbID and md5key."),
+        _lazy("Enter them again in Settings → Specter."),
+    ),
+    "specter_unreachable": (
+        _lazy("We cannot reach Specter: %(error)s"),
+        _lazy("Try again in a minute; if it lasts, tell us."),
+    ),
 }
 
 
@@ -54,7 +72,9 @@ class Problem:
     @classmethod
     def of(cls, code: str, credentials: bool = False, **params) -> "Problem":
         what, fix = TEXTS[code]
-        return cls(str(what) % params if params else str(what), str(fix), credentials, code, tuple(sorted(params.items())))
+        return cls(
+            str(what) % params if params else str(what), str(fix), credentials, code, tuple(sorted(params.items()))
+        )
 
     def stored(self) -> dict:
         return {"code": self.code, "params": dict(self.params), "credentials": self.credentials}
@@ -67,6 +87,7 @@ class Problem:
 @dataclass(frozen=True)
 class Reachability:
     """What the overview shows: the last answer (problems), when it was got, and whether one runs."""
+
     problems: list
     checked_at: object = None  # datetime of the last answer; None: none yet
     running: bool = False
@@ -97,8 +118,13 @@ def shown(connection: Connection) -> Reachability:
     row = outside_checks.ensure(connection, OutsideCheck.Kind.REACHABILITY)
     answered = row.finished_at is not None and "problems" in row.result  # a run in progress keeps the last answer
     problems = [Problem.from_stored(p) for p in row.result["problems"]] if answered else []
-    return Reachability(problems, row.finished_at if answered else None, row.state == OutsideCheck.State.RUNNING,
-                        row.done, row.total or STEPS)
+    return Reachability(
+        problems,
+        row.finished_at if answered else None,
+        row.state == OutsideCheck.State.RUNNING,
+        row.done,
+        row.total or STEPS,
+    )
 
 
 def check(connection: Connection, *, fresh: bool = False) -> list[Problem]:
@@ -122,7 +148,9 @@ def probe(connection: Connection, subject: list, progress) -> dict:
 def _probe(connection: Connection, progress) -> list[Problem]:
     problems = []
     with http.short_timeouts(PROBE_CONNECT_SECONDS, PROBE_READ_SECONDS):
-        for done, step in enumerate((lambda: _we_are_reachable(), lambda: _starweb(connection), lambda: _specter(connection)), 1):
+        for done, step in enumerate(
+            (lambda: _we_are_reachable(), lambda: _starweb(connection), lambda: _specter(connection)), 1
+        ):
             problems += step()
             progress(done, STEPS)
     return problems

@@ -33,10 +33,14 @@ def cutoff(now=None):
 def purgeable(before) -> dict:
     """name -> queryset of what may go (ordered oldest first)."""
     return {
-        "timeline": TransferAttempt.objects.filter(started_at__lt=before, transfer__state__in=FINAL).order_by("started_at"),
+        "timeline": TransferAttempt.objects.filter(started_at__lt=before, transfer__state__in=FINAL).order_by(
+            "started_at"
+        ),
         "tasks": Task.objects.filter(stopped__lt=before).order_by("stopped"),
         "catalogue runs": SyncRun.objects.filter(started_at__lt=before).order_by("started_at"),
-        "callbacks": SpecterCallback.objects.filter(received_at__lt=before, handled_at__isnull=False).order_by("received_at"),
+        "callbacks": SpecterCallback.objects.filter(received_at__lt=before, handled_at__isnull=False).order_by(
+            "received_at"
+        ),
     }
 
 
@@ -56,7 +60,9 @@ def purge(*, now=None, batch: int = BATCH, max_seconds: float = 300.0) -> dict:
 
 
 TABLES = {  # what an order leaves behind, table by table
-    "ledger": Transfer, "timeline": TransferAttempt, "tasks": Task,
+    "ledger": Transfer,
+    "timeline": TransferAttempt,
+    "tasks": Task,
 }
 
 

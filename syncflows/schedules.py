@@ -46,5 +46,10 @@ def ensure_schedules(**_signal_kwargs) -> None:
             },
         )
         if not created and (schedule.func, schedule.minutes, schedule.cluster) != (func, minutes, cluster):
-            schedule.func, schedule.minutes, schedule.schedule_type, schedule.cluster = func, minutes, Schedule.MINUTES, cluster
+            schedule.func, schedule.minutes, schedule.schedule_type, schedule.cluster = (
+                func,
+                minutes,
+                Schedule.MINUTES,
+                cluster,
+            )
             schedule.save(update_fields=["func", "minutes", "schedule_type", "cluster"])

@@ -55,8 +55,11 @@ def sweep() -> int:
 
 def poll_all() -> int:
     """Queue a poll of every connection that exports orders automatically."""
-    ids = list(Connection.objects.filter(status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED)
-               .values_list("pk", flat=True))
+    ids = list(
+        Connection.objects.filter(
+            status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED
+        ).values_list("pk", flat=True)
+    )
     for connection_id in ids:
         queues.bulk("syncflows.tasks.poll_connection", str(connection_id))
     return len(ids)
@@ -65,8 +68,9 @@ def poll_all() -> int:
 def poll_connection(connection_id: str) -> int:
     """Poll one shop. An outside failure is one line in the log, not a traceback: the next poll
     (2 minutes on, over an overlapping window) covers the same orders."""
-    connection = Connection.objects.filter(pk=connection_id, status=Connection.Status.ACTIVE,
-                                           export_order=Connection.OrderExport.REGISTERED).first()
+    connection = Connection.objects.filter(
+        pk=connection_id, status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.REGISTERED
+    ).first()
     if connection is None:
         return 0
     try:

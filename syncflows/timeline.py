@@ -8,8 +8,14 @@ outside system's own refusal is kept in its own words.
 
 from django.utils.translation import gettext_lazy as _
 
-from connections.errors import AddressNotAllowed, AuthenticationFailed, IntegrationError, Permanent, RateLimited, UnknownOutcome
-
+from connections.errors import (
+    AddressNotAllowed,
+    AuthenticationFailed,
+    IntegrationError,
+    Permanent,
+    RateLimited,
+    UnknownOutcome,
+)
 from integrator.formatting import money
 
 PHASES = {
@@ -29,12 +35,16 @@ DETAILS = {
     "not_found": _("not in Specter yet"),
     "customer": _("customer number %(customer)s"),
     "order": _("order %(order)s, %(rows)s rows, %(total)s"),
-    "order_unknown_articles": _("order %(order)s, %(rows)s rows, %(total)s; Specter took it but does not know %(articles)s"),
+    "order_unknown_articles": _(
+        "order %(order)s, %(rows)s rows, %(total)s; Specter took it but does not know %(articles)s"
+    ),
     "articles_created": _("created in Specter: %(articles)s"),
     "articles_register_read": _("Specter's article register read"),
     "articles_register_read_missing": _("Specter's article register read; not in Specter: %(articles)s"),
     "articles_register_recent": _("Specter's article register read within the last minutes"),
-    "articles_register_recent_missing": _("Specter's article register read within the last minutes; not in Specter: %(articles)s"),
+    "articles_register_recent_missing": _(
+        "Specter's article register read within the last minutes; not in Specter: %(articles)s"
+    ),
     "articles_unlisted": _("Specter's article register cannot be listed: Specter's answer to the order decides"),
     "invoice": _("invoice %(invoice)s"),
     "write_back": _("the shop shows Specter's order number %(order)s"),
@@ -72,7 +82,7 @@ def describe(error: Exception) -> tuple[str, dict]:
     if isinstance(error, Permanent):
         text = str(error)
         prefix = f"{error.system}: "
-        return "refused", {"system": system, "message": text[len(prefix):] if text.startswith(prefix) else text}
+        return "refused", {"system": system, "message": text[len(prefix) :] if text.startswith(prefix) else text}
     if error.status and error.status >= 500:
         return "server", {"system": system, "status": error.status}
     return "unreachable", {"system": system}

@@ -33,13 +33,26 @@ def test_django_q_uses_the_orm_broker_on_the_default_database_with_a_small_queue
 
 def test_the_cluster_for_long_work_keeps_the_rules_with_its_own_hour_long_timeout():
     # What a qcluster started with Q_CLUSTER_NAME=long (as `make run` does) reads.
-    probe = ("import django; django.setup(); from django_q.conf import Conf; "
-             "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS)")
-    env = {**os.environ, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
-    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    probe = (
+        "import django; django.setup(); from django_q.conf import Conf; "
+        "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS)"
+    )
+    env = {
+        **os.environ,
+        "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER,
+        "DJANGO_SETTINGS_MODULE": "integrator.settings.test",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     name, timeout, retry, attempts, ack, workers = out[-6:]
     assert name == "long" and int(timeout) == settings.Q_LONG_TIMEOUT > settings.Q_CLUSTER["timeout"]
-    assert int(retry) >= int(timeout) + 60 and attempts == "1" and ack == "True" and int(workers) == settings.Q_LONG_WORKERS
+    assert (
+        int(retry) >= int(timeout) + 60
+        and attempts == "1"
+        and ack == "True"
+        and int(workers) == settings.Q_LONG_WORKERS
+    )
     assert settings.Q_CLUSTER["name"] != settings.Q_LONG_CLUSTER  # the order cluster reads another queue
 
 
@@ -106,13 +119,18 @@ def test_every_environment_variable_is_listed_in_env_example():
 
 
 def test_only_the_settings_package_reads_the_environment():
-    allowed = {"integrator/settings", "manage.py", "integrator/wsgi.py", "integrator/asgi.py",
-               # passes the environment on to the qcluster it starts, with two overrides; reads nothing
-               "bench/management/commands/bench_orders.py",
-               # passes the environment on to the three qclusters it starts, two with Q_CLUSTER_NAME set
-               "integrator/management/commands/serve.py",
-               # passes the environment on to the web and worker processes it starts, with its overrides; reads nothing
-               "bench/management/commands/bench_scale.py"}
+    allowed = {
+        "integrator/settings",
+        "manage.py",
+        "integrator/wsgi.py",
+        "integrator/asgi.py",
+        # passes the environment on to the qcluster it starts, with two overrides; reads nothing
+        "bench/management/commands/bench_orders.py",
+        # passes the environment on to the three qclusters it starts, two with Q_CLUSTER_NAME set
+        "integrator/management/commands/serve.py",
+        # passes the environment on to the web and worker processes it starts, with its overrides; reads nothing
+        "bench/management/commands/bench_scale.py",
+    }
     offenders = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT).as_posix()
@@ -125,7 +143,9 @@ def test_only_the_settings_package_reads_the_environment():
 
 def test_production_installs_neither_the_simulator_nor_the_benchmarks():
     probe = "import django; django.setup(); from django.conf import settings; print(' '.join(settings.INSTALLED_APPS))"
-    result = subprocess.run([sys.executable, "-c", probe], env=_production_env(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=_production_env(), cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     apps = result.stdout.split()
     assert "syncflows" in apps, result.stderr
     assert not [app for app in apps if app.startswith(("simulator", "bench"))]

@@ -18,13 +18,27 @@ def seed(apps, schema_editor):
     Package = apps.get_model("billing", "Package")
     for position, row in enumerate(ROWS):
         code, name, monthly, install, orders, flows, status, stock, lists, multi, plugins, kam, binding = row
-        Package.objects.get_or_create(code=code, defaults=dict(
-            name=name, monthly_price=Decimal(monthly) if monthly else None,
-            installation_fee=Decimal(install) if install else None, orders_per_month=orders, flows=flows,
-            order_status=status, stock=stock, price_lists=lists, multishop=multi, plugins=plugins,
-            key_account_manager=kam, included_shops=1, extra_shop_monthly_price=Decimal("295"),
-            binding_months=binding, notice_months=1, sort_order=position,
-        ))
+        Package.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                monthly_price=Decimal(monthly) if monthly else None,
+                installation_fee=Decimal(install) if install else None,
+                orders_per_month=orders,
+                flows=flows,
+                order_status=status,
+                stock=stock,
+                price_lists=lists,
+                multishop=multi,
+                plugins=plugins,
+                key_account_manager=kam,
+                included_shops=1,
+                extra_shop_monthly_price=Decimal("295"),
+                binding_months=binding,
+                notice_months=1,
+                sort_order=position,
+            ),
+        )
 
 
 def unseed(apps, schema_editor):

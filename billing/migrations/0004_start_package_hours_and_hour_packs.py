@@ -12,7 +12,9 @@ def seed(apps, schema_editor):
     for code, hours in START_HOURS.items():
         Package.objects.filter(code=code).update(start_package_hours=Decimal(hours))
     for code, price in OVERAGE_PRICES.items():
-        Package.objects.filter(code=code, overage_price_per_order__isnull=True).update(overage_price_per_order=Decimal(price))
+        Package.objects.filter(code=code, overage_price_per_order__isnull=True).update(
+            overage_price_per_order=Decimal(price)
+        )
     HourPack = apps.get_model("billing", "HourPack")
     if not HourPack.objects.exists():
         for name, hours, price in HOUR_PACKS:

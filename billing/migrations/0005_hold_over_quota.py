@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0004_start_package_hours_and_hour_packs'),
+        ("billing", "0004_start_package_hours_and_hour_packs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='hold_over_quota',
-            field=models.BooleanField(default=False, verbose_name='hold orders over the quota'),
+            model_name="subscription",
+            name="hold_over_quota",
+            field=models.BooleanField(default=False, verbose_name="hold orders over the quota"),
         ),
     ]

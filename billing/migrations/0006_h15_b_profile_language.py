@@ -6,31 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0005_hold_over_quota'),
+        ("billing", "0005_hold_over_quota"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='hourpurchase',
-            options={'ordering': ['-purchased_on', '-created_at'], 'verbose_name': 'hour purchase'},
+            name="hourpurchase",
+            options={"ordering": ["-purchased_on", "-created_at"], "verbose_name": "hour purchase"},
         ),
         migrations.AlterModelOptions(
-            name='onboardingstep',
-            options={'verbose_name': 'onboarding step'},
+            name="onboardingstep",
+            options={"verbose_name": "onboarding step"},
         ),
         migrations.AlterModelOptions(
-            name='worklog',
-            options={'ordering': ['-worked_on', '-created_at'], 'verbose_name': 'work logged'},
+            name="worklog",
+            options={"ordering": ["-worked_on", "-created_at"], "verbose_name": "work logged"},
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(blank=True, choices=[('sv', 'Swedish'), ('en', 'English')], max_length=8, verbose_name='language')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[("sv", "Swedish"), ("en", "English")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
     ]

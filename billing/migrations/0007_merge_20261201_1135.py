@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0006_h15_a_signup'),
-        ('billing', '0006_h16_versions_closed_months_responsible'),
+        ("billing", "0006_h15_a_signup"),
+        ("billing", "0006_h16_versions_closed_months_responsible"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0006_h15_b_profile_language'),
-        ('billing', '0007_merge_20261201_1135'),
+        ("billing", "0006_h15_b_profile_language"),
+        ("billing", "0007_merge_20261201_1135"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -9,6 +9,20 @@ from .usage import MonthlyUsage, OrderUsage
 from .versions import VERSIONED_FIELDS, ClosedMonth, MonthStatement, PackageVersion
 
 __all__ = [
-    "ClosedMonth", "HourPack", "HourPurchase", "Membership", "Merchant", "MonthStatement", "MonthlyUsage",
-    "OnboardingStep", "OrderUsage", "Package", "PackageVersion", "Profile", "Signup", "Subscription", "VERSIONED_FIELDS", "WorkLog",
+    "ClosedMonth",
+    "HourPack",
+    "HourPurchase",
+    "Membership",
+    "Merchant",
+    "MonthStatement",
+    "MonthlyUsage",
+    "OnboardingStep",
+    "OrderUsage",
+    "Package",
+    "PackageVersion",
+    "Profile",
+    "Signup",
+    "Subscription",
+    "VERSIONED_FIELDS",
+    "WorkLog",
 ]

@@ -31,7 +31,11 @@ class Merchant(models.Model):
     # The customer's one named contact among our staff: the integration specialist, and on a package
     # with a key account manager (Premium) that manager, whom such a package requires.
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="responsible_for",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
         verbose_name=_("responsible"),
     )
 
@@ -97,7 +101,9 @@ class Package(Terms, models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     monthly_price = models.DecimalField(_("monthly price"), max_digits=10, decimal_places=2, null=True, blank=True)
-    installation_fee = models.DecimalField(_("installation fee"), max_digits=10, decimal_places=2, null=True, blank=True)
+    installation_fee = models.DecimalField(
+        _("installation fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     orders_per_month = models.PositiveIntegerField(_("orders per month"), null=True, blank=True)
     flows = models.JSONField(_("flows"), default=list, help_text=_("Which flows (1, 2, 3) the package allows."))
     order_status = models.BooleanField(_("order status"), default=False)
@@ -111,11 +117,18 @@ class Package(Terms, models.Model):
         _("price per extra webshop and month"), max_digits=10, decimal_places=2, default=Decimal("295.00")
     )
     start_package_hours = models.DecimalField(
-        _("hours in the start package"), max_digits=6, decimal_places=2, default=Decimal("3.00"),
+        _("hours in the start package"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("3.00"),
         help_text=_("Delivery, installation, training and configuration; what is left stays on the service account."),
     )
     overage_price_per_order = models.DecimalField(
-        _("price per order over the quota"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("price per order over the quota"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Empty: orders over the quota are counted but not charged (a quoted deal covers them)."),
     )
     binding_months = models.PositiveSmallIntegerField(_("binding period (months)"), default=3)
@@ -176,9 +189,13 @@ class Subscription(MerchantOwned, models.Model):
     quoted_orders_per_month = models.PositiveIntegerField(_("quoted orders per month"), null=True, blank=True)
     notice_given_on = models.DateField(_("notice given on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = InForce()

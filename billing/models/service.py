@@ -45,7 +45,9 @@ class HourPurchase(MerchantOwned, models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=Decimal("0"))
     purchased_on = models.DateField(_("date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,4 +92,3 @@ class WorkLog(MerchantOwned, models.Model):
     def save(self, *args, **kwargs):
         self.minutes = self.rounded(self.minutes)
         super().save(*args, **kwargs)
-

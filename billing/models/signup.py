@@ -24,7 +24,9 @@ class Signup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     merchant = models.ForeignKey(Merchant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "created_at"]), models.Index(fields=["email", "created_at"])]

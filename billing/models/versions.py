@@ -14,8 +14,18 @@ from .core import Merchant, MerchantOwned, Package, Terms
 
 # The fields a version carries: everything a package sells, none of its identity.
 VERSIONED_FIELDS = (
-    "monthly_price", "installation_fee", "orders_per_month", "overage_price_per_order", "extra_shop_monthly_price",
-    "start_package_hours", "flows", "order_status", "stock", "price_lists", "multishop", "plugins",
+    "monthly_price",
+    "installation_fee",
+    "orders_per_month",
+    "overage_price_per_order",
+    "extra_shop_monthly_price",
+    "start_package_hours",
+    "flows",
+    "order_status",
+    "stock",
+    "price_lists",
+    "multishop",
+    "plugins",
     "key_account_manager",
 )
 
@@ -26,12 +36,16 @@ class PackageVersion(Terms, models.Model):
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="versions")
     valid_from = models.DateField(_("valid from"))  # always the first day of a month
     monthly_price = models.DecimalField(_("monthly price"), max_digits=10, decimal_places=2, null=True, blank=True)
-    installation_fee = models.DecimalField(_("installation fee"), max_digits=10, decimal_places=2, null=True, blank=True)
+    installation_fee = models.DecimalField(
+        _("installation fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     orders_per_month = models.PositiveIntegerField(_("orders per month"), null=True, blank=True)
     overage_price_per_order = models.DecimalField(
         _("price per order over the quota"), max_digits=8, decimal_places=2, null=True, blank=True
     )
-    extra_shop_monthly_price = models.DecimalField(_("price per extra webshop and month"), max_digits=10, decimal_places=2)
+    extra_shop_monthly_price = models.DecimalField(
+        _("price per extra webshop and month"), max_digits=10, decimal_places=2
+    )
     start_package_hours = models.DecimalField(_("hours in the start package"), max_digits=6, decimal_places=2)
     flows = models.JSONField(_("flows"), default=list)
     order_status = models.BooleanField(_("order status"), default=False)
@@ -40,7 +54,9 @@ class PackageVersion(Terms, models.Model):
     multishop = models.BooleanField(_("multishop"), default=False)
     plugins = models.BooleanField(_("plugins"), default=False)
     key_account_manager = models.BooleanField(_("key account manager"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

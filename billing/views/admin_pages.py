@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from integrator.formatting import csv_number
 
@@ -37,7 +37,9 @@ def _month_and_filters(request):
     data = form.cleaned_data if form.is_valid() else {}
     month = parse_month(request.GET.get("month"), current)
     filters = dashboard.Filters(
-        search=data.get("q", ""), package=data.get("package", ""), over_quota=data.get("over_quota", False),
+        search=data.get("q", ""),
+        package=data.get("package", ""),
+        over_quota=data.get("over_quota", False),
         sort=data.get("sort") or "name",
     )
     return month, filters, form
@@ -62,11 +64,18 @@ def dashboard_page(request):
         request,
         "billing/dashboard.html",
         {
-            "form": form, "month": month, "months": month_choices(month_of(timezone.localdate())),
-            "rows": page_rows, "totals": totals,
-            "page": page, "pages": pages, "sort": filters.sort, "query": urlencode(query),
+            "form": form,
+            "month": month,
+            "months": month_choices(month_of(timezone.localdate())),
+            "rows": page_rows,
+            "totals": totals,
+            "page": page,
+            "pages": pages,
+            "sort": filters.sort,
+            "query": urlencode(query),
             "page_query": urlencode({**query, "sort": filters.sort}),
-            "closed": closing.is_closed(month), "closable": closing.closable() == month,
+            "closed": closing.is_closed(month),
+            "closable": closing.closable() == month,
         },
     )
 
@@ -83,8 +92,11 @@ def close_month(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(month)s is closed: the figures of %(count)s customers are frozen.") % {
-            "month": date_format(month, "F Y"), "count": count})
+        messages.success(
+            request,
+            _("%(month)s is closed: the figures of %(count)s customers are frozen.")
+            % {"month": date_format(month, "F Y"), "count": count},
+        )
     return redirect(f"{reverse('billing:billing_home')}?month={month:%Y-%m}")
 
 
@@ -118,11 +130,19 @@ def dashboard_csv(request):
                 values.append("" if value is None else (value if decimals is None else csv_number(value, decimals)))
             yield writer.writerow([month.strftime("%Y-%m")] + values)
         figures = dashboard.totals(rows)
-        total = {"orders": figures["total_orders"], "overage": figures["total_overage"],
-                 "overage_fee": figures["overage_revenue"], "revenue": figures["total_revenue"]}
-        yield writer.writerow([_("Sum of all rows")] + [
-            csv_number(total[field], decimals) if field in total else "" for field, _t, decimals in dashboard.CSV_COLUMNS
-        ])
+        total = {
+            "orders": figures["total_orders"],
+            "overage": figures["total_overage"],
+            "overage_fee": figures["overage_revenue"],
+            "revenue": figures["total_revenue"],
+        }
+        yield writer.writerow(
+            [_("Sum of all rows")]
+            + [
+                csv_number(total[field], decimals) if field in total else ""
+                for field, _t, decimals in dashboard.CSV_COLUMNS
+            ]
+        )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="integrator-billing-{month:%Y-%m}.csv"'
@@ -138,7 +158,10 @@ def invoice_page(request, merchant_id):
         request,
         "billing/invoice.html",
         {
-            "merchant": merchant, "month": month, "invoice": invoice_preview(merchant, month), "history": months,
+            "merchant": merchant,
+            "month": month,
+            "invoice": invoice_preview(merchant, month),
+            "history": months,
             "chart": chart_data(months),
         },
     )
@@ -153,8 +176,11 @@ def catalogue(request):
         package._versions = sorted(package.versions.all(), key=lambda v: v.valid_from, reverse=True)
         planned = sorted((v for v in package._versions if v.valid_from > current), key=lambda v: v.valid_from)
         rows.append({"package": package, "terms": package.version_for(current), "planned": planned})
-    return render(request, "billing/catalogue.html", {"rows": rows, "hour_packs": HourPack.objects.all(),
-                                                      "flow_names": Package.FLOW_CHOICES})
+    return render(
+        request,
+        "billing/catalogue.html",
+        {"rows": rows, "hour_packs": HourPack.objects.all(), "flow_names": Package.FLOW_CHOICES},
+    )
 
 
 def _edit(request, instance, form_class, title):
@@ -172,21 +198,35 @@ def package_edit(request, code):
     binding and notice are edited in place."""
     package = get_object_or_404(Package, code=code)
     posted = request.POST if request.method == "POST" else None
-    version_form = PackageVersionForm(posted if posted and "save-version" in posted else None, package=package, prefix="version")
-    package_form = PackageForm(posted if posted and "save-package" in posted else None, instance=package, prefix="package")
+    version_form = PackageVersionForm(
+        posted if posted and "save-version" in posted else None, package=package, prefix="version"
+    )
+    package_form = PackageForm(
+        posted if posted and "save-package" in posted else None, instance=package, prefix="package"
+    )
     if posted and "save-version" in posted and version_form.is_valid():
         version = version_form.save(request.user)
-        messages.success(request, _("%(package)s: the new terms take effect from %(month)s; earlier months keep theirs.") % {
-            "package": package.name, "month": date_format(version.valid_from, "F Y")})
+        messages.success(
+            request,
+            _("%(package)s: the new terms take effect from %(month)s; earlier months keep theirs.")
+            % {"package": package.name, "month": date_format(version.valid_from, "F Y")},
+        )
         return redirect("billing:catalogue")
     if posted and "save-package" in posted and package_form.is_valid():
         package_form.save()
         messages.success(request, _("Saved."))
         return redirect("billing:catalogue")
-    return render(request, "billing/package_edit.html", {
-        "package": package, "version_form": version_form, "package_form": package_form,
-        "versions": package.versions.order_by("-valid_from"),
-    }, status=400 if posted else 200)
+    return render(
+        request,
+        "billing/package_edit.html",
+        {
+            "package": package,
+            "version_form": version_form,
+            "package_form": package_form,
+            "versions": package.versions.order_by("-valid_from"),
+        },
+        status=400 if posted else 200,
+    )
 
 
 @billing_only

@@ -11,13 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from integrator.formatting import hours_minutes
-from django.views.decorators.http import require_POST
 
 from .. import audit, onboarding, subscriptions
 from ..forms import (
-    CancelForm, HourPackPurchaseForm, NewCustomerForm, PackageChangeForm, ResponsibleForm, WorkLogForm, staff_members,
+    CancelForm,
+    HourPackPurchaseForm,
+    NewCustomerForm,
+    PackageChangeForm,
+    ResponsibleForm,
+    WorkLogForm,
+    staff_members,
 )
 from ..models import HourPurchase, Merchant, Subscription
 from ..roles import ONBOARD_PERMISSION
@@ -34,11 +40,16 @@ def new_customer(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         customer = onboarding.NewCustomer(
-            name=data["name"], org_number=data["org_number"], owner_email=data["owner_email"], plan=form.plan(),
+            name=data["name"],
+            org_number=data["org_number"],
+            owner_email=data["owner_email"],
+            plan=form.plan(),
             responsible=data.get("responsible"),
         )
         merchant = onboarding.onboard(customer, request.user)
-        messages.success(request, _("%(merchant)s is created and its owner is invited by e-mail.") % {"merchant": merchant.name})
+        messages.success(
+            request, _("%(merchant)s is created and its owner is invited by e-mail.") % {"merchant": merchant.name}
+        )
         return redirect("billing:staff_merchant", merchant_id=merchant.pk)
     return render(request, "billing/staff_new_customer.html", {"form": form})
 
@@ -48,7 +59,8 @@ def _customer_context(merchant: Merchant, **forms) -> dict:
     return {
         **{k: v for k, v in forms.items() if k.endswith("_preview") or k == "choice"},
         "merchant": merchant,
-        "subscriptions": Subscription.history.filter(merchant=merchant).select_related("package", "withdrawn_by", "created_by")
+        "subscriptions": Subscription.history.filter(merchant=merchant)
+        .select_related("package", "withdrawn_by", "created_by")
         .order_by("-start_date", "-created_at"),
         "today": timezone.localdate(),
         "responsible_form": forms.get("responsible_form") or ResponsibleForm(prefix="responsible", instance=merchant),
@@ -104,7 +116,9 @@ def _change_package(request, merchant):
         return {"change_form": form, "change_preview": preview}
     # Confirmed only what was shown: a choice changed since the preview shows its own timeline first.
     shown = request.POST.get("previewed", "")
-    confirmed = request.POST.get("confirm") == "1" and (not preview.conflicts or (choice in preview.choices and shown == choice))
+    confirmed = request.POST.get("confirm") == "1" and (
+        not preview.conflicts or (choice in preview.choices and shown == choice)
+    )
     if not confirmed:
         return {"change_form": form, "change_preview": preview, "choice": choice, "status": 200}
     try:
@@ -112,7 +126,9 @@ def _change_package(request, merchant):
     except ValidationError as error:
         form.add_error(None, error)
         return {"change_form": form}
-    messages.success(request, _("The package changes from %(date)s.") % {"date": date_format(form.cleaned_data["from_date"])})
+    messages.success(
+        request, _("The package changes from %(date)s.") % {"date": date_format(form.cleaned_data["from_date"])}
+    )
 
 
 def _cancel(request, merchant):
@@ -130,7 +146,9 @@ def _cancel(request, merchant):
     except ValidationError as error:
         form.add_error(None, error)
         return {"cancel_form": form}
-    messages.success(request, _("Cancelled: the subscription ends on %(date)s.") % {"date": date_format(ended.end_date)})
+    messages.success(
+        request, _("Cancelled: the subscription ends on %(date)s.") % {"date": date_format(ended.end_date)}
+    )
 
 
 def _responsible(request, merchant):
@@ -157,8 +175,13 @@ def _buy_hours(request, merchant):
         return {"hours_form": form}
     pack = form.cleaned_data["hour_pack"]
     HourPurchase.objects.create(
-        merchant=merchant, kind=HourPurchase.Kind.HOUR_PACK, hour_pack=pack, hours=pack.hours, price=pack.price,
-        purchased_on=form.cleaned_data["purchased_on"], created_by=request.user,
+        merchant=merchant,
+        kind=HourPurchase.Kind.HOUR_PACK,
+        hour_pack=pack,
+        hours=pack.hours,
+        price=pack.price,
+        purchased_on=form.cleaned_data["purchased_on"],
+        created_by=request.user,
     )
     messages.success(request, _("%(pack)s added to the service account.") % {"pack": pack})
 
@@ -180,8 +203,13 @@ def _invite(request, merchant):
 
 
 ACTIONS = {
-    "change-package": _change_package, "cancel": _cancel, "log-work": _log_work, "responsible": _responsible,
-    "buy-hours": _buy_hours, "tick": _tick, "invite": _invite,
+    "change-package": _change_package,
+    "cancel": _cancel,
+    "log-work": _log_work,
+    "responsible": _responsible,
+    "buy-hours": _buy_hours,
+    "tick": _tick,
+    "invite": _invite,
 }
 
 
@@ -191,14 +219,22 @@ def customers(request):
     responsible = request.GET.get("responsible", "")
     merchants = Merchant.objects.select_related("responsible").order_by("name")
     if search:
-        merchants = merchants.filter(Q(name__icontains=search) | Q(org_number__icontains=search) | Q(contact_email__icontains=search))
+        merchants = merchants.filter(
+            Q(name__icontains=search) | Q(org_number__icontains=search) | Q(contact_email__icontains=search)
+        )
     if responsible == "me":
         merchants = merchants.filter(responsible=request.user)
     elif responsible == "none":
         merchants = merchants.filter(responsible__isnull=True)
     elif responsible.isdigit():
         merchants = merchants.filter(responsible_id=int(responsible))
-    return render(request, "billing/staff_home.html", {
-        "rows": subscriptions_in_force_today(merchants[:200]), "q": search, "responsible": responsible,
-        "staff_people": staff_members(),
-    })
+    return render(
+        request,
+        "billing/staff_home.html",
+        {
+            "rows": subscriptions_in_force_today(merchants[:200]),
+            "q": search,
+            "responsible": responsible,
+            "staff_people": staff_members(),
+        },
+    )

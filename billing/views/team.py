@@ -19,11 +19,17 @@ class InviteForm(forms.Form):
 
 
 def _page(request, form=None, status=200):
-    return render(request, "billing/team.html", {
-        "merchant": request.merchant, "form": form or InviteForm(),
-        "memberships": request.merchant.memberships.select_related("user").order_by("role", "user__username"),
-        "is_owner": request.membership is not None and request.membership.role == Membership.Role.OWNER,
-    }, status=status)
+    return render(
+        request,
+        "billing/team.html",
+        {
+            "merchant": request.merchant,
+            "form": form or InviteForm(),
+            "memberships": request.merchant.memberships.select_related("user").order_by("role", "user__username"),
+            "is_owner": request.membership is not None and request.membership.role == Membership.Role.OWNER,
+        },
+        status=status,
+    )
 
 
 @merchant_view

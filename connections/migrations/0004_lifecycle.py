@@ -4,25 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0003_connection_settings'),
+        ("connections", "0003_connection_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='activated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='activated'),
+            model_name="connection",
+            name="activated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="activated"),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='flow',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, '#1 Ecom: Starweb rules'), (2, '#2 ERP: Specter rules'), (3, '#3 Combo')], null=True, verbose_name='flow'),
+            model_name="connection",
+            name="flow",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[(1, "#1 Ecom: Starweb rules"), (2, "#2 ERP: Specter rules"), (3, "#3 Combo")],
+                null=True,
+                verbose_name="flow",
+            ),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Being set up'), ('active', 'Active'), ('paused', 'Paused'), ('inactive', 'Deactivated')], default='draft', max_length=10, verbose_name='status'),
+            model_name="connection",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Being set up"),
+                    ("active", "Active"),
+                    ("paused", "Paused"),
+                    ("inactive", "Deactivated"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

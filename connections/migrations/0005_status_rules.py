@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0004_lifecycle'),
+        ("connections", "0004_lifecycle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='status_rules',
-            field=models.JSONField(blank=True, default=dict, verbose_name='order status back to the shop'),
+            model_name="connection",
+            name="status_rules",
+            field=models.JSONField(blank=True, default=dict, verbose_name="order status back to the shop"),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='stock_location_id',
-            field=models.PositiveIntegerField(default=1, verbose_name='Starweb stock location'),
+            model_name="connection",
+            name="stock_location_id",
+            field=models.PositiveIntegerField(default=1, verbose_name="Starweb stock location"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0005_status_rules'),
+        ("connections", "0005_status_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='order_number_prefix',
-            field=models.CharField(blank=True, max_length=10, verbose_name='order number prefix in Specter'),
+            model_name="connection",
+            name="order_number_prefix",
+            field=models.CharField(blank=True, max_length=10, verbose_name="order number prefix in Specter"),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='specter_webshop_id',
-            field=models.CharField(blank=True, max_length=20, verbose_name='Specter webshopId'),
+            model_name="connection",
+            name="specter_webshop_id",
+            field=models.CharField(blank=True, max_length=20, verbose_name="Specter webshopId"),
         ),
     ]

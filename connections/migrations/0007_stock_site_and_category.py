@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0006_multishop'),
+        ("connections", "0006_multishop"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='product_category_id',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='category for new products'),
+            model_name="connection",
+            name="product_category_id",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="category for new products"),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='stock_site',
-            field=models.CharField(blank=True, default='', max_length=20, verbose_name='Specter warehouse'),
+            model_name="connection",
+            name="stock_site",
+            field=models.CharField(blank=True, default="", max_length=20, verbose_name="Specter warehouse"),
         ),
     ]

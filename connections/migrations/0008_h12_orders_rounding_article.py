@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0007_stock_site_and_category'),
+        ("connections", "0007_stock_site_and_category"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='rounding_article',
-            field=models.CharField(blank=True, default='Öresavrundning', help_text='Must exist in Specter too, without spaces.', max_length=50, verbose_name='article number for rounding'),
+            model_name="connection",
+            name="rounding_article",
+            field=models.CharField(
+                blank=True,
+                default="Öresavrundning",
+                help_text="Must exist in Specter too, without spaces.",
+                max_length=50,
+                verbose_name="article number for rounding",
+            ),
         ),
     ]

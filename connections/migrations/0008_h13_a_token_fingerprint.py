@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0007_stock_site_and_category'),
+        ("connections", "0007_stock_site_and_category"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='starwebtoken',
-            name='fingerprint',
-            field=models.CharField(default='', max_length=64),
+            model_name="starwebtoken",
+            name="fingerprint",
+            field=models.CharField(default="", max_length=64),
         ),
     ]

@@ -18,8 +18,14 @@ class Migration(migrations.Migration):
             model_name="connection",
             name="export_order",
             field=models.CharField(
-                choices=[("inactive", "Inactive"), ("registered", "When the order is registered"), ("manual", "Manual export")],
-                default="registered", max_length=12, verbose_name="export orders",
+                choices=[
+                    ("inactive", "Inactive"),
+                    ("registered", "When the order is registered"),
+                    ("manual", "Manual export"),
+                ],
+                default="registered",
+                max_length=12,
+                verbose_name="export orders",
             ),
         ),
         migrations.RunPython(draft_ones_export, migrations.RunPython.noop),

@@ -19,20 +19,19 @@ def bind_stored_secrets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0008_h13_a_token_fingerprint'),
+        ("connections", "0008_h13_a_token_fingerprint"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='specter_key_for',
+            model_name="connection",
+            name="specter_key_for",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='starweb_secret_for',
+            model_name="connection",
+            name="starweb_secret_for",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.RunPython(bind_stored_secrets, migrations.RunPython.noop),

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0008_h12_wire_specter_key_kinds'),
-        ('connections', '0008_h15_a_export_when_registered'),
+        ("connections", "0008_h12_wire_specter_key_kinds"),
+        ("connections", "0008_h15_a_export_when_registered"),
     ]
 
-    operations = [
-    ]
+    operations = []

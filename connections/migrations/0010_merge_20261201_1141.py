@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0009_h13_a_secrets_entered_for'),
-        ('connections', '0009_merge_20261201_1135'),
+        ("connections", "0009_h13_a_secrets_entered_for"),
+        ("connections", "0009_merge_20261201_1135"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0008_h12_orders_rounding_article'),
-        ('connections', '0010_merge_20261201_1141'),
+        ("connections", "0008_h12_orders_rounding_article"),
+        ("connections", "0010_merge_20261201_1141"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -26,15 +26,14 @@ def bind_stored_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0011_merge_20261201_1148'),
+        ("connections", "0011_merge_20261201_1148"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='specter_key2_for',
+            model_name="connection",
+            name="specter_key2_for",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.RunPython(bind_stored_keys, migrations.RunPython.noop),

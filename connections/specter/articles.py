@@ -46,8 +46,14 @@ def read(text: str) -> ArticlePage:
     if listing is None:
         raise ValueError("no <articles>")
     articles = tuple(
-        ListedArticle(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")),
-                      _decimal(a.get("vatPercent")), _stock(a.get("noItemsAv")), **details(a))
+        ListedArticle(
+            a.findtext("articleNo", "").strip(),
+            a.findtext("name", "").strip(),
+            _decimal(a.get("priceExclVat")),
+            _decimal(a.get("vatPercent")),
+            _stock(a.get("noItemsAv")),
+            **details(a),
+        )
         for a in listing.iter("article")
     )
     return ArticlePage(articles, int(listing.get("totalCount") or len(articles)), int(listing.get("pages") or 1))

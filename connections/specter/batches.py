@@ -198,15 +198,22 @@ def _stock_sites(text: str, batch_no: str) -> Batch:
             quantity = (article.findtext("noItemsAv") or "").strip()
             figure = _figure(quantity) if quantity else None
             figures.setdefault(article.findtext("articleNo", "").strip(), {})[site] = figure
-    entries = tuple(StockChange(no, sites.get(default_site), sites, default_site) for no, sites in figures.items() if no)
+    entries = tuple(
+        StockChange(no, sites.get(default_site), sites, default_site) for no, sites in figures.items() if no
+    )
     return Batch("stock", batch_no, entries)
 
 
 def _article_info(text: str, batch_no: str) -> Batch:
     root = _root(text) if text else None
     entries = tuple(
-        ArticleInfo(a.findtext("articleNo", "").strip(), a.findtext("name", "").strip(), _decimal(a.get("priceExclVat")),
-                    _decimal(a.get("vatPercent")), **details(a))
+        ArticleInfo(
+            a.findtext("articleNo", "").strip(),
+            a.findtext("name", "").strip(),
+            _decimal(a.get("priceExclVat")),
+            _decimal(a.get("vatPercent")),
+            **details(a),
+        )
         for a in (root.iter("article") if root is not None else [])
     )
     return Batch("articleinfo", batch_no, entries, more=_at_limit(root, len(entries)))
@@ -215,8 +222,11 @@ def _article_info(text: str, batch_no: str) -> Batch:
 def details(article) -> dict:
     """The variant details an <article> carries as attributes (article info and the article register
     alike): bar code, weight in kg and buy price, each None when absent or unreadable."""
-    return {"bar_code": (article.get("barCode") or "").strip() or None, "weight_kg": _decimal(article.get("productWeight")),
-            "buy_price": _decimal(article.get("buyPrice"))}
+    return {
+        "bar_code": (article.get("barCode") or "").strip() or None,
+        "weight_kg": _decimal(article.get("productWeight")),
+        "buy_price": _decimal(article.get("buyPrice")),
+    }
 
 
 def _at_limit(root, count: int) -> bool:
@@ -228,8 +238,12 @@ def _at_limit(root, count: int) -> bool:
 def _list_prices(text: str, batch_no: str) -> Batch:
     root = _root(text) if text else None
     entries = tuple(
-        ListPriceChange(p.findtext("articleNo", "").strip(), p.get("priceListId", "").strip(), _decimal(p.get("priceExclVat")),
-                        _quantity(p.get("fromQuantity")))
+        ListPriceChange(
+            p.findtext("articleNo", "").strip(),
+            p.get("priceListId", "").strip(),
+            _decimal(p.get("priceExclVat")),
+            _quantity(p.get("fromQuantity")),
+        )
         for p in (root.iter("listPrice") if root is not None else [])
     )
     return Batch("pricelists", batch_no, entries, more=_at_limit(root, len(entries)))
@@ -238,17 +252,20 @@ def _list_prices(text: str, batch_no: str) -> Batch:
 def _orders(text: str, batch_no: str) -> Batch:
     root = _root(text) if text else None
     entries = []
-    for o in (root.iter("order") if root is not None else []):
+    for o in root.iter("order") if root is not None else []:
         status = o.find("orderstatus")
         deliveries = o.find("deliveries")
-        entries.append(OrderChange(
-            order_no=o.get("orderNo", ""), external_order_no=o.get("externalOrderNo", ""),
-            status_id=status.get("statusId", "") if status is not None else "",
-            delivery_status=status.get("deliveryStatus", "") if status is not None else "",
-            payment_status=status.get("paymentStatus", "") if status is not None else "",
-            deliveries_updated=deliveries is not None and deliveries.get("updated") == "1",
-            tracking_nos=tuple(d.get("trackingNo") for d in o.iter("delivery") if d.get("trackingNo")),
-        ))
+        entries.append(
+            OrderChange(
+                order_no=o.get("orderNo", ""),
+                external_order_no=o.get("externalOrderNo", ""),
+                status_id=status.get("statusId", "") if status is not None else "",
+                delivery_status=status.get("deliveryStatus", "") if status is not None else "",
+                payment_status=status.get("paymentStatus", "") if status is not None else "",
+                deliveries_updated=deliveries is not None and deliveries.get("updated") == "1",
+                tracking_nos=tuple(d.get("trackingNo") for d in o.iter("delivery") if d.get("trackingNo")),
+            )
+        )
     more = root is not None and (root.findtext("moreInfoToFetch") or "0").strip() not in ("", "0")
     return Batch("orders", batch_no, tuple(entries), more=more)
 

@@ -71,7 +71,9 @@ def named_articles(message: str) -> tuple[str, ...]:
 ARTICLE_NAME_CHARS = 100  # as the clients of the spec's sources cut an article name
 
 
-def article_row(article_no: str, name: str, *, price_ex_vat: str | None = None, vat_percent: str | None = None) -> dict[str, str]:
+def article_row(
+    article_no: str, name: str, *, price_ex_vat: str | None = None, vat_percent: str | None = None
+) -> dict[str, str]:
     """One article of newArticleSubmit under the names of specs/specter-api.md §3 row 3, which
     create_articles and submit_articles number (articleNo_1, priceExclVAT_1...): the one builder of
     an article row, for the product export, the order's articles and the service articles.
@@ -133,7 +135,9 @@ class SpecterClient:
     def find_order(self, external_order_no: str) -> str | None:
         """Reconcile: Specter's order number for our externalOrderNo, or None if it has none."""
         try:
-            return self._call("getInfo.asp", A.FIND_ORDER_ACTION, {"externalOrderNo": external_order_no}, mutating=False).id
+            return self._call(
+                "getInfo.asp", A.FIND_ORDER_ACTION, {"externalOrderNo": external_order_no}, mutating=False
+            ).id
         except SpecterRefused as refused:
             if refused.code == A.UNKNOWN_ORDER:
                 return None
@@ -150,7 +154,9 @@ class SpecterClient:
 
     def submit_invoice(self, order_no: str) -> str:
         """Turn the order into an invoice; returns the invoice number."""
-        return self._call("putInfo.asp", "newInvoiceSubmit", {"orderId": order_no, "typeInvoice": "S"}, mutating=True).id
+        return self._call(
+            "putInfo.asp", "newInvoiceSubmit", {"orderId": order_no, "typeInvoice": "S"}, mutating=True
+        ).id
 
     def price_lists(self, *, today: date | None = None) -> list[PriceList]:
         """Specter's price lists (package 400; the call is invented, see assumptions.py).
@@ -159,7 +165,9 @@ class SpecterClient:
         try:
             return parse_price_lists(self._payload("getInfo.asp", A.PRICE_LISTS_ACTION, params))
         except (ElementTree.ParseError, Garbled):
-            raise Retryable(f"specter: {A.PRICE_LISTS_ACTION} answered with something that cannot be read", system=SYSTEM) from None
+            raise Retryable(
+                f"specter: {A.PRICE_LISTS_ACTION} answered with something that cannot be read", system=SYSTEM
+            ) from None
 
     # -- the wire ---------------------------------------------------------------------------------
 
@@ -181,7 +189,9 @@ class SpecterClient:
             reply = parse(body)
         except Garbled:
             kind = UnknownOutcome if mutating else Retryable
-            raise kind(f"specter: {action} answered with something that is not a Specter reply", system=SYSTEM) from None
+            raise kind(
+                f"specter: {action} answered with something that is not a Specter reply", system=SYSTEM
+            ) from None
         if reply.ok:
             return reply
         raise refusal(action, reply)
@@ -198,8 +208,13 @@ class SpecterClient:
             query["webshopId"] = params.pop("webshopId")
         body = encode({**params, "key": signature})
         response = http.send(
-            self.session, "POST", f"{self.base_url}{endpoint}?{encode(query).decode('ascii')}", system=SYSTEM,
-            mutating=mutating, secrets=(*creds.secrets(), signature), data=body,
+            self.session,
+            "POST",
+            f"{self.base_url}{endpoint}?{encode(query).decode('ascii')}",
+            system=SYSTEM,
+            mutating=mutating,
+            secrets=(*creds.secrets(), signature),
+            data=body,
             headers={"Content-Type": "application/x-www-form-urlencoded"},  # the bytes are Latin-1 (§2.1)
         )
         http.raise_for_status(response, system=SYSTEM, mutating=mutating)

@@ -34,12 +34,30 @@ CODES = {code for code, _label in PAY_TYPES}
 
 # Words in a Starweb payment method's idCode or name, first match wins (most specific first).
 _GUESSES = [
-    ("cashondelivery", "P"), ("postförskott", "P"), ("postforskott", "P"),
-    ("klarnacheckout", "KG"), ("klarna", "K"), ("swish", "SW"),
-    ("sveacheckout", "SCH"), ("svea", "SP"), ("dibs", "DP"), ("paypal", "PL"), ("payson", "PY"),
-    ("payer", "PE"), ("collector", "CL"), ("billmate", "BC"), ("auriga", "AE"), ("certitrade", "CN"),
-    ("invoice", "I"), ("faktura", "I"), ("prepayment", "PP"), ("förskott", "PP"), ("bankgiro", "PP"),
-    ("banktransfer", "PP"), ("store", "D"), ("butik", "D"),
+    ("cashondelivery", "P"),
+    ("postförskott", "P"),
+    ("postforskott", "P"),
+    ("klarnacheckout", "KG"),
+    ("klarna", "K"),
+    ("swish", "SW"),
+    ("sveacheckout", "SCH"),
+    ("svea", "SP"),
+    ("dibs", "DP"),
+    ("paypal", "PL"),
+    ("payson", "PY"),
+    ("payer", "PE"),
+    ("collector", "CL"),
+    ("billmate", "BC"),
+    ("auriga", "AE"),
+    ("certitrade", "CN"),
+    ("invoice", "I"),
+    ("faktura", "I"),
+    ("prepayment", "PP"),
+    ("förskott", "PP"),
+    ("bankgiro", "PP"),
+    ("banktransfer", "PP"),
+    ("store", "D"),
+    ("butik", "D"),
 ]
 
 

@@ -19,7 +19,12 @@ def parse_price_lists(text: str) -> list[PriceList]:
         return []
     root = ElementTree.fromstring(text.encode("latin-1") if text.lstrip().startswith("<?xml") else text)
     return [
-        PriceList(p.get("priceListId", "").strip(), (p.findtext("name") or "").strip(), p.get("currency", "").strip().upper(),
-                  p.get("customerGroupId", "").strip())
-        for p in root.iter("priceList") if p.get("priceListId", "").strip()
+        PriceList(
+            p.get("priceListId", "").strip(),
+            (p.findtext("name") or "").strip(),
+            p.get("currency", "").strip().upper(),
+            p.get("customerGroupId", "").strip(),
+        )
+        for p in root.iter("priceList")
+        if p.get("priceListId", "").strip()
     ]

@@ -25,8 +25,22 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # of an IPv4 address that the C resolver would still accept (2130706433, 0x7f000001, 127.1, 0177.0.0.1).
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 # Names that never belong to a shop on the internet (RFC 6761, RFC 8375, mDNS, cloud-internal).
-_SPECIAL_SUFFIXES = ("localhost", "local", "internal", "intranet", "lan", "home", "corp", "home.arpa", "arpa",
-                     "test", "invalid", "example", "onion", "localdomain")
+_SPECIAL_SUFFIXES = (
+    "localhost",
+    "local",
+    "internal",
+    "intranet",
+    "lan",
+    "home",
+    "corp",
+    "home.arpa",
+    "arpa",
+    "test",
+    "invalid",
+    "example",
+    "onion",
+    "localdomain",
+)
 _PATH = re.compile(r"^(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/api/v2/?$")
 
 

@@ -162,10 +162,16 @@ class StarwebClient:
         """Write Specter's order number back onto the order ("external order number")."""
         self._send("PATCH", f"/orders/{order_id}", {"externalId": specter_order_no, "externalIdType": "Specter"})
 
-    def set_status(self, order_id, status_id: int, *, send_email: bool, process_payment: bool, tracking_no: str = "") -> None:
+    def set_status(
+        self, order_id, status_id: int, *, send_email: bool, process_payment: bool, tracking_no: str = ""
+    ) -> None:
         """Change the order's status. Both flags are required: a status change can mail the customer
         and capture or cancel a payment, so the caller always decides (specs/starweb-api.md §5.1)."""
-        body = {"statusId": status_id, "onOrderStatusChangeSendEmail": send_email, "onOrderStatusChangeProcessPayment": process_payment}
+        body = {
+            "statusId": status_id,
+            "onOrderStatusChangeSendEmail": send_email,
+            "onOrderStatusChangeProcessPayment": process_payment,
+        }
         if tracking_no:
             body["shippingTrackingNo"] = tracking_no
         self._send("PATCH", f"/orders/{order_id}", body)
@@ -194,10 +200,17 @@ class StarwebClient:
 
     def set_stock(self, product_id, variant_id, stock_location_id: int, quantity: int) -> None:
         """Set one location's stock. stockStatusId is left out so the shop's own stock rules apply."""
-        self._send("PATCH", f"/products/{product_id}/variants/{variant_id}/stocks/{stock_location_id}", {"stockQuantity": quantity})
+        self._send(
+            "PATCH",
+            f"/products/{product_id}/variants/{variant_id}/stocks/{stock_location_id}",
+            {"stockQuantity": quantity},
+        )
 
     def set_price(self, product_id, variant_id, pricelist_id: int, price_ex_vat, special_price_ex_vat=None) -> None:
-        body = {"pricelistId": int(pricelist_id), "priceExVat": float(price_ex_vat)}  # the API requires pricelistId here too
+        body = {
+            "pricelistId": int(pricelist_id),
+            "priceExVat": float(price_ex_vat),
+        }  # the API requires pricelistId here too
         if special_price_ex_vat is not None:
             body["specialPriceExVat"] = float(special_price_ex_vat)
         self._send("PATCH", f"/products/{product_id}/variants/{variant_id}/prices/{pricelist_id}", body)
@@ -226,8 +239,9 @@ class StarwebClient:
         if secret is None:
             raise AuthenticationFailed("starweb: no client secret is set", system=SYSTEM)
         if not starweb_secret_fits(self.connection):
-            raise AuthenticationFailed("starweb: the client secret was entered for another address or client id; enter it again",
-                                       system=SYSTEM)
+            raise AuthenticationFailed(
+                "starweb: the client secret was entered for another address or client id; enter it again", system=SYSTEM
+            )
         fingerprint = starweb_fingerprint(self.base_url, self.connection.starweb_client_id, secret.reveal())
         fresh_enough = timezone.now() + timedelta(seconds=60)
         if not renew:
@@ -235,15 +249,18 @@ class StarwebClient:
             if memo and memo[0] == fingerprint and memo[2] > fresh_enough:
                 return memo[1]
             if self.shared_token:
-                cached = StarwebToken.objects.filter(connection=self.connection, fingerprint=fingerprint,
-                                                     expires_at__gt=fresh_enough).first()
+                cached = StarwebToken.objects.filter(
+                    connection=self.connection, fingerprint=fingerprint, expires_at__gt=fresh_enough
+                ).first()
                 if cached:
                     _tokens[self.connection.pk] = (fingerprint, cached.access_token.reveal(), cached.expires_at)
                     return _tokens[self.connection.pk][1]
         token, expires = self._new_token(secret.reveal())
         if self.shared_token:
-            StarwebToken.objects.update_or_create(connection=self.connection, defaults={
-                "access_token": token, "expires_at": expires, "fingerprint": fingerprint})
+            StarwebToken.objects.update_or_create(
+                connection=self.connection,
+                defaults={"access_token": token, "expires_at": expires, "fingerprint": fingerprint},
+            )
             _tokens[self.connection.pk] = (fingerprint, token, expires)
         else:
             self._own_token = (fingerprint, token, expires)
@@ -253,12 +270,26 @@ class StarwebClient:
         """A new token for the client id and `secret`, from this client's address: (token, expires)."""
         throttle.take(self.connection.pk)
         response = http.send(
-            self.session, "POST", f"{self.base_url}/token", system=SYSTEM, mutating=False,
-            secrets=(secret,), data={"grant_type": "client_credentials", "client_id": self.connection.starweb_client_id,
-                                     "client_secret": secret},
+            self.session,
+            "POST",
+            f"{self.base_url}/token",
+            system=SYSTEM,
+            mutating=False,
+            secrets=(secret,),
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.connection.starweb_client_id,
+                "client_secret": secret,
+            },
         )
-        if response.status_code in (400, 401) and _json(response, {}).get("error") in ("invalid_client", "unauthorized_client", "invalid_grant"):
-            raise AuthenticationFailed("starweb: the client id or secret was refused", system=SYSTEM, status=response.status_code)
+        if response.status_code in (400, 401) and _json(response, {}).get("error") in (
+            "invalid_client",
+            "unauthorized_client",
+            "invalid_grant",
+        ):
+            raise AuthenticationFailed(
+                "starweb: the client id or secret was refused", system=SYSTEM, status=response.status_code
+            )
         if response.status_code == 404:
             raise Permanent("starweb: no shop answers at this API address", system=SYSTEM, status=404)
         http.raise_for_status(response, system=SYSTEM, mutating=False)
@@ -281,13 +312,22 @@ class StarwebClient:
             token = self._token(renew=renew)
             throttle.take(self.connection.pk)
             response = http.send(
-                self.session, method, f"{self.base_url}{path}", system=SYSTEM, mutating=mutating, secrets=(token,),
-                params=params, json=body, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                self.session,
+                method,
+                f"{self.base_url}{path}",
+                system=SYSTEM,
+                mutating=mutating,
+                secrets=(token,),
+                params=params,
+                json=body,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             )
             if response.status_code != 401:
                 break
         if response.status_code == 401:
-            raise AuthenticationFailed("starweb: the access token was refused after renewing it", system=SYSTEM, status=401)
+            raise AuthenticationFailed(
+                "starweb: the access token was refused after renewing it", system=SYSTEM, status=401
+            )
         if response.status_code == 404:
             raise NotFound(f"starweb: {method} {path} not found", system=SYSTEM, status=404)
         if response.status_code == 400:
@@ -299,7 +339,11 @@ class StarwebClient:
         data = _json(response, None)
         if not isinstance(data, dict):
             kind = UnknownOutcome if mutating else Retryable
-            raise kind(f"starweb: {method} {path} answered with something that is not JSON", system=SYSTEM, status=response.status_code)
+            raise kind(
+                f"starweb: {method} {path} answered with something that is not JSON",
+                system=SYSTEM,
+                status=response.status_code,
+            )
         return data
 
 

@@ -65,13 +65,18 @@ def _open(connection_id, bucket, limit: int) -> int:
     db = transaction.get_connection()
     field = RateWindow._meta.get_field
     table, column = db.ops.quote_name(RateWindow._meta.db_table), db.ops.quote_name
-    owner, started = field("connection").get_db_prep_save(connection_id, db), field("window_start").get_db_prep_save(bucket, db)
+    owner, started = (
+        field("connection").get_db_prep_save(connection_id, db),
+        field("window_start").get_db_prep_save(bucket, db),
+    )
     since = field("window_start").get_db_prep_save(bucket - SPAN, db)
     block = min(BLOCK, limit)
-    sql = (f"INSERT INTO {table} ({column('connection_id')}, {column('window_start')}, {column('count')}) "
-           f"SELECT %s, %s, %s WHERE COALESCE((SELECT SUM({column('count')}) FROM {table} WHERE {column('connection_id')} = %s "
-           f"AND {column('window_start')} >= %s AND {column('window_start')} < %s), 0) <= %s "
-           f"ON CONFLICT DO NOTHING RETURNING {column('count')}")
+    sql = (
+        f"INSERT INTO {table} ({column('connection_id')}, {column('window_start')}, {column('count')}) "
+        f"SELECT %s, %s, %s WHERE COALESCE((SELECT SUM({column('count')}) FROM {table} WHERE {column('connection_id')} = %s "
+        f"AND {column('window_start')} >= %s AND {column('window_start')} < %s), 0) <= %s "
+        f"ON CONFLICT DO NOTHING RETURNING {column('count')}"
+    )
     with db.cursor() as cursor:
         cursor.execute(sql, [owner, started, block, owner, since, started, limit - block])
         row = cursor.fetchone()
@@ -82,9 +87,14 @@ def _reserve(connection_id, bucket, now, limit: int) -> int:
     """Reserve a block (or, near the limit, one) request in the shared counter; returns how many,
     or raises RateLimited. One statement on the usual path, more when the bucket is new or full."""
     rows = RateWindow.objects.filter(connection_id=connection_id, window_start=bucket)
-    earlier = RateWindow.objects.filter(connection_id=connection_id, window_start__gte=bucket - SPAN, window_start__lt=bucket)
-    used_before = Coalesce(Subquery(earlier.values("connection_id").annotate(total=Sum("count")).values("total")[:1]),
-                           Value(0), output_field=IntegerField())
+    earlier = RateWindow.objects.filter(
+        connection_id=connection_id, window_start__gte=bucket - SPAN, window_start__lt=bucket
+    )
+    used_before = Coalesce(
+        Subquery(earlier.values("connection_id").annotate(total=Sum("count")).values("total")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
     if rows.filter(count__lte=Value(limit - BLOCK) - used_before).update(count=F("count") + BLOCK):
         return BLOCK
     before = sorted(earlier.values_list("window_start", "count"))
@@ -99,8 +109,11 @@ def _reserve(connection_id, bucket, now, limit: int) -> int:
             pass
     if rows.filter(count__lte=Value(limit - 1) - used_before).update(count=F("count") + 1):
         return 1
-    raise RateLimited("starweb: our own limit of requests a minute is reached", system="starweb",
-                      wait=_wait([*before, (bucket, current or 0)], 1 - room, now))
+    raise RateLimited(
+        "starweb: our own limit of requests a minute is reached",
+        system="starweb",
+        wait=_wait([*before, (bucket, current or 0)], 1 - room, now),
+    )
 
 
 def _wait(counted: list, over: int, now) -> float:

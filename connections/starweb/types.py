@@ -91,11 +91,16 @@ class Address:
         if not isinstance(data, dict):
             raise ParseError("order field address cannot be read", field="address")
         return cls(
-            company_name=_text(data.get("companyName")), first_name=_text(data.get("firstName")),
-            last_name=_text(data.get("lastName")), care_of=_text(data.get("careOf")),
-            address=_text(data.get("address")), postal_code=_text(data.get("postalCode")),
-            city=_text(data.get("city")), country_code=_text(data.get("countryCode")).upper(),
-            phone=_text(data.get("phoneNo")), mobile=_text(data.get("mobilePhoneNo")),
+            company_name=_text(data.get("companyName")),
+            first_name=_text(data.get("firstName")),
+            last_name=_text(data.get("lastName")),
+            care_of=_text(data.get("careOf")),
+            address=_text(data.get("address")),
+            postal_code=_text(data.get("postalCode")),
+            city=_text(data.get("city")),
+            country_code=_text(data.get("countryCode")).upper(),
+            phone=_text(data.get("phoneNo")),
+            mobile=_text(data.get("mobilePhoneNo")),
         )
 
 
@@ -144,7 +149,8 @@ class OrderItem:
         if discount_type not in ("percent", "amount"):
             raise ParseError(f"order field items[{index}].discountType is unknown", field="discountType", row=row)
         return cls(
-            sku=_text(data.get("sku")), description=_text(data.get("description")),
+            sku=_text(data.get("sku")),
+            description=_text(data.get("description")),
             quantity=_decimal(data.get("quantity"), "quantity", row=row),
             unit_price=_decimal(data.get("unitPrice"), "unitPrice", row=row),
             vat_rate=_decimal(data.get("vatRate"), "vatRate", row=row),
@@ -204,8 +210,14 @@ class StarwebOrder:
         customer = _included(data, "customer", dict)
         custom = [
             (key, _text(data.get(key)))
-            for key in ("customInfo1", "customInfo2", "customInfo3", "customInfo4",
-                        "originalCustomerCustomInfo1", "originalCustomerCustomInfo2")
+            for key in (
+                "customInfo1",
+                "customInfo2",
+                "customInfo3",
+                "customInfo4",
+                "originalCustomerCustomInfo1",
+                "originalCustomerCustomInfo2",
+            )
             if _text(data.get(key))
         ]
         status = data.get("statusId")
@@ -257,5 +269,7 @@ def name_of(row: dict, fallback_key: str = "") -> str:
     {"data": [...]} when included), or its id as a last resort."""
     languages = row.get("languages")
     languages = languages.get("data") if isinstance(languages, dict) else languages
-    from_languages = next((str(lang.get("name")) for lang in languages or [] if isinstance(lang, dict) and lang.get("name")), "")
+    from_languages = next(
+        (str(lang.get("name")) for lang in languages or [] if isinstance(lang, dict) and lang.get("name")), ""
+    )
     return str(row.get("name") or from_languages or (f"#{row.get(fallback_key)}" if fallback_key else ""))

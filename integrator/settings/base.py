@@ -210,7 +210,12 @@ Q_LONG_WORKERS = env.int("Q_LONG_WORKERS", default=1)
 Q_BULK_CLUSTER = "bulk"
 Q_BULK_WORKERS = env.int("Q_BULK_WORKERS", default=2)
 Q_CLUSTER["ALT_CLUSTERS"] = {
-    Q_LONG_CLUSTER: {"workers": Q_LONG_WORKERS, "queue_limit": Q_LONG_WORKERS, "timeout": Q_LONG_TIMEOUT, "retry": Q_LONG_TIMEOUT + 90},
+    Q_LONG_CLUSTER: {
+        "workers": Q_LONG_WORKERS,
+        "queue_limit": Q_LONG_WORKERS,
+        "timeout": Q_LONG_TIMEOUT,
+        "retry": Q_LONG_TIMEOUT + 90,
+    },
     Q_BULK_CLUSTER: {"workers": Q_BULK_WORKERS, "queue_limit": Q_BULK_WORKERS},
 }
 
@@ -272,13 +277,21 @@ LOGGING = {
         "context": {"()": "integrator.logs.ContextFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-                   "json": {"()": "integrator.logs.JsonFormatter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "integrator.logs.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain",
-                    "filters": ["redact", "context"]},
-        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
-                        "filters": ["redact", "require_debug_false"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact", "context"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact", "require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -21,11 +21,20 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        answers = flow.Answers(company=data["company"], org_number=data["org_number"], owner_name=data["owner_name"],
-                               email=data["email"], password=data["password"], package=data["package"])
+        answers = flow.Answers(
+            company=data["company"],
+            org_number=data["org_number"],
+            owner_name=data["owner_name"],
+            email=data["email"],
+            password=data["password"],
+            package=data["package"],
+        )
         try:
-            signup = flow.start(answers, ip=get_client_ip_address(request),
-                                link_for=lambda token: settings.PUBLIC_BASE_URL + reverse("portal:signup_verify", args=[token]))
+            signup = flow.start(
+                answers,
+                ip=get_client_ip_address(request),
+                link_for=lambda token: settings.PUBLIC_BASE_URL + reverse("portal:signup_verify", args=[token]),
+            )
         except flow.Throttled:
             form.add_error(None, _("Too many sign-ups from here or to this e-mail just now. Try again in an hour."))
             return render(request, "portal/signup.html", {"form": form}, status=429)

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from syncflows.tasks import queue_long
 
 from billing.audit_text import record_event
 from connections.clients import starweb_for
@@ -15,12 +15,13 @@ from connections.models import Connection
 from connections.settings import SERVICE_ARTICLES
 from integrator.inputs import one_line
 from integrator.tenancy import for_merchant_or_404, owner_view
-from syncflows.to_specter import assortment, service_articles
 from syncflows.models import AssortmentCheck
+from syncflows.tasks import queue_long
+from syncflows.to_specter import assortment, service_articles
 
 from .. import activation, preflight
 from ..audit import record_override, record_secrets, record_stopped_choice
-from ..steps import STEPS, SLUGS, form_for, next_slug, step
+from ..steps import SLUGS, STEPS, form_for, next_slug, step
 
 
 @owner_view
@@ -30,7 +31,9 @@ def new_connection(request):
     if not answer:
         messages.error(request, answer.reason)
         return redirect("billing:merchant_home", merchant_id=request.merchant.pk)
-    connection = Connection.objects.create(merchant=request.merchant, name=one_line(request.POST.get("name", ""))[:200] or _("My webshop"))
+    connection = Connection.objects.create(
+        merchant=request.merchant, name=one_line(request.POST.get("name", ""))[:200] or _("My webshop")
+    )
     return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=SLUGS[0])
 
 
@@ -50,7 +53,9 @@ def setup(request, connection_id, slug):
     if request.method == "POST" and form.is_valid():
         form.save()
         record_secrets(request, connection, form)
-        return redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=next_slug(slug))
+        return redirect(
+            "portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug=next_slug(slug)
+        )
     context["form"] = form
     return render(request, "portal/setup.html", context)
 
@@ -83,15 +88,23 @@ def activate(request, connection_id):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     back = redirect("portal:setup", merchant_id=request.merchant.pk, connection_id=connection.pk, slug="check")
     try:
-        blocking = preflight.red(preflight.check(connection, starweb_for(connection), assortment.latest(connection), live=True))
+        blocking = preflight.red(
+            preflight.check(connection, starweb_for(connection), assortment.latest(connection), live=True)
+        )
     except IntegrationError as error:
         messages.error(request, _("Activation failed: %(error)s. Nothing was changed; try again.") % {"error": error})
         return back
     anyway = set(request.POST.getlist("anyway"))
     unconfirmed = [f for f in blocking if f.code not in anyway]
     if unconfirmed:
-        messages.error(request, _("Not activated: these checks failed, so orders would not go to Specter: %(names)s. Fix it, or tick "
-                                  "“activate anyway” next to it.") % {"names": "; ".join(f.title for f in unconfirmed)})
+        messages.error(
+            request,
+            _(
+                "Not activated: these checks failed, so orders would not go to Specter: %(names)s. Fix it, or tick "
+                "“activate anyway” next to it."
+            )
+            % {"names": "; ".join(f.title for f in unconfirmed)},
+        )
         return back
     previous = connection.status
     waiting = activation.stopped_count(connection)
@@ -104,17 +117,34 @@ def activate(request, connection_id):
     if waiting:
         record_stopped_choice(request, connection, waiting, sent if send else None)
         if send:
-            messages.info(request, ngettext("%(n)s order stopped at the deactivation is on its way.",
-                                            "%(n)s orders stopped at the deactivation are on their way.", sent) % {"n": sent})
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s order stopped at the deactivation is on its way.",
+                    "%(n)s orders stopped at the deactivation are on their way.",
+                    sent,
+                )
+                % {"n": sent},
+            )
         else:
-            messages.info(request, ngettext("%(n)s order stopped at the deactivation stays stopped; Export sends it.",
-                                            "%(n)s orders stopped at the deactivation stay stopped; Export sends each.", waiting) % {"n": waiting})
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s order stopped at the deactivation stays stopped; Export sends it.",
+                    "%(n)s orders stopped at the deactivation stay stopped; Export sends each.",
+                    waiting,
+                )
+                % {"n": waiting},
+            )
     if not blocking:
         record_event(connection, "activate", actor=request.user)
     if blocking:
         record_override(request, connection, previous, [f.title for f in blocking])
-        messages.warning(request, _("The connection is active, but these checks failed, so orders will not reach Specter: %(names)s.")
-                         % {"names": "; ".join(f.title for f in blocking)})
+        messages.warning(
+            request,
+            _("The connection is active, but these checks failed, so orders will not reach Specter: %(names)s.")
+            % {"names": "; ".join(f.title for f in blocking)},
+        )
     else:
         messages.success(request, _("The connection is active. New orders go to Specter as they come."))
     return redirect("portal:dashboard", merchant_id=request.merchant.pk, connection_id=connection.pk)
@@ -127,7 +157,9 @@ def create_articles(request, connection_id):
     connection = for_merchant_or_404(request.merchant, Connection, pk=connection_id)
     if not service_articles.may_create(connection):
         raise Http404
-    wanted = [(getattr(connection, a.field), a.name.capitalize()) for a in SERVICE_ARTICLES if getattr(connection, a.field)]
+    wanted = [
+        (getattr(connection, a.field), a.name.capitalize()) for a in SERVICE_ARTICLES if getattr(connection, a.field)
+    ]
     missing = set(service_articles.check(connection, [n for n, _name in wanted]).missing)
     try:
         service_articles.create(connection, [(n, name) for n, name in wanted if n in missing])

@@ -4,47 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FaultRule',
+            name="FaultRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(max_length=20)),
-                ('account', models.CharField(blank=True, max_length=100)),
-                ('operation', models.CharField(blank=True, max_length=100)),
-                ('kind', models.CharField(choices=[('latency', 'latency (delay_ms, then answer normally)'), ('server_error', '5xx (status) without doing anything'), ('rate_limit', '429 with Retry-After (retry_after) and an HTML body'), ('read_timeout', 'sleep (delay_ms) before doing anything'), ('commit_then_timeout', 'do the work, commit, then sleep (delay_ms)'), ('connection_reset', 'do the work, commit, then break the answer off'), ('malformed_body', 'do the work, commit, answer with a garbled body'), ('expired_token', 'refuse the access token as expired (Starweb)')], max_length=30)),
-                ('status', models.PositiveSmallIntegerField(default=503)),
-                ('retry_after', models.PositiveIntegerField(default=1)),
-                ('delay_ms', models.PositiveIntegerField(default=0)),
-                ('remaining', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("system", models.CharField(max_length=20)),
+                ("account", models.CharField(blank=True, max_length=100)),
+                ("operation", models.CharField(blank=True, max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("latency", "latency (delay_ms, then answer normally)"),
+                            ("server_error", "5xx (status) without doing anything"),
+                            ("rate_limit", "429 with Retry-After (retry_after) and an HTML body"),
+                            ("read_timeout", "sleep (delay_ms) before doing anything"),
+                            ("commit_then_timeout", "do the work, commit, then sleep (delay_ms)"),
+                            ("connection_reset", "do the work, commit, then break the answer off"),
+                            ("malformed_body", "do the work, commit, answer with a garbled body"),
+                            ("expired_token", "refuse the access token as expired (Starweb)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("status", models.PositiveSmallIntegerField(default=503)),
+                ("retry_after", models.PositiveIntegerField(default=1)),
+                ("delay_ms", models.PositiveIntegerField(default=0)),
+                ("remaining", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CallLog',
+            name="CallLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(max_length=20)),
-                ('account', models.CharField(blank=True, max_length=100)),
-                ('operation', models.CharField(max_length=100)),
-                ('mutating', models.BooleanField(default=False)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('fault', models.CharField(blank=True, max_length=30)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("system", models.CharField(max_length=20)),
+                ("account", models.CharField(blank=True, max_length=100)),
+                ("operation", models.CharField(max_length=100)),
+                ("mutating", models.BooleanField(default=False)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("fault", models.CharField(blank=True, max_length=30)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['system', 'account', 'operation'], name='simulator_c_system_f0f7a7_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["system", "account", "operation"], name="simulator_c_system_f0f7a7_idx")
+                ],
             },
         ),
     ]

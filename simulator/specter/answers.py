@@ -16,7 +16,11 @@ from django.http import HttpResponse
 
 ENCODING = "latin-1"
 TEXT, XML, XML_CODE = "text", "xml", "xml_code"
-FORMS = [(TEXT, "text 1;id;message"), (XML, "XML without <code> on success"), (XML_CODE, "XML with <code> on every answer")]
+FORMS = [
+    (TEXT, "text 1;id;message"),
+    (XML, "XML without <code> on success"),
+    (XML_CODE, "XML with <code> on every answer"),
+]
 
 
 def form_of(account) -> str:
@@ -46,7 +50,8 @@ def envelope(account, ok: bool, id_or_code: str, message: str, carried: str | No
     else:
         result = "<result>0</result>" if form == XML_CODE else ""
         api = f"{result}<code>{escape(id_or_code)}</code><message>{escape(message)}</message>" + (
-            f"<id>{escape(carried)}</id>" if carried else "")
+            f"<id>{escape(carried)}</id>" if carried else ""
+        )
     return _xml_body(f"<APIresponse>{api}</APIresponse>")
 
 

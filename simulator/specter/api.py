@@ -6,8 +6,8 @@ arithmetic are written here again on purpose, from the spec, not shared with our
 
 import hashlib
 import re
-from urllib.parse import parse_qsl
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import parse_qsl
 
 from django.db.models import F
 from django.http import HttpResponse
@@ -19,8 +19,18 @@ from . import answers, batches, changes
 from .models import Account, Article, Customer, Order
 
 ENCODING = "latin-1"
-MUTATING = {"cleararticlebatch", "newcustomersubmit", "newordersubmit", "newarticlesubmit", "newinvoicesubmit", "newdeliverysubmit",
-            "updatearticlesfrombatch", "updatearticleinfosfrombatch", "updateordersfrombatch", "updatepricelistsfrombatch"}
+MUTATING = {
+    "cleararticlebatch",
+    "newcustomersubmit",
+    "newordersubmit",
+    "newarticlesubmit",
+    "newinvoicesubmit",
+    "newdeliverysubmit",
+    "updatearticlesfrombatch",
+    "updatearticleinfosfrombatch",
+    "updateordersfrombatch",
+    "updatepricelistsfrombatch",
+}
 VAT_RATES = {Decimal(0), Decimal(6), Decimal(12), Decimal(25)}
 
 
@@ -45,9 +55,16 @@ def _subject(action: str, p: dict) -> str:
         name = p.get("name", "") if p.get("customerorganizationalform") == "C" else ""
         name = name or f"{p.get('firstname', '')} {p.get('surname', '')}"
         return re.sub(r"\s+", " ", name).strip()
-    keys = {"newordersubmit": "customerid", "newarticlesubmit": "articleno_1", "newinvoicesubmit": "orderid",
-            "newdeliverysubmit": "orderid", "checkaccountsettings": "date", "getorderbyexternalorderno": "externalorderno",
-            "getarticlelistexternal": "page", "getpricelistsexternal": "date"}  # the last two are invented (assumed calls)
+    keys = {
+        "newordersubmit": "customerid",
+        "newarticlesubmit": "articleno_1",
+        "newinvoicesubmit": "orderid",
+        "newdeliverysubmit": "orderid",
+        "checkaccountsettings": "date",
+        "getorderbyexternalorderno": "externalorderno",
+        "getarticlelistexternal": "page",
+        "getpricelistsexternal": "date",
+    }  # the last two are invented (assumed calls)
     return p.get(keys.get(action, "batchno"), "")
 
 
@@ -66,7 +83,11 @@ def endpoint(request, page):
     params = _params(request)
     action = params.get("action", "").lower()
     smb_id = params.get("sbmid") or params.get("smbid", "")
-    summary = {"action": action, "externalOrderNo": params.get("externalorderno", ""), "customerId": params.get("customerid", "")}
+    summary = {
+        "action": action,
+        "externalOrderNo": params.get("externalorderno", ""),
+        "customerId": params.get("customerid", ""),
+    }
 
     found = {}
 
@@ -89,8 +110,15 @@ def endpoint(request, page):
             return answers.envelope(found.get("account"), *response.envelope)
         return response
 
-    return simulate(request, system="specter", account=smb_id, operation=action, mutating=action in MUTATING,
-                    handler=in_the_accounts_form, summary={k: v for k, v in summary.items() if v})
+    return simulate(
+        request,
+        system="specter",
+        account=smb_id,
+        operation=action,
+        mutating=action in MUTATING,
+        handler=in_the_accounts_form,
+        summary={k: v for k, v in summary.items() if v},
+    )
 
 
 def _digits(value: str) -> str:
@@ -120,7 +148,9 @@ def new_customer(account: Account, p: dict) -> HttpResponse:
             match.email, match.org_no = email, org or match.org_no
             match.save()
         return reply(True, match.customer_no, "matched")
-    customer = Customer.objects.create(account=account, customer_no=account.take_number(), email=email, org_no=org, name=name, data=data)
+    customer = Customer.objects.create(
+        account=account, customer_no=account.take_number(), email=email, org_no=org, name=name, data=data
+    )
     return reply(True, customer.customer_no, "created")
 
 
@@ -132,11 +162,16 @@ def row_total(price: Decimal, quantity: Decimal, vat: Decimal) -> Decimal:
 def _rows(p: dict) -> list[dict]:
     rows, n = [], 1
     while f"articleno_{n}" in p:
-        rows.append({
-            "articleNo": p[f"articleno_{n}"], "name": p.get(f"articlename_{n}", ""),
-            "price": p.get(f"priceexclvat_{n}", "0"), "quantity": p.get(f"noofitems_{n}", "1"),
-            "vat": p.get(f"vatpercent_{n}", "25"), "comment": p.get(f"articlecomment_{n}", ""),
-        })
+        rows.append(
+            {
+                "articleNo": p[f"articleno_{n}"],
+                "name": p.get(f"articlename_{n}", ""),
+                "price": p.get(f"priceexclvat_{n}", "0"),
+                "quantity": p.get(f"noofitems_{n}", "1"),
+                "vat": p.get(f"vatpercent_{n}", "25"),
+                "comment": p.get(f"articlecomment_{n}", ""),
+            }
+        )
         n += 1
     return rows
 
@@ -174,8 +209,13 @@ def new_order(account: Account, p: dict) -> HttpResponse:
         if row["articleNo"] in articles:
             _lower_stock(account, articles[row["articleNo"]], Decimal(row["quantity"]), p.get("stocksiteid") or "1")
     order = Order.objects.create(
-        account=account, order_no=account.take_number(), external_order_no=external, customer_no=p["customerid"],
-        rows=rows, total=total, data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
+        account=account,
+        order_no=account.take_number(),
+        external_order_no=external,
+        customer_no=p["customerid"],
+        rows=rows,
+        total=total,
+        data={k: v for k, v in p.items() if k not in ("key",) and not re.search(r"_\d+$", k)},
     )
     # Taken with free rows for what the account lacks, saying so (connections/specter/assumptions.py).
     return reply(True, order.order_no, f"OK, unknown articles: {', '.join(unknown)}" if unknown else "OK")
@@ -219,8 +259,11 @@ def new_articles(account: Account, p: dict) -> HttpResponse:
     n, force = 1, p.get("forcearticleupdate") == "1"
     while f"articleno_{n}" in p:
         article_no = p[f"articleno_{n}"]
-        values = {"name": p.get(f"name_{n}", article_no), "price_ex_vat": Decimal(p.get(f"priceexclvat_{n}", "0") or "0"),
-                  "vat_percent": Decimal(p.get(f"vatpercent_{n}", "25") or "25")}
+        values = {
+            "name": p.get(f"name_{n}", article_no),
+            "price_ex_vat": Decimal(p.get(f"priceexclvat_{n}", "0") or "0"),
+            "vat_percent": Decimal(p.get(f"vatpercent_{n}", "25") or "25"),
+        }
         article, created = Article.objects.get_or_create(account=account, article_no=article_no, defaults=values)
         if created and p.get(f"createarticlestock_{n}") == "1":
             article.stock = int(Decimal(p.get(f"noitemsinstock_{n}", "0") or "0"))
@@ -243,10 +286,15 @@ def new_invoice(account: Account, p: dict) -> HttpResponse:
 
 HANDLERS = {
     **{action: (batches.pull if action.startswith("get") else batches.ack) for action in batches.QUEUES},
-    "newcustomersubmit": new_customer, "newordersubmit": new_order, "getorderbyexternalorderno": find_order,
-    "checkaccountsettings": check_account, "newarticlesubmit": new_articles, "newinvoicesubmit": new_invoice,
+    "newcustomersubmit": new_customer,
+    "newordersubmit": new_order,
+    "getorderbyexternalorderno": find_order,
+    "checkaccountsettings": check_account,
+    "newarticlesubmit": new_articles,
+    "newinvoicesubmit": new_invoice,
     "newdeliverysubmit": lambda account, p: _deliver(account, p),  # defined below
-    "getarticlelistexternal": batches.article_list, "getpricelistsexternal": batches.price_lists,
+    "getarticlelistexternal": batches.article_list,
+    "getpricelistsexternal": batches.price_lists,
     "cleararticlebatch": batches.clear_stock,
 }
 

@@ -6,15 +6,20 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 
-from . import answers, changes, stock as sites
+from . import answers, changes
+from . import stock as sites
 from .models import Account, BatchEntry
 
 QUEUES = {
-    "getarticleexternalneedupdate": BatchEntry.STOCK, "updatearticlesfrombatch": BatchEntry.STOCK,
-    "getarticleinfoexternalneedupdate": BatchEntry.ARTICLE_INFO, "updatearticleinfosfrombatch": BatchEntry.ARTICLE_INFO,
-    "getordersexternalneedupdate": BatchEntry.ORDERS, "updateordersfrombatch": BatchEntry.ORDERS,
+    "getarticleexternalneedupdate": BatchEntry.STOCK,
+    "updatearticlesfrombatch": BatchEntry.STOCK,
+    "getarticleinfoexternalneedupdate": BatchEntry.ARTICLE_INFO,
+    "updatearticleinfosfrombatch": BatchEntry.ARTICLE_INFO,
+    "getordersexternalneedupdate": BatchEntry.ORDERS,
+    "updateordersfrombatch": BatchEntry.ORDERS,
     # Invented names (Specter's price-list calls are not public; connections/specter/assumptions.py).
-    "getpricelistexternalneedupdate": BatchEntry.PRICE_LISTS, "updatepricelistsfrombatch": BatchEntry.PRICE_LISTS,
+    "getpricelistexternalneedupdate": BatchEntry.PRICE_LISTS,
+    "updatepricelistsfrombatch": BatchEntry.PRICE_LISTS,
 }
 RESPONSE_MAX_LIMIT = 100
 
@@ -44,7 +49,9 @@ def pull(account: Account, p: dict) -> HttpResponse:
 
 
 def ack(account: Account, p: dict) -> HttpResponse:
-    count = BatchEntry.objects.filter(account=account, queue=QUEUES[p["action"].lower()], batch_no=p.get("batchno", ""), acked=False).update(acked=True)
+    count = BatchEntry.objects.filter(
+        account=account, queue=QUEUES[p["action"].lower()], batch_no=p.get("batchno", ""), acked=False
+    ).update(acked=True)
     return answers.envelope(account, True, str(count), "OK")
 
 
@@ -59,9 +66,13 @@ def clear_stock(account: Account, p: dict) -> HttpResponse:
 
 def _stock(account, entries, batch_no, more) -> HttpResponse:
     # §4.4 text mode: specterArticleId;articleNo;quantity;batchNo lines separated by CR.
-    return _text("".join(f"{e.payload['id']};{e.payload['articleNo']};"
-                         f"{answers.stock_figure(account, e.payload['stock'])};{batch_no}\r"
-                         for e in entries))
+    return _text(
+        "".join(
+            f"{e.payload['id']};{e.payload['articleNo']};"
+            f"{answers.stock_figure(account, e.payload['stock'])};{batch_no}\r"
+            for e in entries
+        )
+    )
 
 
 # connections/specter/assumptions.py: how a <stock> block names its site and marks the default one.
@@ -73,15 +84,26 @@ def _stock_sites(account, entries, batch_no, more, every_site=True) -> HttpRespo
     # the batch with its figure there (0 where it has none). Entries queued before stock sites
     # existed carry only the default site's figure.
     figures = [(e.payload["articleNo"], e.payload.get("sites") or {DEFAULT_SITE: e.payload["stock"]}) for e in entries]
-    site_ids = sorted({DEFAULT_SITE, *(site for _, sites in figures for site in sites)}, key=lambda s: (s != DEFAULT_SITE, s))
+    site_ids = sorted(
+        {DEFAULT_SITE, *(site for _, sites in figures for site in sites)}, key=lambda s: (s != DEFAULT_SITE, s)
+    )
     # Without getMultipleStocksites (an account answering XML), one plain <stock> block: the default site's.
-    heads = {site: f"<stock {SITE_ATTRIBUTE}={quoteattr(site)} {DEFAULT_ATTRIBUTE}=\"{1 if site == DEFAULT_SITE else 0}\">"
-             for site in site_ids} if every_site else {DEFAULT_SITE: "<stock>"}
+    heads = (
+        {
+            site: f'<stock {SITE_ATTRIBUTE}={quoteattr(site)} {DEFAULT_ATTRIBUTE}="{1 if site == DEFAULT_SITE else 0}">'
+            for site in site_ids
+        }
+        if every_site
+        else {DEFAULT_SITE: "<stock>"}
+    )
     blocks = "".join(
-        head + "<articles>"
-        + "".join(f"<article><articleNo>{escape(no)}</articleNo>"
-                  f"<noItemsAv>{answers.stock_figure(account, sites.get(site, 0))}</noItemsAv></article>"
-                  for no, sites in figures)
+        head
+        + "<articles>"
+        + "".join(
+            f"<article><articleNo>{escape(no)}</articleNo>"
+            f"<noItemsAv>{answers.stock_figure(account, sites.get(site, 0))}</noItemsAv></article>"
+            for no, sites in figures
+        )
         + "</articles></stock>"
         for site, head in heads.items()
     )
@@ -92,8 +114,11 @@ DETAILS = ("buyPrice", "barCode", "productWeight")  # §3 #6 attributes, present
 
 
 def _details(account, values: dict) -> str:
-    return "".join(f" {name}={quoteattr(str(values[name]) if name == 'barCode' else answers.number(account, values[name]))}"
-                   for name in DETAILS if values.get(name) not in (None, ""))
+    return "".join(
+        f" {name}={quoteattr(str(values[name]) if name == 'barCode' else answers.number(account, values[name]))}"
+        for name in DETAILS
+        if values.get(name) not in (None, "")
+    )
 
 
 def _article_info(account, entries, batch_no, more) -> HttpResponse:
@@ -108,9 +133,9 @@ def _article_info(account, entries, batch_no, more) -> HttpResponse:
 
 def _list_prices(account, entries, batch_no, more) -> HttpResponse:
     rows = "".join(
-        f"<listPrice priceListId=\"{e.payload['priceListId']}\" "
+        f'<listPrice priceListId="{e.payload["priceListId"]}" '
         f"priceExclVat={quoteattr(answers.number(account, e.payload['priceExclVat']))} "
-        f"fromQuantity=\"{e.payload['fromQuantity']}\"><articleNo>{escape(e.payload['articleNo'])}</articleNo></listPrice>"
+        f'fromQuantity="{e.payload["fromQuantity"]}"><articleNo>{escape(e.payload["articleNo"])}</articleNo></listPrice>'
         for e in entries
     )
     return _xml(account, f"<listPrices>{rows}</listPrices><responseMaxLimit>{RESPONSE_MAX_LIMIT}</responseMaxLimit>")
@@ -119,7 +144,7 @@ def _list_prices(account, entries, batch_no, more) -> HttpResponse:
 def price_lists(account: Account, p: dict) -> HttpResponse:
     """The invented getPriceListsExternal: the account's price lists."""
     rows = "".join(
-        f"<priceList priceListId=\"{pl.price_list_id}\" currency={quoteattr(pl.currency)} "
+        f'<priceList priceListId="{pl.price_list_id}" currency={quoteattr(pl.currency)} '
         f"customerGroupId={quoteattr(pl.customer_group_id)}>"
         f"<name>{escape(pl.name)}</name></priceList>"
         for pl in account.price_lists.all()
@@ -134,9 +159,9 @@ def _orders(account, entries, batch_no, more) -> HttpResponse:
         delivery = f"<delivery trackingNo={quoteattr(o['trackingNo'])}/>" if o.get("trackingNo") else ""
         orders.append(
             f"<order orderNo={quoteattr(o['orderNo'])} externalOrderNo={quoteattr(o['externalOrderNo'])}>"
-            f"<orderstatus deliveryStatus={quoteattr(o['deliveryStatus'])} statusId=\"{o['statusId']}\" "
+            f'<orderstatus deliveryStatus={quoteattr(o["deliveryStatus"])} statusId="{o["statusId"]}" '
             f"paymentStatus={quoteattr(o['paymentStatus'])}/>"
-            f"<deliveries updated=\"{1 if o['deliveriesUpdated'] else 0}\">{delivery}</deliveries></order>"
+            f'<deliveries updated="{1 if o["deliveriesUpdated"] else 0}">{delivery}</deliveries></order>'
         )
     return _xml(account, f"<orders>{''.join(orders)}</orders><moreInfoToFetch>{1 if more else 0}</moreInfoToFetch>")
 
@@ -160,12 +185,12 @@ def article_list(account: Account, p: dict) -> HttpResponse:
     total = articles.count()
     pages = max(1, -(-total // ARTICLE_LIST_PAGE))
     rows = "".join(
-        f"<article priceExclVat=\"{answers.number(account, a.price_ex_vat)}\" "
-        f"vatPercent=\"{answers.number(account, a.vat_percent)}\" "
-        f"noItemsAv=\"{answers.stock_figure(account, _available(account, a))}\""
+        f'<article priceExclVat="{answers.number(account, a.price_ex_vat)}" '
+        f'vatPercent="{answers.number(account, a.vat_percent)}" '
+        f'noItemsAv="{answers.stock_figure(account, _available(account, a))}"'
         f"{_details(account, changes.article_info(a))}>"
         f"<articleNo>{escape(a.article_no)}</articleNo><name>{escape(a.name)}</name></article>"
-        for a in articles[(number - 1) * ARTICLE_LIST_PAGE:number * ARTICLE_LIST_PAGE]
+        for a in articles[(number - 1) * ARTICLE_LIST_PAGE : number * ARTICLE_LIST_PAGE]
     )
     return _xml(account, f'<articles page="{number}" pages="{pages}" totalCount="{total}">{rows}</articles>')
 
@@ -174,5 +199,9 @@ def _xml(account, inner: str) -> HttpResponse:
     return answers.data(account, inner)
 
 
-RENDER = {BatchEntry.STOCK: _stock, BatchEntry.ARTICLE_INFO: _article_info, BatchEntry.ORDERS: _orders,
-          BatchEntry.PRICE_LISTS: _list_prices}
+RENDER = {
+    BatchEntry.STOCK: _stock,
+    BatchEntry.ARTICLE_INFO: _article_info,
+    BatchEntry.ORDERS: _orders,
+    BatchEntry.PRICE_LISTS: _list_prices,
+}

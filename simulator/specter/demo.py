@@ -31,8 +31,11 @@ DETAILS = {"MUGG-01": ("7350000000101", "0.420", "28.00"), "KAFFE-500": ("735000
 PRICE_LISTS = [(3, "Återförsäljare", "SEK", "5")]
 LIST_PRICES = [
     # price list id, article_no, from quantity, price ex VAT
-    (3, "TSHIRT-S", 1, "127.20"), (3, "TSHIRT-M", 1, "127.20"), (3, "TSHIRT-L", 1, "127.20"),
-    (3, "MUGG-01", 1, "63.20"), (3, "MUGG-01", 10, "55.00"),
+    (3, "TSHIRT-S", 1, "127.20"),
+    (3, "TSHIRT-M", 1, "127.20"),
+    (3, "TSHIRT-L", 1, "127.20"),
+    (3, "MUGG-01", 1, "63.20"),
+    (3, "MUGG-01", 10, "55.00"),
 ]
 
 
@@ -41,15 +44,31 @@ def ensure_demo_account(smb_id: str = "1001", md5key: str = "demo-md5key") -> Ac
     for article_no, name, price, vat, stock, service, components in ARTICLES:
         bar_code, weight, buy_price = DETAILS.get(article_no, ("", None, None))
         Article.objects.get_or_create(
-            account=account, article_no=article_no,
-            defaults={"name": name, "price_ex_vat": Decimal(price), "vat_percent": vat, "stock": stock,
-                      "is_service": service, "components": components, "bar_code": bar_code,
-                      "weight_kg": weight and Decimal(weight), "buy_price": buy_price and Decimal(buy_price)},
+            account=account,
+            article_no=article_no,
+            defaults={
+                "name": name,
+                "price_ex_vat": Decimal(price),
+                "vat_percent": vat,
+                "stock": stock,
+                "is_service": service,
+                "components": components,
+                "bar_code": bar_code,
+                "weight_kg": weight and Decimal(weight),
+                "buy_price": buy_price and Decimal(buy_price),
+            },
         )
     for price_list_id, name, currency, group in PRICE_LISTS:
-        PriceList.objects.get_or_create(account=account, price_list_id=price_list_id,
-                                        defaults={"name": name, "currency": currency, "customer_group_id": group})
+        PriceList.objects.get_or_create(
+            account=account,
+            price_list_id=price_list_id,
+            defaults={"name": name, "currency": currency, "customer_group_id": group},
+        )
     for price_list_id, article_no, from_quantity, price in LIST_PRICES:
-        ListPrice.objects.get_or_create(price_list=account.price_lists.get(price_list_id=price_list_id), article_no=article_no,
-                                        from_quantity=from_quantity, defaults={"price_ex_vat": Decimal(price)})
+        ListPrice.objects.get_or_create(
+            price_list=account.price_lists.get(price_list_id=price_list_id),
+            article_no=article_no,
+            from_quantity=from_quantity,
+            defaults={"price_ex_vat": Decimal(price)},
+        )
     return account

@@ -15,7 +15,9 @@ class Account(models.Model):
     md5key2 = models.CharField(max_length=100, blank=True)
     api_user_id = models.CharField(max_length=20, blank=True)
     # How the account answers (simulator/specter/answers.py): every form the spec lists.
-    answer_form = models.CharField(max_length=10, default="text", choices=[("text", "text"), ("xml", "xml"), ("xml_code", "xml_code")])
+    answer_form = models.CharField(
+        max_length=10, default="text", choices=[("text", "text"), ("xml", "xml"), ("xml_code", "xml_code")]
+    )
     decimal_comma = models.BooleanField(default=False)  # decimals on reads written 159,20
     says_no_items = models.BooleanField(default=False)  # stock 0 or below written noItemsAvailable
     callbacks = models.JSONField(default=dict, blank=True)
@@ -23,7 +25,9 @@ class Account(models.Model):
     # leaves it open): refuse the order (code 4), or take it with the row as a free row and an OK
     # that names the article. Both exist, so tests cover both.
     REFUSE, ACCEPT = "refuse", "accept"
-    unknown_articles = models.CharField(max_length=10, default=REFUSE, choices=[(REFUSE, "refuse the order"), (ACCEPT, "accept, naming them")])
+    unknown_articles = models.CharField(
+        max_length=10, default=REFUSE, choices=[(REFUSE, "refuse the order"), (ACCEPT, "accept, naming them")]
+    )
     next_number = models.PositiveIntegerField(default=10000)
 
     def __str__(self):
@@ -97,7 +101,11 @@ class ListPrice(models.Model):
     price_ex_vat = models.DecimalField(max_digits=12, decimal_places=4)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["price_list", "article_no", "from_quantity"], name="sim_specter_list_price_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price_list", "article_no", "from_quantity"], name="sim_specter_list_price_once"
+            )
+        ]
         ordering = ["article_no", "from_quantity"]
 
 

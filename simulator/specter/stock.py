@@ -23,7 +23,10 @@ def set_availability(components: list[tuple[dict[str, int], Decimal]]) -> dict[s
     if not components:
         return {DEFAULT_SITE: 0}
     sites = sorted({site for stocks, _ in components for site in stocks}, key=lambda s: (s != DEFAULT_SITE, s))
-    return {site: min(math.floor(Decimal(stocks.get(site, 0)) / per_set) for stocks, per_set in components) for site in sites}
+    return {
+        site: min(math.floor(Decimal(stocks.get(site, 0)) / per_set) for stocks, per_set in components)
+        for site in sites
+    }
 
 
 def availability(account: Account, article: Article) -> dict[str, int]:
@@ -31,10 +34,17 @@ def availability(account: Account, article: Article) -> dict[str, int]:
     if not article.components:
         return sites_of(article)
     found = {a.article_no: a for a in account.articles.filter(article_no__in=[no for no, _ in article.components])}
-    return set_availability([(sites_of(found[no]) if no in found else {}, Decimal(str(per_set)))
-                             for no, per_set in article.components if Decimal(str(per_set)) > 0])
+    return set_availability(
+        [
+            (sites_of(found[no]) if no in found else {}, Decimal(str(per_set)))
+            for no, per_set in article.components
+            if Decimal(str(per_set)) > 0
+        ]
+    )
 
 
 def sets_containing(account: Account, article: Article) -> list[Article]:
     """The SET articles that have `article` among their components."""
-    return [s for s in account.articles.exclude(components=[]) if any(no == article.article_no for no, _ in s.components)]
+    return [
+        s for s in account.articles.exclude(components=[]) if any(no == article.article_no for no, _ in s.components)
+    ]

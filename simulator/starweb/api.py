@@ -14,7 +14,7 @@ from simulator.faults import simulate
 from simulator.models import CallLog
 
 from . import webhooks
-from .models import Method, Order, OrderStatus, Shop, Token, WebHook
+from .models import Method, Order, Shop, Token, WebHook
 
 RATE_LIMIT_PER_MINUTE = 1000
 TOKEN_SECONDS = 3600
@@ -27,12 +27,20 @@ def error(status: int, code: str, description: str) -> JsonResponse:
 
 def _authorised(request, shop: Shop) -> HttpResponse | None:
     header = request.headers.get("Authorization", "")
-    token = Token.objects.filter(shop=shop, token=header.removeprefix("Bearer ").strip()).first() if header.startswith("Bearer ") else None
+    token = (
+        Token.objects.filter(shop=shop, token=header.removeprefix("Bearer ").strip()).first()
+        if header.startswith("Bearer ")
+        else None
+    )
     if token is None or token.expires_at <= timezone.now():
         return error(401, "invalid_token", "The access token provided is invalid or has expired")
-    calls = CallLog.objects.filter(system="starweb", account=shop.slug, at__gte=timezone.now() - timedelta(minutes=1)).count()
+    calls = CallLog.objects.filter(
+        system="starweb", account=shop.slug, at__gte=timezone.now() - timedelta(minutes=1)
+    ).count()
     if calls >= RATE_LIMIT_PER_MINUTE:
-        response = HttpResponse("<html><body><h1>Too Many Requests</h1></body></html>", status=429, content_type="text/html")
+        response = HttpResponse(
+            "<html><body><h1>Too Many Requests</h1></body></html>", status=429, content_type="text/html"
+        )
         response["Retry-After"] = "60"
         return response
     return None
@@ -58,8 +66,15 @@ def api_view(operation: str, *, mutating: bool = False, authorised: bool = True)
                     summary["body"] = json.loads(request.body or b"null")
                 except ValueError:
                     summary["body"] = None
-            return simulate(request, system="starweb", account=shop, operation=operation, mutating=mutating,
-                            handler=run, summary=summary)
+            return simulate(
+                request,
+                system="starweb",
+                account=shop,
+                operation=operation,
+                mutating=mutating,
+                handler=run,
+                summary=summary,
+            )
 
         return view
 
@@ -71,25 +86,47 @@ def token(request, shop):
     form = request.POST
     if form.get("grant_type") != "client_credentials":
         return error(400, "unsupported_grant_type", "Only client_credentials is allowed")
-    if not (secrets.compare_digest(form.get("client_id", ""), shop.client_id)
-            and secrets.compare_digest(form.get("client_secret", ""), shop.client_secret)):
+    if not (
+        secrets.compare_digest(form.get("client_id", ""), shop.client_id)
+        and secrets.compare_digest(form.get("client_secret", ""), shop.client_secret)
+    ):
         return error(400, "invalid_client", "The client credentials are invalid")
-    issued = Token.objects.create(shop=shop, token=secrets.token_hex(20), expires_at=timezone.now() + timedelta(seconds=TOKEN_SECONDS))
+    issued = Token.objects.create(
+        shop=shop, token=secrets.token_hex(20), expires_at=timezone.now() + timedelta(seconds=TOKEN_SECONDS)
+    )
     return JsonResponse({"access_token": issued.token, "expires_in": TOKEN_SECONDS, "scope": "admin"})
 
 
 @api_view("GET /shop")
 def shop_info(request, shop):
-    return JsonResponse({"data": {"name": shop.name, "idCode": shop.slug, "status": "open", "defaultLangCode": "sv",
-                                  "activeLangCodes": ["sv"], "baseCurrency": shop.base_currency,
-                                  "defaultCustomerCountryCode": "SE", "generalDefaultVatRate": 25, "shopCountryCode": "SE"}})
+    return JsonResponse(
+        {
+            "data": {
+                "name": shop.name,
+                "idCode": shop.slug,
+                "status": "open",
+                "defaultLangCode": "sv",
+                "activeLangCodes": ["sv"],
+                "baseCurrency": shop.base_currency,
+                "defaultCustomerCountryCode": "SE",
+                "generalDefaultVatRate": 25,
+                "shopCountryCode": "SE",
+            }
+        }
+    )
 
 
 @api_view("GET /order-statuses")
 def order_statuses(request, shop):
-    rows = [{"statusId": s.status_id, "shouldSendEmail": s.should_send_email,
-             **({"idCode": s.id_code} if s.id_code else {}),
-             "languages": {"data": [{"langCode": "sv", "name": s.name}]}} for s in shop.statuses.all()]
+    rows = [
+        {
+            "statusId": s.status_id,
+            "shouldSendEmail": s.should_send_email,
+            **({"idCode": s.id_code} if s.id_code else {}),
+            "languages": {"data": [{"langCode": "sv", "name": s.name}]},
+        }
+        for s in shop.statuses.all()
+    ]
     return _collection(rows, 1)
 
 
@@ -115,10 +152,20 @@ def payment_methods(request, shop):
 
 def _collection(rows: list, page: int, total: int | None = None) -> JsonResponse:
     total = len(rows) if total is None else total
-    return JsonResponse({"data": rows, "meta": {"pagination": {
-        "current_page": page, "per_page": PER_PAGE, "total": total, "count": len(rows),
-        "total_pages": max(1, -(-total // PER_PAGE)),
-    }}})
+    return JsonResponse(
+        {
+            "data": rows,
+            "meta": {
+                "pagination": {
+                    "current_page": page,
+                    "per_page": PER_PAGE,
+                    "total": total,
+                    "count": len(rows),
+                    "total_pages": max(1, -(-total // PER_PAGE)),
+                }
+            },
+        }
+    )
 
 
 def _present(order: Order, include: set[str]) -> dict:
@@ -152,7 +199,7 @@ def orders(request, shop):
     page = max(1, int(request.GET.get("page", "1") or 1)) if request.GET.get("page", "1").isdigit() else 1
     total = rows.count()
     include = _include(request)
-    return _collection([_present(o, include) for o in rows[(page - 1) * PER_PAGE: page * PER_PAGE]], page, total)
+    return _collection([_present(o, include) for o in rows[(page - 1) * PER_PAGE : page * PER_PAGE]], page, total)
 
 
 @csrf_exempt
@@ -164,7 +211,11 @@ def order(request, shop, order_id):
 @api_view("GET /orders/{id}")
 def order_get(request, shop, order_id):
     found = shop.orders.filter(order_id=order_id).first()
-    return JsonResponse({"data": _present(found, _include(request))}) if found else error(404, "not_found", "No such order")
+    return (
+        JsonResponse({"data": _present(found, _include(request))})
+        if found
+        else error(404, "not_found", "No such order")
+    )
 
 
 PATCHABLE = {"externalId", "externalIdType", "statusId", "shippingTrackingNo", "shippingTrackerType", "internalComment"}
@@ -188,8 +239,10 @@ def order_patch(request, shop, order_id):
     found.data.update({k: v for k, v in body.items() if k in PATCHABLE})
     if status_changed:
         # What the flags did is recorded so tests can see they were set deliberately.
-        found.data["_lastStatusChange"] = {"sendEmail": body.get("onOrderStatusChangeSendEmail", True),
-                                           "processPayment": body.get("onOrderStatusChangeProcessPayment", True)}
+        found.data["_lastStatusChange"] = {
+            "sendEmail": body.get("onOrderStatusChangeSendEmail", True),
+            "processPayment": body.get("onOrderStatusChangeProcessPayment", True),
+        }
     found.save()
     if status_changed:
         webhooks.order_event(shop, found, "order-status-changed")
@@ -214,8 +267,13 @@ def web_hook_create(request, shop):
         return error(400, "invalid_request", "The body is not JSON")
     if body.get("event") not in webhooks.EVENTS or not str(body.get("url", "")).startswith(("http://", "https://")):
         return error(400, "invalid_request", "event and url are required")
-    hook = WebHook.objects.create(shop=shop, name=str(body.get("name", ""))[:255], event=body["event"],
-                                  url=body["url"][:255], status_id=body.get("statusId"))
+    hook = WebHook.objects.create(
+        shop=shop,
+        name=str(body.get("name", ""))[:255],
+        event=body["event"],
+        url=body["url"][:255],
+        status_id=body.get("statusId"),
+    )
     return JsonResponse({"data": _hook(hook)}, status=201)
 
 

@@ -9,16 +9,51 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import PER_PAGE, _collection, api_view, error
-from .models import Customer, PriceList, Product
+from .models import Product
 
-STOCK_LOCATIONS = [{"stockLocationId": 1, "visibility": "always_show_in_store", "sortIndex": 0, "ecommerceStockLocation": True,
-                    "languages": {"data": [{"langCode": "sv", "name": "Huvudlager"}]}}]
-CATEGORIES = [{"categoryId": n, "parentId": None, "visibility": "visible", "sortIndex": n,
-               "languages": {"data": [{"langCode": "sv", "name": name}]}} for n, name in ((1, "Nyheter"), (2, "Kläder"), (3, "Kök"))]
-VARIANT_FIELDS = {"sku", "externalId", "externalIdType", "isActive", "sortIndex", "stockStatusId", "stockQuantity",
-                  "weightInKg", "costPrice", "ean", "mpn"}
-PRODUCT_FIELDS = {"externalId", "externalIdType", "defaultVatRate", "visibility", "type", "priceMode", "sortIndex",
-                  "languages", "isBackInStockWatchable"}
+STOCK_LOCATIONS = [
+    {
+        "stockLocationId": 1,
+        "visibility": "always_show_in_store",
+        "sortIndex": 0,
+        "ecommerceStockLocation": True,
+        "languages": {"data": [{"langCode": "sv", "name": "Huvudlager"}]},
+    }
+]
+CATEGORIES = [
+    {
+        "categoryId": n,
+        "parentId": None,
+        "visibility": "visible",
+        "sortIndex": n,
+        "languages": {"data": [{"langCode": "sv", "name": name}]},
+    }
+    for n, name in ((1, "Nyheter"), (2, "Kläder"), (3, "Kök"))
+]
+VARIANT_FIELDS = {
+    "sku",
+    "externalId",
+    "externalIdType",
+    "isActive",
+    "sortIndex",
+    "stockStatusId",
+    "stockQuantity",
+    "weightInKg",
+    "costPrice",
+    "ean",
+    "mpn",
+}
+PRODUCT_FIELDS = {
+    "externalId",
+    "externalIdType",
+    "defaultVatRate",
+    "visibility",
+    "type",
+    "priceMode",
+    "sortIndex",
+    "languages",
+    "isBackInStockWatchable",
+}
 
 
 def _body(request):
@@ -51,8 +86,11 @@ def _product_out(product: Product, include_variant: bool) -> dict:
         if isinstance(data.get(relation), list):
             data[relation] = {"data": data[relation]}
     variants = product.data.get("variants", [])
-    data.update(productId=product.product_id, hasSeveralVariants=len(variants) > 1,
-                modifiedAt=product.modified_at.isoformat(timespec="seconds"))
+    data.update(
+        productId=product.product_id,
+        hasSeveralVariants=len(variants) > 1,
+        modifiedAt=product.modified_at.isoformat(timespec="seconds"),
+    )
     if include_variant:
         data["variants"] = {"data": [_variant_out(v) for v in variants[:1]]}
     return data
@@ -92,7 +130,7 @@ def product_list(request, shop):
     if sku is not None:  # exact SKU of any variant (a scan: the simulator's shops are small where this is used)
         rows = [p for p in rows if any(v.get("sku") == sku for v in p.data.get("variants", []))]
     total = len(rows) if sku is not None else rows.count()
-    return _collection([_product_out(p, include) for p in rows[(page - 1) * PER_PAGE: page * PER_PAGE]], page, total)
+    return _collection([_product_out(p, include) for p in rows[(page - 1) * PER_PAGE : page * PER_PAGE]], page, total)
 
 
 def _instant(value: str):
@@ -126,7 +164,11 @@ def product(request, shop, product_id):
 @api_view("GET /products/{id}")
 def product_get(request, shop, product_id):
     found, _ = _find(shop, product_id)
-    return JsonResponse({"data": _product_out(found, _includes_variant(request))}) if found else error(404, "not_found", "No such product")
+    return (
+        JsonResponse({"data": _product_out(found, _includes_variant(request))})
+        if found
+        else error(404, "not_found", "No such product")
+    )
 
 
 @api_view("PATCH /products/{id}", mutating=True)
@@ -156,7 +198,9 @@ def category_link(request, shop, product_id):
     if body is None or body.get("categoryId") not in {c["categoryId"] for c in CATEGORIES}:
         return error(400, "invalid_request", "categoryId must be one of the shop's categories")
     link = {"categoryId": body["categoryId"], "sortIndex": int(body.get("sortIndex") or 0)}
-    found.data["categories"] = [c for c in found.data.get("categories", []) if c["categoryId"] != link["categoryId"]] + [link]
+    found.data["categories"] = [
+        c for c in found.data.get("categories", []) if c["categoryId"] != link["categoryId"]
+    ] + [link]
     found.save()
     return JsonResponse({"data": link}, status=201)
 
@@ -173,7 +217,9 @@ def variant_list(request, shop, product_id):
         return error(404, "not_found", "No such product")
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     variants = found.data["variants"]
-    return _collection([_variant_out(v) for v in variants[(page - 1) * PER_PAGE: page * PER_PAGE]], page, len(variants))
+    return _collection(
+        [_variant_out(v) for v in variants[(page - 1) * PER_PAGE : page * PER_PAGE]], page, len(variants)
+    )
 
 
 @api_view("POST /products/{id}/variants", mutating=True)
@@ -186,8 +232,12 @@ def variant_create(request, shop, product_id):
         return error(400, "invalid_request", "sku is required")
     variant_ids = [v["variantId"] for s in shop.products.all() for v in s.data.get("variants", [])]
     variant = {k: v for k, v in body.items() if k in VARIANT_FIELDS - {"stockQuantity"}}
-    variant.update(variantId=max(variant_ids, default=0) + 1, isActive=body.get("isActive", True),
-                   stocks={"1": body.get("stockQuantity", 0)}, prices={})
+    variant.update(
+        variantId=max(variant_ids, default=0) + 1,
+        isActive=body.get("isActive", True),
+        stocks={"1": body.get("stockQuantity", 0)},
+        prices={},
+    )
     found.data["variants"].append(variant)
     found.save()
     return JsonResponse({"data": _variant_out(variant)}, status=201)
@@ -218,7 +268,9 @@ def stock_list(request, shop, product_id, variant_id):
     _product, variant = _find(shop, product_id, variant_id)
     if variant is None:
         return error(404, "not_found", "No such variant")
-    return JsonResponse({"data": [{"stockLocationId": int(loc), "stockQuantity": qty} for loc, qty in variant["stocks"].items()]})
+    return JsonResponse(
+        {"data": [{"stockLocationId": int(loc), "stockQuantity": qty} for loc, qty in variant["stocks"].items()]}
+    )
 
 
 @api_view("PATCH /products/{id}/variants/{variantId}/stocks/{locationId}", mutating=True)
@@ -286,7 +338,11 @@ def _volume_body(request, quantity=None):
     body = _body(request)
     if body is None or not isinstance(body.get("priceExVat"), (int, float)) or body["priceExVat"] < 0:
         return None
-    if not isinstance(body.get("quantity"), int) or body["quantity"] < 2 or (quantity is not None and body["quantity"] != quantity):
+    if (
+        not isinstance(body.get("quantity"), int)
+        or body["quantity"] < 2
+        or (quantity is not None and body["quantity"] != quantity)
+    ):
         return None
     return body["quantity"], body["priceExVat"]
 
@@ -305,7 +361,9 @@ def volume_list(request, shop, product_id, variant_id, pricelist_id):
     _product, prices = _volume_prices(shop, product_id, variant_id, pricelist_id)
     if prices is None:
         return error(404, "not_found", "The variant has no price on this price list")
-    return JsonResponse({"data": [_volume_out(pricelist_id, q, p) for q, p in sorted(prices.items(), key=lambda i: int(i[0]))]})
+    return JsonResponse(
+        {"data": [_volume_out(pricelist_id, q, p) for q, p in sorted(prices.items(), key=lambda i: int(i[0]))]}
+    )
 
 
 @api_view(f"POST {VOLUME}", mutating=True)
@@ -364,8 +422,19 @@ def volume_delete(request, shop, product_id, variant_id, pricelist_id, quantity)
 
 @api_view("GET /pricelists")
 def pricelists(request, shop):
-    return _collection([{"pricelistId": p.pricelist_id, "name": p.name, "currencyCode": p.currency, "isMaster": p.is_master,
-                         "isActive": True} for p in shop.pricelists.all()], 1)
+    return _collection(
+        [
+            {
+                "pricelistId": p.pricelist_id,
+                "name": p.name,
+                "currencyCode": p.currency,
+                "isMaster": p.is_master,
+                "isActive": True,
+            }
+            for p in shop.pricelists.all()
+        ],
+        1,
+    )
 
 
 @api_view("GET /stock-locations")
@@ -377,10 +446,18 @@ def stock_locations(request, shop):
 def customers(request, shop):
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     rows = shop.customers.all()
-    return _collection([c.data | {"customerId": c.customer_id} for c in rows[(page - 1) * PER_PAGE: page * PER_PAGE]], page, rows.count())
+    return _collection(
+        [c.data | {"customerId": c.customer_id} for c in rows[(page - 1) * PER_PAGE : page * PER_PAGE]],
+        page,
+        rows.count(),
+    )
 
 
 @api_view("GET /customers/{id}")
 def customer(request, shop, customer_id):
     found = shop.customers.filter(customer_id=customer_id).first()
-    return JsonResponse({"data": found.data | {"customerId": found.customer_id}}) if found else error(404, "not_found", "No such customer")
+    return (
+        JsonResponse({"data": found.data | {"customerId": found.customer_id}})
+        if found
+        else error(404, "not_found", "No such customer")
+    )

@@ -26,7 +26,13 @@ CATALOGUE = [
 FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Åsa", "Björn", "Ingrid", "Örjan"]
 LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Öberg", "Lindström"]
 COMPANIES = ["Kafé Hörnan AB", "Byggmästarn i Umeå AB", "Smörgåsbolaget AB", "Fjällgården HB"]
-CITIES = [("Stockholm", "111 22"), ("Göteborg", "411 05"), ("Malmö", "211 20"), ("Umeå", "903 26"), ("Västerås", "722 12")]
+CITIES = [
+    ("Stockholm", "111 22"),
+    ("Göteborg", "411 05"),
+    ("Malmö", "211 20"),
+    ("Umeå", "903 26"),
+    ("Västerås", "722 12"),
+]
 
 
 def luhn_digit(digits: str) -> str:
@@ -53,9 +59,18 @@ def line_total(amount_ex_vat: Decimal, vat: Decimal) -> Decimal:
 
 
 def _item(item_id, sku, description, quantity, unit_price, vat, discount=Decimal(0), discount_type="percent"):
-    return {"itemId": item_id, "sku": sku, "description": description, "quantity": quantity, "unitSymbol": "st",
-            "unitPrice": float(unit_price), "vatRate": float(vat), "discount": float(discount),
-            "discountType": discount_type, "sortIndex": item_id}
+    return {
+        "itemId": item_id,
+        "sku": sku,
+        "description": description,
+        "quantity": quantity,
+        "unitSymbol": "st",
+        "unitPrice": float(unit_price),
+        "vatRate": float(vat),
+        "discount": float(discount),
+        "discountType": discount_type,
+        "sortIndex": item_id,
+    }
 
 
 def _item_total(item) -> Decimal:
@@ -65,14 +80,29 @@ def _item_total(item) -> Decimal:
     return line_total(net, Decimal(str(item["vatRate"])))
 
 
-def order(rng: random.Random, *, order_id: int, shipping: dict, payment: dict, currency: str = "SEK",
-          created_at: str = "", status_id: int = 1) -> dict:
+def order(
+    rng: random.Random,
+    *,
+    order_id: int,
+    shipping: dict,
+    payment: dict,
+    currency: str = "SEK",
+    created_at: str = "",
+    status_id: int = 1,
+) -> dict:
     """One order as the API returns it (`include=items,addresses,customer`)."""
     company = rng.random() < 0.3
     first, last = rng.choice(FIRST), rng.choice(LAST)
     city, postal = rng.choice(CITIES)
-    address = {"firstName": first, "lastName": last, "address": f"{rng.choice(['Storgatan', 'Kungsvägen', 'Åsgränd'])} {rng.randint(1, 80)}",
-               "postalCode": postal, "city": city, "countryCode": "SE", "phoneNo": f"070{rng.randint(1000000, 9999999)}"}
+    address = {
+        "firstName": first,
+        "lastName": last,
+        "address": f"{rng.choice(['Storgatan', 'Kungsvägen', 'Åsgränd'])} {rng.randint(1, 80)}",
+        "postalCode": postal,
+        "city": city,
+        "countryCode": "SE",
+        "phoneNo": f"070{rng.randint(1000000, 9999999)}",
+    }
     if company:
         address["companyName"] = rng.choice(COMPANIES)
     items, n = [], 0
@@ -80,9 +110,14 @@ def order(rng: random.Random, *, order_id: int, shipping: dict, payment: dict, c
         n += 1
         kind = rng.choice(["none", "none", "percent", "amount"])
         quantity = rng.randint(1, 3)
-        discount = {"none": Decimal(0), "percent": Decimal(rng.choice([10, 15, 20])),
-                    "amount": (price * quantity / 10).quantize(ORE)}[kind]
-        items.append(_item(n, sku, description, quantity, price, vat, discount, "amount" if kind == "amount" else "percent"))
+        discount = {
+            "none": Decimal(0),
+            "percent": Decimal(rng.choice([10, 15, 20])),
+            "amount": (price * quantity / 10).quantize(ORE),
+        }[kind]
+        items.append(
+            _item(n, sku, description, quantity, price, vat, discount, "amount" if kind == "amount" else "percent")
+        )
     code = ""
     if rng.random() < 0.3:  # a discount code: one negative row per VAT rate (§11)
         code, percent = "SOMMAR10", Decimal(10)
@@ -94,26 +129,59 @@ def order(rng: random.Random, *, order_id: int, shipping: dict, payment: dict, c
     if rng.random() < 0.15:  # a gift card pays at most what the order costs, as a shop lets it
         n += 1
         card_no, card = rng.randint(1000, 9999), Decimal(rng.choice([100, 200]))
-        due = sum((_item_total(i) for i in items), Decimal(0)) + line_total(shipping_cost, Decimal(25)) + line_total(payment_fee, Decimal(25))
+        due = (
+            sum((_item_total(i) for i in items), Decimal(0))
+            + line_total(shipping_cost, Decimal(25))
+            + line_total(payment_fee, Decimal(25))
+        )
         items.append(_item(n, "", f"Presentkort {card_no}", 1, -min(card, due), 0))
-    lines = [_item_total(i) for i in items] + [line_total(shipping_cost, Decimal(25)), line_total(payment_fee, Decimal(25))]
+    lines = [_item_total(i) for i in items] + [
+        line_total(shipping_cost, Decimal(25)),
+        line_total(payment_fee, Decimal(25)),
+    ]
     amount_to_pay = sum(lines, Decimal("0"))
-    total_ex = sum((Decimal(str(i["quantity"])) * Decimal(str(i["unitPrice"])) for i in items), Decimal(0)) + shipping_cost + payment_fee
+    total_ex = (
+        sum((Decimal(str(i["quantity"])) * Decimal(str(i["unitPrice"])) for i in items), Decimal(0))
+        + shipping_cost
+        + payment_fee
+    )
     data = {
-        "orderId": order_id, "statusId": status_id, "isComplete": True, "langCode": "sv",
-        "baseCurrencyCode": currency, "currencyCode": currency, "shopCountryCode": "SE",
-        "currencyExchangeRate": 1.0, "currencyPrecision": 2,
-        "totalAmount": float(total_ex.quantize(ORE)), "totalVat": float((amount_to_pay - total_ex).quantize(ORE)),
-        "amountToPay": float(amount_to_pay), "amountPaid": 0,
-        "paymentMethodId": payment["id"], "paymentMethodIdCode": payment["idCode"], "paymentMethodName": payment["name"],
-        "paymentFee": float(payment_fee), "paymentVatRate": 25.0, "paymentReference": f"ref-{order_id}",
-        "shippingMethodId": shipping["id"], "shippingMethodName": shipping["name"], "shippingCost": float(shipping_cost),
+        "orderId": order_id,
+        "statusId": status_id,
+        "isComplete": True,
+        "langCode": "sv",
+        "baseCurrencyCode": currency,
+        "currencyCode": currency,
+        "shopCountryCode": "SE",
+        "currencyExchangeRate": 1.0,
+        "currencyPrecision": 2,
+        "totalAmount": float(total_ex.quantize(ORE)),
+        "totalVat": float((amount_to_pay - total_ex).quantize(ORE)),
+        "amountToPay": float(amount_to_pay),
+        "amountPaid": 0,
+        "paymentMethodId": payment["id"],
+        "paymentMethodIdCode": payment["idCode"],
+        "paymentMethodName": payment["name"],
+        "paymentFee": float(payment_fee),
+        "paymentVatRate": 25.0,
+        "paymentReference": f"ref-{order_id}",
+        "shippingMethodId": shipping["id"],
+        "shippingMethodName": shipping["name"],
+        "shippingCost": float(shipping_cost),
         "shippingVatRate": 25.0,
-        "originalCustomerEmail": f"{first.lower()}.{last.lower()}@example.se".replace("å", "a").replace("ö", "o").replace("ä", "a"),
+        "originalCustomerEmail": f"{first.lower()}.{last.lower()}@example.se".replace("å", "a")
+        .replace("ö", "o")
+        .replace("ä", "a"),
         "originalCustomerNationalIdNo": org_number(rng) if company else personnummer(rng),
         "items": {"data": items},
-        "addresses": {"data": {"originalInvoice": address, "originalDelivery": address,
-                               "customerInvoice": address, "customerDelivery": address}},
+        "addresses": {
+            "data": {
+                "originalInvoice": address,
+                "originalDelivery": address,
+                "customerInvoice": address,
+                "customerDelivery": address,
+            }
+        },
         "customer": {"data": {"customerId": order_id, "type": "company" if company else "person"}},
     }
     if code:

@@ -19,12 +19,23 @@ urlpatterns = [
     path("<slug:shop>/api/v2/product-categories", catalogue.categories),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>", catalogue.variant_patch),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks", catalogue.stock),
-    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks/<int:location_id>", catalogue.stock),
+    path(
+        "<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/stocks/<int:location_id>",
+        catalogue.stock,
+    ),
     path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices", catalogue.prices),
-    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>", catalogue.prices),
-    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>/volume", catalogue.volume),
-    path("<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>/volume/<int:quantity>",
-         catalogue.volume),
+    path(
+        "<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>",
+        catalogue.prices,
+    ),
+    path(
+        "<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>/volume",
+        catalogue.volume,
+    ),
+    path(
+        "<slug:shop>/api/v2/products/<int:product_id>/variants/<int:variant_id>/prices/<int:pricelist_id>/volume/<int:quantity>",
+        catalogue.volume,
+    ),
     path("<slug:shop>/api/v2/pricelists", catalogue.pricelists),
     path("<slug:shop>/api/v2/stock-locations", catalogue.stock_locations),
     path("<slug:shop>/api/v2/customers", catalogue.customers),

@@ -11,9 +11,20 @@ from django.utils import timezone
 from .models import Delivery, WebHook
 
 EVENTS = {
-    "product-created", "product-updated", "product-removed", "order-created", "order-completed", "order-updated",
-    "order-deleted", "order-status-changed", "customer-created", "customer-updated", "customer-deleted",
-    "shop-opened", "shop-closed", "shop-removed",
+    "product-created",
+    "product-updated",
+    "product-removed",
+    "order-created",
+    "order-completed",
+    "order-updated",
+    "order-deleted",
+    "order-status-changed",
+    "customer-created",
+    "customer-updated",
+    "customer-deleted",
+    "shop-opened",
+    "shop-closed",
+    "shop-removed",
 }
 MAX_TRIES = 10
 
@@ -22,11 +33,16 @@ def order_event(shop, order, event: str) -> None:
     """Queue the event for every matching hook and deliver once the order is committed."""
     data = order.data
     payload = {
-        "uuid": str(uuid.uuid4()), "eventId": event, "shopIdCode": shop.slug,
+        "uuid": str(uuid.uuid4()),
+        "eventId": event,
+        "shopIdCode": shop.slug,
         "eventTimestamp": timezone.localtime().isoformat(timespec="seconds"),
-        "orderId": order.order_id, "shippingMethodId": data.get("shippingMethodId"),
-        "paymentMethodId": data.get("paymentMethodId"), "orderStatusId": data.get("statusId"),
-        "totalAmount": str(data.get("amountToPay")), "currencyCode": data.get("currencyCode"),
+        "orderId": order.order_id,
+        "shippingMethodId": data.get("shippingMethodId"),
+        "paymentMethodId": data.get("paymentMethodId"),
+        "orderStatusId": data.get("statusId"),
+        "totalAmount": str(data.get("amountToPay")),
+        "currencyCode": data.get("currencyCode"),
     }
     hooks = WebHook.objects.filter(shop=shop, event=event)
     if event == "order-status-changed":

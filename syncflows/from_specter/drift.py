@@ -19,10 +19,12 @@ REPORTED = 50  # differences kept in the run's summary
 def reconcile(connection: Connection, *, starweb=None, fix: bool = True) -> SyncRun:
     starweb = starweb or starweb_for(connection)
     run = SyncRun.objects.create(connection=connection, kind="drift")
-    known = dict(ProductBinding.objects.filter(connection=connection, last_stock__isnull=False).values_list("sku", "last_stock"))
+    known = dict(
+        ProductBinding.objects.filter(connection=connection, last_stock__isnull=False).values_list("sku", "last_stock")
+    )
     differences = []
     try:
-        for products, _total in (product_pages(starweb) if known else ()):  # nothing reported yet: no request
+        for products, _total in product_pages(starweb) if known else ():  # nothing reported yet: no request
             for product in products:
                 for variant in (product.get("variants") or {}).get("data") or []:
                     sku = str(variant.get("sku") or "")
@@ -33,7 +35,9 @@ def reconcile(connection: Connection, *, starweb=None, fix: bool = True) -> Sync
                     if in_shop != known[sku]:
                         differences.append({"sku": sku, "shop": in_shop, "specter": known[sku]})
                         if fix:
-                            starweb.set_stock(product["productId"], variant["variantId"], connection.stock_location_id, known[sku])
+                            starweb.set_stock(
+                                product["productId"], variant["variantId"], connection.stock_location_id, known[sku]
+                            )
                             run.writes += 1
         run.ok = True
     except IntegrationError as error:

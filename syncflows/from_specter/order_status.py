@@ -18,8 +18,8 @@ def _ours(connection: Connection, change: OrderChange) -> Q:
     shop's prefix, so a sibling shop's order with the same webshop number is never taken)."""
     match = Q(specter_order_no=change.order_no) if change.order_no else Q(pk__in=[])
     prefix, external = connection.order_number_prefix, change.external_order_no
-    if external and external.startswith(prefix) and external[len(prefix):].isdigit():
-        match |= Q(starweb_order_id=external[len(prefix):], specter_order_no__in=["", change.order_no])
+    if external and external.startswith(prefix) and external[len(prefix) :].isdigit():
+        match |= Q(starweb_order_id=external[len(prefix) :], specter_order_no__in=["", change.order_no])
     return match
 
 
@@ -31,7 +31,9 @@ def apply(connection: Connection, changes: list[OrderChange], starweb) -> Result
         events = order_events(change)
         rules = [(event, connection.status_rule(event)) for event in events]
         rules = [(event, rule) for event, rule in rules if rule is not None]
-        transfer = Transfer.objects.filter(connection=connection).filter(_ours(connection, change)).first() if rules else None
+        transfer = (
+            Transfer.objects.filter(connection=connection).filter(_ours(connection, change)).first() if rules else None
+        )
         if transfer is None:
             result.skipped += 1
             continue
@@ -44,11 +46,18 @@ def apply(connection: Connection, changes: list[OrderChange], starweb) -> Result
             # The tracking number belongs to the delivery; a later event's rule may still carry it.
             tracking = change.tracking_nos[-1] if rule.tracking and change.tracking_nos else ""
             try:
-                starweb.set_status(transfer.starweb_order_id, rule.status_id, send_email=rule.email, process_payment=rule.capture,
-                                   tracking_no=tracking)
+                starweb.set_status(
+                    transfer.starweb_order_id,
+                    rule.status_id,
+                    send_email=rule.email,
+                    process_payment=rule.capture,
+                    tracking_no=tracking,
+                )
             except Permanent as refused:  # e.g. the order was deleted in the shop: note it, go on
                 result.note(f"order {transfer.starweb_order_id}: {refused}")
                 break
-            OrderStatusSync.objects.get_or_create(transfer=transfer, event=event, detail=detail, defaults={"status_id": rule.status_id})
+            OrderStatusSync.objects.get_or_create(
+                transfer=transfer, event=event, detail=detail, defaults={"status_id": rule.status_id}
+            )
             result.writes += 1
     return result

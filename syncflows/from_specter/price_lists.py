@@ -34,10 +34,13 @@ def targets(specter_lists, shop_lists: list[dict]) -> tuple[dict[str, int], dict
         shop_list = by_name.get(same_name(specter_list.name))
         currency = (shop_list or {}).get("currencyCode") or ""
         if shop_list is None:
-            unmatched[specter_list.price_list_id] = f"Specter's price list “{specter_list.name}” has no price list of that name in the shop"
+            unmatched[specter_list.price_list_id] = (
+                f"Specter's price list “{specter_list.name}” has no price list of that name in the shop"
+            )
         elif specter_list.currency and currency and specter_list.currency.upper() != currency.upper():
-            unmatched[specter_list.price_list_id] = (f"Specter's price list “{specter_list.name}” is in {specter_list.currency}, "
-                                                     f"the shop's is in {currency}")
+            unmatched[specter_list.price_list_id] = (
+                f"Specter's price list “{specter_list.name}” is in {specter_list.currency}, the shop's is in {currency}"
+            )
         else:
             matched[specter_list.price_list_id] = int(shop_list["pricelistId"])
     return matched, unmatched
@@ -72,7 +75,10 @@ def apply(connection: Connection, changes: list[ListPriceChange], starweb, *, sp
         if change.price_list_id not in matched:
             left_out[change.price_list_id] = left_out.get(change.price_list_id, 0) + 1
     for price_list_id, count in left_out.items():
-        result.note(unmatched.get(price_list_id, f"Specter's price list {price_list_id} is not among its price lists"), skipped=count)
+        result.note(
+            unmatched.get(price_list_id, f"Specter's price list {price_list_id} is not among its price lists"),
+            skipped=count,
+        )
     # 2. The latest price per article, shop list and quantity (a later row of the batch wins).
     latest: dict[str, dict[str, Decimal]] = {}
     for change in readable:
@@ -94,8 +100,11 @@ def apply(connection: Connection, changes: list[ListPriceChange], starweb, *, sp
                 else:
                     starweb.set_volume_price(binding.product_id, binding.variant_id, pricelist_id, quantity, price)
             except NotFound:  # permanent for this row: noted, so the batch can be acknowledged
-                result.note(f"{sku}: the shop has no price on its price list {pricelist_id} to put the volume price from {quantity} under"
-                            if quantity > 1 else f"{sku}: the shop no longer has this variant")
+                result.note(
+                    f"{sku}: the shop has no price on its price list {pricelist_id} to put the volume price from {quantity} under"
+                    if quantity > 1
+                    else f"{sku}: the shop no longer has this variant"
+                )
                 continue
             memo[key] = str(price)  # saved after each write: a crash half-way repeats nothing written
             ProductBinding.objects.filter(pk=binding.pk).update(last_list_prices=memo, synced_at=now)

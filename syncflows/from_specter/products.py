@@ -8,9 +8,9 @@ cost: details.py) follow when they changed; then prices follow (prices.apply) fo
 
 from decimal import Decimal
 
+from connections import flows
 from connections.models import Connection
 from connections.specter.batches import ArticleInfo
-from connections import flows
 
 from .. import bindings
 from ..models import ProductBinding
@@ -27,10 +27,21 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
         known = bindings.bound(connection, latest, starweb)
         for sku, change in latest.items():
             if sku not in known:
-                create(connection, change.article_no, change.name, change.vat_percent, starweb, details.variant_body(change))
+                create(
+                    connection,
+                    change.article_no,
+                    change.name,
+                    change.vat_percent,
+                    starweb,
+                    details.variant_body(change),
+                )
                 created.writes += 1
                 continue
-            if change.name and change.name[:150] != known[sku].last_name and rename(known[sku], change.name[:150], starweb):
+            if (
+                change.name
+                and change.name[:150] != known[sku].last_name
+                and rename(known[sku], change.name[:150], starweb)
+            ):
                 created.writes += 1
             # Also binds by external id a shop variant that was only matched by its SKU.
             if details.write_details(known[sku], change, starweb):
@@ -40,24 +51,43 @@ def apply(connection: Connection, changes: list[ArticleInfo], starweb) -> Result
     return result
 
 
-def create(connection: Connection, article_no: str, name: str, vat_percent: Decimal | None, starweb,
-           variant_details: dict | None = None) -> ProductBinding:
+def create(
+    connection: Connection,
+    article_no: str,
+    name: str,
+    vat_percent: Decimal | None,
+    starweb,
+    variant_details: dict | None = None,
+) -> ProductBinding:
     """A hidden product with one variant for a Specter article, in the connection's category for new
     products (if one is chosen), bound by SKU with Specter's article number as its external id.
     `variant_details` (details.variant_body) go onto the new variant and are remembered, so they
     are not written a second time."""
     vat = vat_percent if vat_percent is not None else Decimal("25")
     name = (name or article_no)[:150]
-    product = starweb.create_product({
-        "defaultVatRate": format(vat.normalize(), "f"), "visibility": "hidden", "externalId": article_no[:40],
-        "externalIdType": "Specter", "languages": [{"langCode": "sv", "name": name}],
-    })
+    product = starweb.create_product(
+        {
+            "defaultVatRate": format(vat.normalize(), "f"),
+            "visibility": "hidden",
+            "externalId": article_no[:40],
+            "externalIdType": "Specter",
+            "languages": [{"langCode": "sv", "name": name}],
+        }
+    )
     variant_details = variant_details or {"externalId": article_no[:40], "externalIdType": "Specter"}
     variant = starweb.create_variant(product["productId"], {"sku": article_no, **variant_details})
     if connection.product_category_id:
         starweb.add_to_category(product["productId"], connection.product_category_id)
-    binding, _ = ProductBinding.objects.update_or_create(connection=connection, sku=article_no, defaults={
-        "product_id": product["productId"], "variant_id": variant["variantId"], "last_name": name, "last_details": variant_details})
+    binding, _ = ProductBinding.objects.update_or_create(
+        connection=connection,
+        sku=article_no,
+        defaults={
+            "product_id": product["productId"],
+            "variant_id": variant["variantId"],
+            "last_name": name,
+            "last_details": variant_details,
+        },
+    )
     return binding
 
 

@@ -4,34 +4,51 @@ batch, whose entries are applied again idempotently. Every pull leaves a SyncRun
 
 from django.utils import timezone
 
+from connections import flows
 from connections.clients import specter_for, starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.specter import batches
-from connections import flows
 
 from ..models import SpecterArticle, SpecterCallback, SyncRun
 from ..orders import articles
 from . import order_status, price_lists, products, stock
 
-APPLY = {"orders": order_status.apply, "stock": stock.apply, "articleinfo": products.apply, "pricelists": price_lists.apply}
+APPLY = {
+    "orders": order_status.apply,
+    "stock": stock.apply,
+    "articleinfo": products.apply,
+    "pricelists": price_lists.apply,
+}
 # A list price pings actionArticleChange (we know of no callback of its own), as article info does.
-CALLBACK_KINDS = {"orders": ["order", "invoice", "removed"], "stock": ["stock"], "articleinfo": ["article"], "pricelists": ["article"]}
+CALLBACK_KINDS = {
+    "orders": ["order", "invoice", "removed"],
+    "stock": ["stock"],
+    "articleinfo": ["article"],
+    "pricelists": ["article"],
+}
 LISTS_ARTICLES = ("stock", "articleinfo")  # batches whose entries are Specter's articles
 MAX_BATCHES = 50  # per run; the rest waits for the next (moreInfoToFetch)
 
 
 # What each batch carries to the shop (billing/flows.py): article info is prices, and on flow #2
 # the products too, which every package has.
-CAPABILITY = {"orders": flows.Capability.ORDER_STATUS, "stock": flows.Capability.STOCK, "articleinfo": flows.Capability.PRICES,
-              "pricelists": flows.Capability.PRICE_LISTS}
+CAPABILITY = {
+    "orders": flows.Capability.ORDER_STATUS,
+    "stock": flows.Capability.STOCK,
+    "articleinfo": flows.Capability.PRICES,
+    "pricelists": flows.Capability.PRICE_LISTS,
+}
 
 
 def allowed(connection: Connection, kind: str) -> bool:
     """An active connection that may take this kind today (connections/flows.py: its flow moves it
     and the subscription in force includes it)."""
-    return (connection.status == Connection.Status.ACTIVE and kind in CAPABILITY
-            and bool(flows.may(connection, CAPABILITY[kind])))
+    return (
+        connection.status == Connection.Status.ACTIVE
+        and kind in CAPABILITY
+        and bool(flows.may(connection, CAPABILITY[kind]))
+    )
 
 
 def connections_taking(kind: str):
@@ -71,8 +88,9 @@ def pull(connection: Connection, kind: str, *, specter=None, starweb=None) -> Sy
             if not batch.more or not batch.entries:
                 break
         run.ok = True
-        SpecterCallback.objects.filter(connection__in=list(shops), kind__in=CALLBACK_KINDS[kind], handled_at__isnull=True,
-                                       received_at__lte=started).update(handled_at=timezone.now())
+        SpecterCallback.objects.filter(
+            connection__in=list(shops), kind__in=CALLBACK_KINDS[kind], handled_at__isnull=True, received_at__lte=started
+        ).update(handled_at=timezone.now())
     except IntegrationError as error:
         notes.append(str(error))
     finally:

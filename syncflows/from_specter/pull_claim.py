@@ -49,8 +49,11 @@ def want(connection: Connection, kind: str) -> bool:
     """Mark a pull of `kind` wanted (a ping arrived). True if the caller should queue a task: none
     was wanted yet, or the last wish is stale. Otherwise a queued task or the running pull takes it."""
     now = timezone.now()
-    return bool(SpecterPull.objects.filter(pk=_row(connection, kind).pk)
-                .filter(Q(wanted_since__isnull=True) | Q(wanted_since__lt=now - STALE)).update(wanted_since=now))
+    return bool(
+        SpecterPull.objects.filter(pk=_row(connection, kind).pk)
+        .filter(Q(wanted_since__isnull=True) | Q(wanted_since__lt=now - STALE))
+        .update(wanted_since=now)
+    )
 
 
 def want_anyway(connection: Connection, kind: str) -> None:
@@ -63,14 +66,21 @@ def run(connection: Connection, kind: str) -> list[SyncRun | None]:
     pull again for every wish made meanwhile. Returns the runs made (empty: nothing to do)."""
     row, token = _row(connection, kind), uuid.uuid4()
     now = timezone.now()
-    claimed = SpecterPull.objects.filter(pk=row.pk, wanted_since__isnull=False).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=now + lease(), lease_token=token, wanted_since=None)
+    claimed = (
+        SpecterPull.objects.filter(pk=row.pk, wanted_since__isnull=False)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + lease(), lease_token=token, wanted_since=None)
+    )
     if not claimed:
         return []
     ours = SpecterPull.objects.filter(pk=row.pk, lease_token=token)
     # The account's batch serves every shop on it: pull as one that takes this kind (the ping may
     # have come to a sibling that does not, e.g. on another flow).
-    taker = connection if pull.allowed(connection, kind) else next((c for c in connection.siblings() if pull.allowed(c, kind)), connection)
+    taker = (
+        connection
+        if pull.allowed(connection, kind)
+        else next((c for c in connection.siblings() if pull.allowed(c, kind)), connection)
+    )
     runs = []
     try:
         while True:

@@ -1,7 +1,7 @@
 """The initial sync's directions, by code (the code is stored on InitialSync.direction)."""
 
-from connections.models import Connection
 from connections import flows
+from connections.models import Connection
 
 from .page import Direction
 from .specter_to_starweb import TO_STARWEB
@@ -16,6 +16,8 @@ def directions() -> dict[str, Direction]:
 
 def offered(connection: Connection) -> list[Direction]:
     """Both directions; the connection's own product direction first (flow #2: Specter → Starweb)."""
-    own = "to_starweb" if flows.moves(connection, flows.Capability.PRODUCTS, flows.Direction.TO_STARWEB) else "to_specter"
+    own = (
+        "to_starweb" if flows.moves(connection, flows.Capability.PRODUCTS, flows.Direction.TO_STARWEB) else "to_specter"
+    )
     ordered = sorted(directions().values(), key=lambda d: d.code != own)
     return ordered

@@ -34,7 +34,9 @@ class CannotStart(Exception):
 
 def sync_count(connection: Connection, direction: str, *, starweb=None, specter=None) -> int:
     """How many products (or articles) the source has: one request."""
-    return directions()[direction].count(connection, starweb or starweb_for(connection), specter or specter_for(connection))
+    return directions()[direction].count(
+        connection, starweb or starweb_for(connection), specter or specter_for(connection)
+    )
 
 
 def start(connection: Connection, direction: str, *, by=None, starweb=None, specter=None) -> InitialSync:
@@ -42,13 +44,19 @@ def start(connection: Connection, direction: str, *, by=None, starweb=None, spec
     if direction not in directions():
         raise CannotStart(_("There is no such direction."))
     if subscription_in_force(connection.merchant) is None:
-        raise CannotStart(_("The subscription has not started yet: an initial sync is drawn from the start package's hours."))
+        raise CannotStart(
+            _("The subscription has not started yet: an initial sync is drawn from the start package's hours.")
+        )
     running = InitialSync.objects.filter(connection=connection, state=InitialSync.State.RUNNING).first()
     if running:
         return running
     total = sync_count(connection, direction, starweb=starweb, specter=specter)
-    return InitialSync.objects.create(connection=connection, direction=direction, total=total,
-                                      started_by=by if by is not None and by.is_authenticated else None)
+    return InitialSync.objects.create(
+        connection=connection,
+        direction=direction,
+        total=total,
+        started_by=by if by is not None and by.is_authenticated else None,
+    )
 
 
 def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
@@ -63,7 +71,12 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
     starweb, specter = starweb or starweb_for(connection), specter or specter_for(connection)
     careful = True
     if connection.status == Connection.Status.INACTIVE:  # a deactivated connection sends nothing
-        sync.state, sync.error, sync.finished_at, sync.lease_until = InitialSync.State.FAILED, str(_("The connection is deactivated.")), timezone.now(), None
+        sync.state, sync.error, sync.finished_at, sync.lease_until = (
+            InitialSync.State.FAILED,
+            str(_("The connection is deactivated.")),
+            timezone.now(),
+            None,
+        )
         sync.save(update_fields=["state", "error", "finished_at", "lease_until", "updated_at"])
         return sync
     try:
@@ -84,7 +97,12 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
                     _finish(sync, direction)
                 sync.save()
     except Permanent as error:
-        sync.state, sync.error, sync.finished_at, sync.lease_until = InitialSync.State.FAILED, str(error), timezone.now(), None
+        sync.state, sync.error, sync.finished_at, sync.lease_until = (
+            InitialSync.State.FAILED,
+            str(error),
+            timezone.now(),
+            None,
+        )
         sync.save(update_fields=["state", "error", "finished_at", "lease_until", "updated_at"])
     except IntegrationError as error:
         # Stays running: the sweeper resumes it from next_page once the short lease runs out.
@@ -96,20 +114,31 @@ def run(sync_id, *, starweb=None, specter=None) -> InitialSync:
 def _claim(sync_id) -> bool:
     """Take the sync's lease if it is running and nobody holds it (one statement: no two runners)."""
     now = timezone.now()
-    return bool(InitialSync.objects.filter(pk=sync_id, state=InitialSync.State.RUNNING)
-                .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=now + LEASE))
+    return bool(
+        InitialSync.objects.filter(pk=sync_id, state=InitialSync.State.RUNNING)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + LEASE)
+    )
 
 
 def _finish(sync: InitialSync, direction: Direction) -> None:
     sync.state, sync.finished_at, sync.error, sync.lease_until = InitialSync.State.DONE, timezone.now(), "", None
     minutes = max(1, int((sync.finished_at - sync.started_at).total_seconds() // 60))
-    WorkLog.objects.create(merchant_id=sync.connection.merchant_id, worked_on=timezone.localdate(), minutes=minutes,
-                           category=WorkLog.Category.INITIAL_SYNC, staff_id=sync.started_by_id if _is_staff(sync) else None,
-                           description=f"Initial sync {direction.code}: {sync.done} read, {sync.written} written, {sync.problem_count} left out")
+    WorkLog.objects.create(
+        merchant_id=sync.connection.merchant_id,
+        worked_on=timezone.localdate(),
+        minutes=minutes,
+        category=WorkLog.Category.INITIAL_SYNC,
+        staff_id=sync.started_by_id if _is_staff(sync) else None,
+        description=f"Initial sync {direction.code}: {sync.done} read, {sync.written} written, {sync.problem_count} left out",
+    )
 
 
 def _is_staff(sync: InitialSync) -> bool:
-    return bool(sync.started_by_id) and not sync.connection.merchant.memberships.filter(user_id=sync.started_by_id).exists()
+    return (
+        bool(sync.started_by_id)
+        and not sync.connection.merchant.memberships.filter(user_id=sync.started_by_id).exists()
+    )
 
 
 def stalled(now=None) -> list:

@@ -8,12 +8,12 @@ run that may repeat a crashed one (`careful`) asks the shop for each SKU before 
 
 import re
 
-from django.utils.translation import gettext_lazy as _, gettext_noop  # reasons stored in English, shown translated
+from django.utils.translation import gettext_lazy as _  # reasons stored in English, shown translated
 
+from connections import flows
 from connections.models import Connection
 from connections.patience import patiently
 from connections.specter import articles
-from connections import flows
 
 from .. import bindings
 from ..from_specter import details, products
@@ -35,7 +35,10 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
         bindings.refresh(connection, starweb, force=True)  # the shop's own products are matched, not doubled
     writer = _Writer(connection, starweb)
     own = connection.export_settings.special_articles()
-    known = {b.sku: b for b in ProductBinding.objects.filter(connection=connection, sku__in=[a.article_no for a in listing.articles])}
+    known = {
+        b.sku: b
+        for b in ProductBinding.objects.filter(connection=connection, sku__in=[a.article_no for a in listing.articles])
+    }
     page = Page(len(listing.articles), listing.total, listing.pages)
     for article in listing.articles:
         sku = article.article_no
@@ -45,7 +48,9 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
             continue
         binding = known.get(sku) or (writer.find(sku) if careful else None)
         if binding is None:
-            binding = products.create(connection, sku, article.name, article.vat_percent, starweb, details.variant_body(article))
+            binding = products.create(
+                connection, sku, article.name, article.vat_percent, starweb, details.variant_body(article)
+            )
         if writer.put(binding, article):
             page.written += 1
         else:
@@ -72,26 +77,34 @@ class _Writer:
         for product in self.starweb.products_with_sku(sku):
             for variant in (product.get("variants") or {}).get("data") or []:
                 if variant.get("sku") == sku:
-                    binding, _ = ProductBinding.objects.update_or_create(connection=self.connection, sku=sku, defaults={
-                        "product_id": product["productId"], "variant_id": variant["variantId"]})
+                    binding, _ = ProductBinding.objects.update_or_create(
+                        connection=self.connection,
+                        sku=sku,
+                        defaults={"product_id": product["productId"], "variant_id": variant["variantId"]},
+                    )
                     return binding
         return None
 
     def put(self, binding: ProductBinding, article) -> bool:
         changed = {}
         name = (article.name or article.article_no)[:150]
-        renamed = name != binding.last_name and products.rename(binding, name, self.starweb)  # remembers the name itself
+        renamed = name != binding.last_name and products.rename(
+            binding, name, self.starweb
+        )  # remembers the name itself
         if article.price_ex_vat is not None and binding.last_price != article.price_ex_vat:
-            self.starweb.set_price(binding.product_id, binding.variant_id, self.starweb.master_pricelist_id(), article.price_ex_vat)
+            self.starweb.set_price(
+                binding.product_id, binding.variant_id, self.starweb.master_pricelist_id(), article.price_ex_vat
+            )
             changed["last_price"] = article.price_ex_vat
         if self.stock and article.stock is not None and binding.last_stock != article.stock:
-            self.starweb.set_stock(binding.product_id, binding.variant_id, self.connection.stock_location_id, article.stock)
+            self.starweb.set_stock(
+                binding.product_id, binding.variant_id, self.connection.stock_location_id, article.stock
+            )
             changed["last_stock"] = article.stock
         if changed:
             ProductBinding.objects.filter(pk=binding.pk).update(**changed)
         detailed = details.write_details(binding, article, self.starweb)  # remembers them itself
         return renamed or bool(changed) or detailed
-
 
 
 TO_STARWEB = Direction("to_starweb", _("Specter → Starweb"), _count, _page)

@@ -26,7 +26,9 @@ def _page(connection: Connection, number: int, starweb, specter, *, careful: boo
         product_rows, product_problems = articles_of(product)
         rows += product_rows
         problems += product_problems
-    written, unchanged = send_changed(connection, rows, specter, update=connection.update_existing_articles == Connection.ExistingArticles.UPDATE)
+    written, unchanged = send_changed(
+        connection, rows, specter, update=connection.update_existing_articles == Connection.ExistingArticles.UPDATE
+    )
     return Page(len(products), total, last_page, written, unchanged, problems)
 
 

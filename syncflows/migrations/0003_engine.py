@@ -5,37 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0003_connection_settings'),
-        ('syncflows', '0002_transfer_ledger'),
+        ("connections", "0003_connection_settings"),
+        ("syncflows", "0002_transfer_ledger"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='transfer',
-            name='specter_invoice_no',
-            field=models.CharField(blank=True, max_length=32, verbose_name='Specter invoice number'),
+            model_name="transfer",
+            name="specter_invoice_no",
+            field=models.CharField(blank=True, max_length=32, verbose_name="Specter invoice number"),
         ),
         migrations.CreateModel(
-            name='PollCursor',
+            name="PollCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_until', models.DateTimeField(blank=True, null=True)),
-                ('polled_at', models.DateTimeField(blank=True, null=True)),
-                ('connection', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='poll_cursor', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seen_until", models.DateTimeField(blank=True, null=True)),
+                ("polled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "connection",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="poll_cursor",
+                        to="connections.connection",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cause', models.CharField(max_length=60)),
-                ('sent_at', models.DateTimeField()),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cause", models.CharField(max_length=60)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="connections.connection"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('connection', 'cause'), name='alert_once_per_cause')],
+                "constraints": [models.UniqueConstraint(fields=("connection", "cause"), name="alert_once_per_cause")],
             },
         ),
     ]

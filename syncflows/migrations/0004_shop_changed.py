@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0003_engine'),
+        ("syncflows", "0003_engine"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='transfer',
-            name='shop_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='changed in the shop after transfer'),
+            model_name="transfer",
+            name="shop_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="changed in the shop after transfer"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0004_shop_changed'),
+        ("syncflows", "0004_shop_changed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='transfer',
-            name='reason_params',
+            model_name="transfer",
+            name="reason_params",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -5,25 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0004_lifecycle'),
-        ('syncflows', '0005_reason_params'),
+        ("connections", "0004_lifecycle"),
+        ("syncflows", "0005_reason_params"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpecterCallback',
+            name="SpecterCallback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('stock', 'Stock changed'), ('article', 'Article changed'), ('order', 'Order changed'), ('invoice', 'Invoice made'), ('removed', 'Order removed')], max_length=10)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='specter_callbacks', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("stock", "Stock changed"),
+                            ("article", "Article changed"),
+                            ("order", "Order changed"),
+                            ("invoice", "Invoice made"),
+                            ("removed", "Order removed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="specter_callbacks",
+                        to="connections.connection",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['connection', 'kind', 'handled_at'], name='callback_unhandled')],
+                "indexes": [models.Index(fields=["connection", "kind", "handled_at"], name="callback_unhandled")],
             },
         ),
     ]

@@ -5,55 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0005_status_rules'),
-        ('syncflows', '0006_specter_callbacks'),
+        ("connections", "0005_status_rules"),
+        ("syncflows", "0006_specter_callbacks"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SyncRun',
+            name="SyncRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('ok', models.BooleanField(default=False)),
-                ('entries', models.PositiveIntegerField(default=0)),
-                ('writes', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0)),
-                ('summary', models.TextField(blank=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sync_runs', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("ok", models.BooleanField(default=False)),
+                ("entries", models.PositiveIntegerField(default=0)),
+                ("writes", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sync_runs",
+                        to="connections.connection",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OrderStatusSync',
+            name="OrderStatusSync",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=20)),
-                ('detail', models.CharField(blank=True, max_length=100)),
-                ('status_id', models.PositiveIntegerField(null=True)),
-                ('applied_at', models.DateTimeField(auto_now_add=True)),
-                ('transfer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_syncs', to='syncflows.transfer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event", models.CharField(max_length=20)),
+                ("detail", models.CharField(blank=True, max_length=100)),
+                ("status_id", models.PositiveIntegerField(null=True)),
+                ("applied_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "transfer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_syncs",
+                        to="syncflows.transfer",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('transfer', 'event', 'detail'), name='status_sync_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("transfer", "event", "detail"), name="status_sync_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProductBinding',
+            name="ProductBinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=100)),
-                ('product_id', models.PositiveIntegerField()),
-                ('variant_id', models.PositiveIntegerField()),
-                ('last_stock', models.IntegerField(blank=True, null=True)),
-                ('synced_at', models.DateTimeField(blank=True, null=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='product_bindings', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku", models.CharField(max_length=100)),
+                ("product_id", models.PositiveIntegerField()),
+                ("variant_id", models.PositiveIntegerField()),
+                ("last_stock", models.IntegerField(blank=True, null=True)),
+                ("synced_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="product_bindings",
+                        to="connections.connection",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('connection', 'sku'), name='binding_once_per_sku')],
+                "constraints": [models.UniqueConstraint(fields=("connection", "sku"), name="binding_once_per_sku")],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0007_specter_flows'),
+        ("syncflows", "0007_specter_flows"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='productbinding',
-            name='last_price',
+            model_name="productbinding",
+            name="last_price",
             field=models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0010_assortment_check'),
+        ("syncflows", "0010_assortment_check"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='productbinding',
-            name='last_name',
+            model_name="productbinding",
+            name="last_name",
             field=models.CharField(blank=True, max_length=150),
         ),
     ]

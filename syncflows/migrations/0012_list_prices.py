@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0011_binding_name'),
+        ("syncflows", "0011_binding_name"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='productbinding',
-            name='last_list_prices',
+            model_name="productbinding",
+            name="last_list_prices",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

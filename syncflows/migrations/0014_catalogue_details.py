@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0013_initial_sync_started_by'),
+        ("syncflows", "0013_initial_sync_started_by"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='initialsync',
-            name='lease_until',
+            model_name="initialsync",
+            name="lease_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='pollcursor',
-            name='products_seen_until',
+            model_name="pollcursor",
+            name="products_seen_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='productbinding',
-            name='last_details',
+            model_name="productbinding",
+            name="last_details",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -19,24 +19,43 @@ def known_from_exports(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0008_h12_orders_rounding_article'),
-        ('syncflows', '0014_catalogue_details'),
+        ("connections", "0008_h12_orders_rounding_article"),
+        ("syncflows", "0014_catalogue_details"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpecterArticle',
+            name="SpecterArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_no', models.CharField(max_length=100)),
-                ('source', models.CharField(choices=[('exported', 'Exported from the shop'), ('created', 'Created for an order'), ('batch', 'Reported by Specter'), ('register', "In Specter's register")], max_length=10)),
-                ('seen_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='specter_articles', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("article_no", models.CharField(max_length=100)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("exported", "Exported from the shop"),
+                            ("created", "Created for an order"),
+                            ("batch", "Reported by Specter"),
+                            ("register", "In Specter's register"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("seen_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="specter_articles",
+                        to="connections.connection",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('connection', 'article_no'), name='specter_article_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("connection", "article_no"), name="specter_article_once")
+                ],
             },
         ),
         migrations.RunPython(known_from_exports, migrations.RunPython.noop),

@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0014_catalogue_details'),
+        ("syncflows", "0014_catalogue_details"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpecterPull',
+            name="SpecterPull",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('smb_id', models.CharField(max_length=50)),
-                ('kind', models.CharField(max_length=20)),
-                ('wanted_since', models.DateTimeField(blank=True, null=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('lease_token', models.UUIDField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("smb_id", models.CharField(max_length=50)),
+                ("kind", models.CharField(max_length=20)),
+                ("wanted_since", models.DateTimeField(blank=True, null=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("lease_token", models.UUIDField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('smb_id', 'kind'), name='specter_pull_once_per_account_and_queue')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("smb_id", "kind"), name="specter_pull_once_per_account_and_queue")
+                ],
             },
         ),
     ]

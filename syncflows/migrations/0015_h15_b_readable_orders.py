@@ -4,35 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0014_catalogue_details'),
+        ("syncflows", "0014_catalogue_details"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='transfer',
-            name='ignored_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why it is ignored'),
+            model_name="transfer",
+            name="ignored_reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="why it is ignored"),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='sent_snapshot',
+            model_name="transfer",
+            name="sent_snapshot",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='transferattempt',
-            name='detail_code',
+            model_name="transferattempt",
+            name="detail_code",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='transferattempt',
-            name='detail_params',
+            model_name="transferattempt",
+            name="detail_params",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='transfer',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('fetching', 'Fetching from Starweb'), ('sending', 'Sending to Specter'), ('sent', 'In Specter'), ('written_back', 'Specter number written back'), ('done', 'Done'), ('retry_wait', 'Will retry'), ('unknown_outcome', 'Checking in Specter'), ('needs_attention', 'Needs attention'), ('skipped', 'Not exported'), ('held', 'Held: monthly quota reached'), ('ignored', 'Ignored')], default='pending', max_length=20, verbose_name='state'),
+            model_name="transfer",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("fetching", "Fetching from Starweb"),
+                    ("sending", "Sending to Specter"),
+                    ("sent", "In Specter"),
+                    ("written_back", "Specter number written back"),
+                    ("done", "Done"),
+                    ("retry_wait", "Will retry"),
+                    ("unknown_outcome", "Checking in Specter"),
+                    ("needs_attention", "Needs attention"),
+                    ("skipped", "Not exported"),
+                    ("held", "Held: monthly quota reached"),
+                    ("ignored", "Ignored"),
+                ],
+                default="pending",
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0015_h12_orders_specter_articles'),
-        ('syncflows', '0015_h12_wire_specter_pull'),
+        ("syncflows", "0015_h12_orders_specter_articles"),
+        ("syncflows", "0015_h12_wire_specter_pull"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0015_h15_b_readable_orders'),
-        ('syncflows', '0016_merge_20261201_1148'),
+        ("syncflows", "0015_h15_b_readable_orders"),
+        ("syncflows", "0016_merge_20261201_1148"),
     ]
 
-    operations = [
-    ]
+    operations = []

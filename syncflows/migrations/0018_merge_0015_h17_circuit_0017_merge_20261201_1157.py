@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0015_h17_circuit'),
-        ('syncflows', '0017_merge_20261201_1157'),
+        ("syncflows", "0015_h17_circuit"),
+        ("syncflows", "0017_merge_20261201_1157"),
     ]
 
-    operations = [
-    ]
+    operations = []

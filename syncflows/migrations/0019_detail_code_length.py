@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0018_merge_0015_h17_circuit_0017_merge_20261201_1157'),
+        ("syncflows", "0018_merge_0015_h17_circuit_0017_merge_20261201_1157"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='transferattempt',
-            name='detail_code',
+            model_name="transferattempt",
+            name="detail_code",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]

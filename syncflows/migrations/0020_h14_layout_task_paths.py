@@ -54,14 +54,15 @@ def forwards(apps, schema_editor):
     """A schedule's function and its hook (both dotted paths) to where they live now."""
     Schedule = apps.get_model("django_q", "Schedule")
     for schedule in Schedule.objects.filter(Q(func__regex=OLD) | Q(hook__regex=OLD)):
-        Schedule.objects.filter(pk=schedule.pk).update(func=new_path(schedule.func), hook=new_path(schedule.hook) if schedule.hook else schedule.hook)
+        Schedule.objects.filter(pk=schedule.pk).update(
+            func=new_path(schedule.func), hook=new_path(schedule.hook) if schedule.hook else schedule.hook
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0019_detail_code_length'),
-        ('django_q', '0014_schedule_cluster'),
+        ("syncflows", "0019_detail_code_length"),
+        ("django_q", "0014_schedule_cluster"),
     ]
 
     operations = [

@@ -5,29 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0012_seams_second_key_entered_for'),
-        ('syncflows', '0019_detail_code_length'),
+        ("connections", "0012_seams_second_key_entered_for"),
+        ("syncflows", "0019_detail_code_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutsideCheck',
+            name="OutsideCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reachability', 'Reachability'), ('service_articles', 'Service articles in Specter')], max_length=20)),
-                ('state', models.CharField(choices=[('running', 'Checking'), ('done', 'Done'), ('failed', 'Stopped')], default='running', max_length=10)),
-                ('subject', models.JSONField(blank=True, default=list)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('requested_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outside_checks', to='connections.connection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reachability", "Reachability"), ("service_articles", "Service articles in Specter")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("running", "Checking"), ("done", "Done"), ("failed", "Stopped")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("subject", models.JSONField(blank=True, default=list)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("requested_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outside_checks",
+                        to="connections.connection",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('connection', 'kind'), name='one_outside_check_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("connection", "kind"), name="one_outside_check_per_kind")
+                ],
             },
         ),
     ]

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0020_h14_layout_task_paths'),
+        ("syncflows", "0020_h14_layout_task_paths"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='transfer',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('fetching', 'Fetching from Starweb'), ('sending', 'Sending to Specter'), ('sent', 'In Specter'), ('done', 'Done'), ('retry_wait', 'Will retry'), ('unknown_outcome', 'Checking in Specter'), ('needs_attention', 'Needs attention'), ('skipped', 'Not exported'), ('held', 'Held: monthly quota reached'), ('ignored', 'Ignored')], default='pending', max_length=20, verbose_name='state'),
+            model_name="transfer",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("fetching", "Fetching from Starweb"),
+                    ("sending", "Sending to Specter"),
+                    ("sent", "In Specter"),
+                    ("done", "Done"),
+                    ("retry_wait", "Will retry"),
+                    ("unknown_outcome", "Checking in Specter"),
+                    ("needs_attention", "Needs attention"),
+                    ("skipped", "Not exported"),
+                    ("held", "Held: monthly quota reached"),
+                    ("ignored", "Ignored"),
+                ],
+                default="pending",
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncflows', '0020_h17_ops_outside_check'),
-        ('syncflows', '0021_h14_rules_no_written_back'),
+        ("syncflows", "0020_h17_ops_outside_check"),
+        ("syncflows", "0021_h14_rules_no_written_back"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -15,9 +15,9 @@ Specter in a batch or its register. An order with an unknown one:
 """
 
 import time
-from typing import NamedTuple
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -52,7 +52,9 @@ def unknown(connection, article_nos) -> list[str]:
     if asked:
         if len(_trusted) > MAX_TRUSTED:
             _trusted.clear()
-        for no in SpecterArticle.objects.filter(connection_id=cid, article_no__in=asked).values_list("article_no", flat=True):
+        for no in SpecterArticle.objects.filter(connection_id=cid, article_no__in=asked).values_list(
+            "article_no", flat=True
+        ):
             _trusted[(cid, no)] = now + KNOWN_FOR
     return [no for no in wanted if _trusted.get((cid, no), 0) < now]
 
@@ -60,13 +62,15 @@ def unknown(connection, article_nos) -> list[str]:
 class Done(NamedTuple):
     """What make_known did, for the order's timeline: a code of syncflows.timeline.DETAILS, the
     English summary, and the code's parameters."""
+
     code: str
     summary: str
     params: dict
 
 
-def make_known(connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None,
-               keep_alive=None) -> tuple[list[str], Done | None]:
+def make_known(
+    connection: Connection, rows, specter, *, service_articles=frozenset(), missing=None, keep_alive=None
+) -> tuple[list[str], Done | None]:
     """Make every article number of the order's `rows` (mapper.Row) known, as the module says.
     `service_articles` (shipping, discounts...) are created without a price; `missing`: what
     unknown() already said of these rows; `keep_alive` is called between register pages (the
@@ -82,38 +86,60 @@ def make_known(connection: Connection, rows, specter, *, service_articles=frozen
             first.setdefault(row.article_no, row)
         wanted = [_article_row(first[no], priced=no not in service_articles) for no in missing]
         for start in range(0, len(wanted), CHUNK):
-            specter.create_articles(wanted[start:start + CHUNK])
-            learn([connection.pk], [r["articleNo"] for r in wanted[start:start + CHUNK]], SpecterArticle.Source.CREATED, wake_orders=False)
-        return [], Done("articles_created", f"created in Specter: {', '.join(missing)}"[:500], {"articles": ", ".join(missing)})
+            specter.create_articles(wanted[start : start + CHUNK])
+            learn(
+                [connection.pk],
+                [r["articleNo"] for r in wanted[start : start + CHUNK]],
+                SpecterArticle.Source.CREATED,
+                wake_orders=False,
+            )
+        return [], Done(
+            "articles_created", f"created in Specter: {', '.join(missing)}"[:500], {"articles": ", ".join(missing)}
+        )
     read = read_register(connection, specter, keep_alive=keep_alive)
     if read == UNLISTED:
         # We cannot know: Specter's own answer to the order decides (a refusal or an OK naming the
         # article, both handled), rather than every order waiting for what no call can tell us.
-        return [], Done("articles_unlisted", "Specter's register cannot be listed: Specter's answer to the order decides", {})
+        return [], Done(
+            "articles_unlisted", "Specter's register cannot be listed: Specter's answer to the order decides", {}
+        )
     still = unknown(connection, missing) if read == READ else missing
     done = "Specter's register read" if read == READ else "Specter's register read within the last minutes"
     code = "articles_register_read" if read == READ else "articles_register_recent"
     if not still:
         return [], Done(code, done, {})
-    return still, Done(f"{code}_missing", f"{done}; not in Specter: {', '.join(still)}"[:500], {"articles": ", ".join(still)})
+    return still, Done(
+        f"{code}_missing", f"{done}; not in Specter: {', '.join(still)}"[:500], {"articles": ", ".join(still)}
+    )
 
 
 def _article_row(row, *, priced: bool) -> dict[str, str]:
     """An article as newArticleSubmit takes it, from the order row that needs it."""
     price = row.price_ex_vat if priced and row.price_ex_vat > 0 else Decimal(0)
-    return article_row(row.article_no, row.name or row.article_no, price_ex_vat=number(price), vat_percent=number(row.vat_percent))
+    return article_row(
+        row.article_no, row.name or row.article_no, price_ex_vat=number(price), vat_percent=number(row.vat_percent)
+    )
 
 
-def read_register(connection: Connection, specter, *, force: bool = False, keep_alive=None,
-                  every: timedelta = REGISTER_AT_MOST_EVERY) -> str:
+def read_register(
+    connection: Connection, specter, *, force: bool = False, keep_alive=None, every: timedelta = REGISTER_AT_MOST_EVERY
+) -> str:
     """Learn every article of Specter's register (the assumed paged listing: connections/specter/
     articles.py), not more often than `every` unless forced (the pre-flight, which a merchant
     reloads after creating an article in Specter, reads it sooner than orders do). Returns READ, RECENT
     (read within the interval: not again), or UNLISTED (Specter refuses to list its register, now
     or within the interval: nothing is learnt from it). Any other error (credentials, network) is
     the order's, raised, and lets the next order try again."""
-    last = SyncRun.objects.filter(connection=connection, kind="specter_register", finished_at__isnull=False,
-                                  started_at__gte=timezone.now() - every).order_by("-started_at").first()
+    last = (
+        SyncRun.objects.filter(
+            connection=connection,
+            kind="specter_register",
+            finished_at__isnull=False,
+            started_at__gte=timezone.now() - every,
+        )
+        .order_by("-started_at")
+        .first()
+    )
     if last is not None and not force:
         return RECENT if last.ok else UNLISTED
     run = SyncRun.objects.create(connection=connection, kind="specter_register")
@@ -145,8 +171,10 @@ def learn(connection_ids, article_nos, source: str, *, wake_orders: bool = True)
     if not nos:
         return
     ids = list(connection_ids)
-    SpecterArticle.objects.bulk_create([SpecterArticle(connection_id=c, article_no=no, source=source) for c in ids for no in nos],
-                                       ignore_conflicts=True)
+    SpecterArticle.objects.bulk_create(
+        [SpecterArticle(connection_id=c, article_no=no, source=source) for c in ids for no in nos],
+        ignore_conflicts=True,
+    )
     until = time.monotonic() + KNOWN_FOR
     if len(_trusted) > MAX_TRUSTED:
         _trusted.clear()
@@ -172,9 +200,16 @@ def wake(connection_ids) -> list[int]:
     """Orders that needed attention only for articles Specter now has go back to the queue.
     Returns their ids."""
     woken = []
-    for transfer in Transfer.objects.filter(connection_id__in=list(connection_ids), state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING):
-        waiting_for = [no.strip() for code, params in transfer.reason_params if code == WAITING
-                       for no in str((params or {}).get("articles", "")).split(",") if no.strip()]
+    for transfer in Transfer.objects.filter(
+        connection_id__in=list(connection_ids), state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING
+    ):
+        waiting_for = [
+            no.strip()
+            for code, params in transfer.reason_params
+            if code == WAITING
+            for no in str((params or {}).get("articles", "")).split(",")
+            if no.strip()
+        ]
         if waiting_for and not unknown(transfer.connection_id, waiting_for) and _requeue(transfer.pk):
             intake.enqueue(transfer.pk)
             woken.append(transfer.pk)
@@ -183,5 +218,13 @@ def wake(connection_ids) -> list[int]:
 
 def _requeue(transfer_id: int) -> bool:
     now = timezone.now()
-    return bool(Transfer.objects.filter(pk=transfer_id, state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING)
-                .update(state=Transfer.State.RETRY_WAIT, next_attempt_at=now, reason="", reason_code="", reason_params=[], updated_at=now))
+    return bool(
+        Transfer.objects.filter(pk=transfer_id, state=Transfer.State.NEEDS_ATTENTION, reason_code=WAITING).update(
+            state=Transfer.State.RETRY_WAIT,
+            next_attempt_at=now,
+            reason="",
+            reason_code="",
+            reason_params=[],
+            updated_at=now,
+        )
+    )

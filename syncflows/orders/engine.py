@@ -28,8 +28,8 @@ from django.utils import timezone
 from billing.entitlements import MonthTerms, month_terms, month_terms_of
 from billing.periods import month_of
 from billing.usage import month_count, record_transfer
-from connections.clients import specter_for, starweb_for
 from connections import http
+from connections.clients import specter_for, starweb_for
 from connections.errors import AuthenticationFailed, IntegrationError, Permanent, Retryable
 from connections.models import Connection
 from connections.specter.client import DuplicateOrder, UnknownArticle, named_articles
@@ -77,8 +77,12 @@ def run(transfer_id: int, clients: Clients | None = None) -> str | None:
     if lease is None:
         return None
     month = month_of(timezone.now())
-    transfer = (Transfer.objects.select_related("connection").annotate(**month_terms(OuterRef("connection__merchant_id"), month))
-                .annotate(**circuits.annotations()).get(pk=transfer_id))
+    transfer = (
+        Transfer.objects.select_related("connection")
+        .annotate(**month_terms(OuterRef("connection__merchant_id"), month))
+        .annotate(**circuits.annotations())
+        .get(pk=transfer_id)
+    )
     run = _Run(lease, transfer, clients or Clients(), month_terms_of(transfer))
     with logs.bound(connection_id=transfer.connection_id, transfer_id=transfer.public_id):
         try:
@@ -102,8 +106,13 @@ def _work(run: "_Run") -> str | None:
     except AuthenticationFailed as error:
         alerts.credentials_refused(transfer.connection, error.system)
         # The merchant fixes credentials, not orders: keep retrying with backoff, never drop.
-        return ledger.fail(lease, run.transfer, Retryable(str(error), system=error.system, status=error.status),
-                           **reasons.stored(("credentials", {"system": (error.system or "API").capitalize()})), timeline=run.timeline)
+        return ledger.fail(
+            lease,
+            run.transfer,
+            Retryable(str(error), system=error.system, status=error.status),
+            **reasons.stored(("credentials", {"system": (error.system or "API").capitalize()})),
+            timeline=run.timeline,
+        )
     except Permanent as error:
         why = _explain(error)
         state = ledger.fail(lease, run.transfer, error, **why, timeline=run.timeline)
@@ -114,8 +123,14 @@ def _work(run: "_Run") -> str | None:
         if circuits.trips(error) and circuits.failed(run.connection, error.system, str(error)):
             # The account is down: wait with the others for its return, spending no attempt.
             run.parked = True
-            return ledger.fail(lease, run.transfer, error, timeline=run.timeline, park=circuits.park_wait(),
-                               **reasons.stored((circuits.REASON, {"system": error.system.capitalize()})))
+            return ledger.fail(
+                lease,
+                run.transfer,
+                error,
+                timeline=run.timeline,
+                park=circuits.park_wait(),
+                **reasons.stored((circuits.REASON, {"system": error.system.capitalize()})),
+            )
         state = ledger.fail(lease, run.transfer, error, timeline=run.timeline)
         if state == State.NEEDS_ATTENTION:
             worded = reasons.stored(describe(error), ("gave_up", {"attempts": run.transfer.attempts + 1}))
@@ -125,14 +140,28 @@ def _work(run: "_Run") -> str | None:
         # A bug, not an answer: back off like a temporary error so a fix drains it; the timeline
         # names the exception type. Re-raised so the worker logs it.
         why = reasons.stored(("internal", {}))
-        ledger.fail(lease, run.transfer, Retryable("internal error"), reason_code="internal", reason=why["reason"],
-                    reason_params=why["reason_params"], timeline=run.timeline)
+        ledger.fail(
+            lease,
+            run.transfer,
+            Retryable("internal error"),
+            reason_code="internal",
+            reason=why["reason"],
+            reason_params=why["reason_params"],
+            timeline=run.timeline,
+        )
         raise
 
 
 # Which outside system each phase talks to: a phase that went well is that system answering.
-PHASE_SYSTEM = {"fetch": "starweb", "write_back": "starweb", "status": "starweb",
-                "reconcile": "specter", "customer": "specter", "order": "specter", "invoice": "specter"}
+PHASE_SYSTEM = {
+    "fetch": "starweb",
+    "write_back": "starweb",
+    "status": "starweb",
+    "reconcile": "specter",
+    "customer": "specter",
+    "order": "specter",
+    "invoice": "specter",
+}
 
 
 class _Run:
@@ -171,15 +200,24 @@ class _Run:
             return State.SKIPPED
         if self.connection.status == Connection.Status.PAUSED:
             # Paused by the merchant: keep the order, look again later; resume makes it due at once.
-            ledger.release(self.lease, State.RETRY_WAIT, next_attempt_at=timezone.now() + PAUSED_RECHECK, **reasons.stored(("paused", {})))
+            ledger.release(
+                self.lease,
+                State.RETRY_WAIT,
+                next_attempt_at=timezone.now() + PAUSED_RECHECK,
+                **reasons.stored(("paused", {})),
+            )
             return State.RETRY_WAIT
         circuit = circuits.open_circuit(self.transfer)
         if circuit is not None:
             # Its account is down and another order probes it: wait, no call, no attempt spent.
             state = State.UNKNOWN_OUTCOME if self.transfer.state == State.UNKNOWN_OUTCOME else State.RETRY_WAIT
             self.parked = True
-            ledger.release(self.lease, state, next_attempt_at=timezone.now() + circuits.park_wait(),
-                           **reasons.stored((circuits.REASON, {"system": circuit.system.capitalize()})))
+            ledger.release(
+                self.lease,
+                state,
+                next_attempt_at=timezone.now() + circuits.park_wait(),
+                **reasons.stored((circuits.REASON, {"system": circuit.system.capitalize()})),
+            )
             return state
         if not self.transfer.specter_order_no:
             decided = self.send()
@@ -195,27 +233,56 @@ class _Run:
         settings = connection.export_settings  # built once: the mapper, problems and reconcile share it
         with self.attempt("fetch") as record:
             order = self.starweb.order(transfer.starweb_order_id)
-            record.detail("fetched", f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}",
-                          order=order.order_id, status=order.status_id,
-                          amount={"value": str(order.amount_to_pay), "currency": order.currency_code or "SEK"})
+            record.detail(
+                "fetched",
+                f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}",
+                order=order.order_id,
+                status=order.status_id,
+                amount={"value": str(order.amount_to_pay), "currency": order.currency_code or "SEK"},
+            )
         skip = self.skip_reason(order)
         if skip:
-            ledger.release(self.lease, State.SKIPPED, timeline=self.timeline, **reasons.stored((skip, {})), order_number=order.order_id)
+            ledger.release(
+                self.lease,
+                State.SKIPPED,
+                timeline=self.timeline,
+                **reasons.stored((skip, {})),
+                order_number=order.order_id,
+            )
             return State.SKIPPED
         found = problems(order, settings)
         if found:
             why = reasons.stored(*[(p.code, p.params) for p in found])
-            ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order.order_id, next_attempt_at=None)
+            ledger.release(
+                self.lease,
+                State.NEEDS_ATTENTION,
+                timeline=self.timeline,
+                **why,
+                order_number=order.order_id,
+                next_attempt_at=None,
+            )
             alerts.needs_attention(transfer, why["reason_code"], why["reason"], why["reason_params"])
             return State.NEEDS_ATTENTION
         if self.over_hard_cap(timezone.now()):
-            ledger.release(self.lease, State.HELD, timeline=self.timeline, **reasons.stored(("quota", {})), order_number=order.order_id)
+            ledger.release(
+                self.lease,
+                State.HELD,
+                timeline=self.timeline,
+                **reasons.stored(("quota", {})),
+                order_number=order.order_id,
+            )
             return State.HELD
         mapped = map_order(order, settings)
         reconcile = transfer.must_reconcile or transfer.state in (State.SENDING, State.UNKNOWN_OUTCOME)
         # From here a create may reach Specter: any later run must look before it creates (rule 3).
-        ledger.advance(self.lease, State.SENDING, order_number=order.order_id, starweb_modified_at=order.modified_at,
-                       must_reconcile=True, sent_snapshot=snapshot(mapped))
+        ledger.advance(
+            self.lease,
+            State.SENDING,
+            order_number=order.order_id,
+            starweb_modified_at=order.modified_at,
+            must_reconcile=True,
+            sent_snapshot=snapshot(mapped),
+        )
         transfer.state, transfer.must_reconcile = State.SENDING, True  # what fail() will build on
         order_no, customer_no = None, ""
         if reconcile:
@@ -240,8 +307,14 @@ class _Run:
                     summary = f"order {order_no}, {len(mapped.rows)} rows, {mapped.total} SEK"
                     total = {"value": str(mapped.total), "currency": "SEK"}
                     if taken_unknown:
-                        record.detail("order_unknown_articles", f"{summary}; Specter took it but does not know {', '.join(taken_unknown)}",
-                                      order=order_no, rows=len(mapped.rows), total=total, articles=", ".join(taken_unknown))
+                        record.detail(
+                            "order_unknown_articles",
+                            f"{summary}; Specter took it but does not know {', '.join(taken_unknown)}",
+                            order=order_no,
+                            rows=len(mapped.rows),
+                            total=total,
+                            articles=", ".join(taken_unknown),
+                        )
                     else:
                         record.detail("order", summary, order=order_no, rows=len(mapped.rows), total=total)
                 except DuplicateOrder as duplicate:  # Specter's own guard: it is there already
@@ -264,15 +337,27 @@ class _Run:
         if not missing:
             return None
         with self.attempt("articles") as record:
-            still, done = articles.make_known(self.connection, mapped.rows, self.specter,
-                                              service_articles=settings.special_articles(), missing=missing,
-                                              keep_alive=lambda: ledger.extend(self.lease))
+            still, done = articles.make_known(
+                self.connection,
+                mapped.rows,
+                self.specter,
+                service_articles=settings.special_articles(),
+                missing=missing,
+                keep_alive=lambda: ledger.extend(self.lease),
+            )
             if done:
                 record.detail(done.code, done.summary, **done.params)
         if not still:
             return None
         why = reasons.stored((articles.WAITING, {"articles": ", ".join(still)}))
-        ledger.release(self.lease, State.NEEDS_ATTENTION, timeline=self.timeline, **why, order_number=order_id, next_attempt_at=None)
+        ledger.release(
+            self.lease,
+            State.NEEDS_ATTENTION,
+            timeline=self.timeline,
+            **why,
+            order_number=order_id,
+            next_attempt_at=None,
+        )
         alerts.needs_attention(self.transfer, why["reason_code"], why["reason"])
         return State.NEEDS_ATTENTION
 
@@ -300,12 +385,26 @@ class _Run:
         now = timezone.now()
         transfer = self.transfer
         with transaction.atomic():
-            ledger.advance(self.lease, State.SENT, timeline=self.timeline, specter_order_no=order_no,
-                           specter_customer_no=customer_no or transfer.specter_customer_no, sent_at=now,
-                           must_reconcile=False, reason="", reason_code="", reason_params=[])
-            record_transfer(merchant_id=self.connection.merchant_id, connection_id=self.connection.pk,
-                            order_id=transfer.starweb_order_id, order_number=transfer.order_number, at=now,
-                            quota=self.terms.quota)
+            ledger.advance(
+                self.lease,
+                State.SENT,
+                timeline=self.timeline,
+                specter_order_no=order_no,
+                specter_customer_no=customer_no or transfer.specter_customer_no,
+                sent_at=now,
+                must_reconcile=False,
+                reason="",
+                reason_code="",
+                reason_params=[],
+            )
+            record_transfer(
+                merchant_id=self.connection.merchant_id,
+                connection_id=self.connection.pk,
+                order_id=transfer.starweb_order_id,
+                order_number=transfer.order_number,
+                at=now,
+                quota=self.terms.quota,
+            )
         transfer.specter_order_no, transfer.sent_at = order_no, now
 
     # -- 3. invoice, write-back, status, done ---------------------------------------------------------
@@ -316,16 +415,33 @@ class _Run:
         if connection.document_type == Connection.Document.INVOICE and not transfer.specter_invoice_no:
             with self.attempt("invoice") as record:
                 fields["specter_invoice_no"] = self.specter.submit_invoice(transfer.specter_order_no)
-                record.detail("invoice", f"invoice {fields['specter_invoice_no']}", invoice=fields["specter_invoice_no"])
+                record.detail(
+                    "invoice", f"invoice {fields['specter_invoice_no']}", invoice=fields["specter_invoice_no"]
+                )
         with self.attempt("write_back") as record:
             self.starweb.set_external_id(transfer.starweb_order_id, transfer.specter_order_no)
-            record.detail("write_back", f"external order number {transfer.specter_order_no}", order=transfer.specter_order_no)
+            record.detail(
+                "write_back", f"external order number {transfer.specter_order_no}", order=transfer.specter_order_no
+            )
         if connection.status_on_transfer_id and self.terms.order_status:
             with self.attempt("status") as record:
-                self.starweb.set_status(transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False)
-                record.detail("status", f"status {connection.status_on_transfer_id}", status=connection.status_on_transfer_id)
-        ledger.release(self.lease, State.DONE, timeline=self.timeline, done_at=timezone.now(), next_attempt_at=None,
-                       reason="", reason_code="", reason_params=[], **fields)
+                self.starweb.set_status(
+                    transfer.starweb_order_id, connection.status_on_transfer_id, send_email=False, process_payment=False
+                )
+                record.detail(
+                    "status", f"status {connection.status_on_transfer_id}", status=connection.status_on_transfer_id
+                )
+        ledger.release(
+            self.lease,
+            State.DONE,
+            timeline=self.timeline,
+            done_at=timezone.now(),
+            next_attempt_at=None,
+            reason="",
+            reason_code="",
+            reason_params=[],
+            **fields,
+        )
         if connection.credentials_failed_at:
             Connection.objects.filter(pk=connection.pk).update(credentials_failed_at=None, credentials_failed_system="")
         return State.DONE

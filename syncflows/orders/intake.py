@@ -42,8 +42,11 @@ def requeue_when_due(transfer_id: int, *, now=None) -> bool:
     """A run that ended waiting (a 429, a backoff) is queued again for the moment it is due, so a
     short wait costs that wait, not the sweeper's minute; long waits are left to the sweeper."""
     now = now or timezone.now()
-    at = (Transfer.objects.filter(pk=transfer_id, state__in=[State.RETRY_WAIT, State.UNKNOWN_OUTCOME])
-          .values_list("next_attempt_at", flat=True).first())
+    at = (
+        Transfer.objects.filter(pk=transfer_id, state__in=[State.RETRY_WAIT, State.UNKNOWN_OUTCOME])
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
     if at is None or at - now > REQUEUE_HORIZON:
         return False
     queues.orders_at(PROCESS, transfer_id, at=at)
@@ -53,7 +56,9 @@ def requeue_when_due(transfer_id: int, *, now=None) -> bool:
 def announce(connection_id, starweb_order_id, *, source: str, order_number: str = "") -> Transfer:
     """An order exists (webhook or poller): make sure it has its row, and queue it if it is new or
     was skipped only for its status (which may have changed). Returns the row."""
-    transfer, created = ledger.ensure_transfer(connection_id, starweb_order_id, source=source, order_number=order_number)
+    transfer, created = ledger.ensure_transfer(
+        connection_id, starweb_order_id, source=source, order_number=order_number
+    )
     if created or _reopen(transfer, Q(reason_code="status")):
         enqueue(transfer.pk)
     elif transfer.state == State.DONE and transfer.shop_changed_at is None:
@@ -63,8 +68,12 @@ def announce(connection_id, starweb_order_id, *, source: str, order_number: str 
 
 def check_changed(transfer_id: int, *, starweb=None) -> bool:
     """Flag a done order that was changed in the shop after it reached Specter. Returns the flag."""
-    transfer = (Transfer.objects.select_related("connection").filter(pk=transfer_id, state=State.DONE)
-                .exclude(connection__status=Connection.Status.INACTIVE).first())
+    transfer = (
+        Transfer.objects.select_related("connection")
+        .filter(pk=transfer_id, state=State.DONE)
+        .exclude(connection__status=Connection.Status.INACTIVE)
+        .first()
+    )
     if transfer is None:
         return False
     order = (starweb or starweb_for(transfer.connection)).order(transfer.starweb_order_id)
@@ -93,8 +102,11 @@ def export_manually(connection: Connection, starweb_order_id) -> Transfer:
 def _reopen(transfer: Transfer, which: Q) -> bool:
     if transfer.state != State.SKIPPED:
         return False
-    return bool(Transfer.objects.filter(which, pk=transfer.pk, state=State.SKIPPED)
-                .update(state=State.PENDING, reason="", reason_code="", next_attempt_at=None, updated_at=timezone.now()))
+    return bool(
+        Transfer.objects.filter(which, pk=transfer.pk, state=State.SKIPPED).update(
+            state=State.PENDING, reason="", reason_code="", next_attempt_at=None, updated_at=timezone.now()
+        )
+    )
 
 
 def release_held(now=None) -> int:
@@ -106,11 +118,15 @@ def release_held(now=None) -> int:
     merchants = Transfer.objects.filter(state=State.HELD).values_list("connection__merchant_id", flat=True).distinct()
     for merchant_id in merchants:
         sub = subscription_for_month(merchant_id, month)
-        held = Transfer.objects.filter(state=State.HELD, connection__merchant_id=merchant_id).order_by("created_at", "id")
+        held = Transfer.objects.filter(state=State.HELD, connection__merchant_id=merchant_id).order_by(
+            "created_at", "id"
+        )
         if sub and sub.hold_over_quota and sub.orders_per_month is not None:
-            held = held[:max(0, sub.orders_per_month - month_count(merchant_id, month))]
+            held = held[: max(0, sub.orders_per_month - month_count(merchant_id, month))]
         for transfer_id in list(held.values_list("id", flat=True)):
-            if Transfer.objects.filter(pk=transfer_id, state=State.HELD).update(state=State.PENDING, reason="", reason_code="", updated_at=now):
+            if Transfer.objects.filter(pk=transfer_id, state=State.HELD).update(
+                state=State.PENDING, reason="", reason_code="", updated_at=now
+            ):
                 enqueue(transfer_id)
                 released += 1
     return released
@@ -128,7 +144,9 @@ def poll(connection: Connection, *, now=None, starweb=None) -> int:
         order_id = outside_id(raw.get("orderId"))
         if order_id is None:  # none, or not an id a row can keep (integrator.inputs)
             continue
-        transfer, created = ledger.ensure_transfer(connection.pk, order_id, source=Source.POLLER, order_number=str(order_id))
+        transfer, created = ledger.ensure_transfer(
+            connection.pk, order_id, source=Source.POLLER, order_number=str(order_id)
+        )
         if created:
             enqueue(transfer.pk, bulk=True)
             new += 1

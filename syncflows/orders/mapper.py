@@ -72,11 +72,15 @@ class SpecterOrder:
         """The newOrderSubmit form parameters, rows numbered from 1."""
         params = {"customerId": customer_no, **self.order}
         for n, row in enumerate(self.rows, start=1):
-            params.update({
-                f"articleNo_{n}": row.article_no, f"articleName_{n}": row.name[:100],
-                f"priceExclVAT_{n}": _number(row.price_ex_vat), f"noOfItems_{n}": _number(row.quantity),
-                f"vatPercent_{n}": _number(row.vat_percent),
-            })
+            params.update(
+                {
+                    f"articleNo_{n}": row.article_no,
+                    f"articleName_{n}": row.name[:100],
+                    f"priceExclVAT_{n}": _number(row.price_ex_vat),
+                    f"noOfItems_{n}": _number(row.quantity),
+                    f"vatPercent_{n}": _number(row.vat_percent),
+                }
+            )
             if row.comment:
                 params[f"articleComment_{n}"] = row.comment
         return params
@@ -128,12 +132,18 @@ def problems(order: StarwebOrder, settings: ExportSettings) -> list[Problem]:
 def _amount_problems(order: StarwebOrder) -> list[Problem]:
     """Orders that must not go whatever the settings: a row of zero or fewer items, a negative
     total, or rows that do not add up to amountToPay beyond rounding (as Starweb adds them)."""
-    found = [Problem("quantity", {"row": n, "quantity": _number(item.quantity)})
-             for n, item in enumerate(order.items, start=1) if item.quantity <= 0]
+    found = [
+        Problem("quantity", {"row": n, "quantity": _number(item.quantity)})
+        for n, item in enumerate(order.items, start=1)
+        if item.quantity <= 0
+    ]
     if order.amount_to_pay < 0:
         found.append(Problem("negative_total", {"amount": str(order.amount_to_pay)}))
-    lines = sum((item.total for item in order.items), Decimal("0")) + line_total(order.shipping_cost, order.shipping_vat_rate) \
+    lines = (
+        sum((item.total for item in order.items), Decimal("0"))
+        + line_total(order.shipping_cost, order.shipping_vat_rate)
         + line_total(order.payment_fee, order.payment_vat_rate)
+    )
     if not found and abs(order.amount_to_pay - lines) > ROUNDING_LIMIT:
         found.append(Problem("totals", {"rows": str(lines), "amount": str(order.amount_to_pay)}))
     return found
@@ -159,7 +169,9 @@ def _has_fee_row(order: StarwebOrder, settings: ExportSettings) -> bool:
 
 def map_order(order: StarwebOrder, settings: ExportSettings) -> SpecterOrder:
     """Build Specter's parameters. Call only when problems() is empty (it assumes what they check)."""
-    return SpecterOrder(customer=_customer(order, settings), order=_order_fields(order, settings), rows=tuple(_rows(order, settings)))
+    return SpecterOrder(
+        customer=_customer(order, settings), order=_order_fields(order, settings), rows=tuple(_rows(order, settings))
+    )
 
 
 def _rows(order: StarwebOrder, settings: ExportSettings, *, rounding: bool = True) -> list[Row]:
@@ -172,15 +184,26 @@ def _rows(order: StarwebOrder, settings: ExportSettings, *, rounding: bool = Tru
         rows += [Row(i.sku, i.description, i.unit_price, i.quantity, i.vat_rate) for i in products]
         rows += _discount_rows(order, products, discounts, settings)
     if _has_shipping_row(order, settings):
-        rows.append(Row(settings.shipping_article, order.shipping_method_name or "Frakt", order.shipping_cost, Decimal(1),
-                        order.shipping_vat_rate))
+        rows.append(
+            Row(
+                settings.shipping_article,
+                order.shipping_method_name or "Frakt",
+                order.shipping_cost,
+                Decimal(1),
+                order.shipping_vat_rate,
+            )
+        )
     if _has_fee_row(order, settings):
         article = settings.cod_article if order.is_cash_on_delivery else settings.payment_fee_article
         base = "Postförskott" if order.is_cash_on_delivery else "Avgift"
         method = order.payment_method_name
         name = base if not method or method.lower() == base.lower() else f"{base} {method}"
         rows.append(Row(article, name, order.payment_fee, Decimal(1), order.payment_vat_rate))
-    rows += [Row(settings.gift_card_article, i.description, i.unit_price, i.quantity, i.vat_rate) for i in order.items if i.is_gift_card]
+    rows += [
+        Row(settings.gift_card_article, i.description, i.unit_price, i.quantity, i.vat_rate)
+        for i in order.items
+        if i.is_gift_card
+    ]
     difference = order.amount_to_pay - _sum(rows)
     if rounding and difference:
         rows.append(Row(settings.rounding_article, "Öresavrundning", difference, Decimal(1), Decimal(0)))
@@ -193,12 +216,17 @@ def _discount_rows(order: StarwebOrder, products, discounts, settings: ExportSet
     amounts: dict[Decimal, Decimal] = {}
     for item in products:
         if item.discount:
-            amounts[item.vat_rate] = amounts.get(item.vat_rate, Decimal(0)) + item.net_ex_vat - item.quantity * item.unit_price
+            amounts[item.vat_rate] = (
+                amounts.get(item.vat_rate, Decimal(0)) + item.net_ex_vat - item.quantity * item.unit_price
+            )
     for item in discounts:
         amounts[item.vat_rate] = amounts.get(item.vat_rate, Decimal(0)) + item.net_ex_vat
     name = f"Rabatt {order.discount_code}" if order.discount_code and discounts else "Rabatt"
-    return [Row(settings.discount_article, name, amount.quantize(PRICE_DECIMALS, rounding=ROUND_HALF_UP), Decimal(1), vat)
-            for vat, amount in sorted(amounts.items(), key=lambda pair: -pair[0]) if amount]
+    return [
+        Row(settings.discount_article, name, amount.quantize(PRICE_DECIMALS, rounding=ROUND_HALF_UP), Decimal(1), vat)
+        for vat, amount in sorted(amounts.items(), key=lambda pair: -pair[0])
+        if amount
+    ]
 
 
 def _row(article: str, name: str, total: Decimal, quantity: Decimal, vat: Decimal, comment: str = "") -> Row:
@@ -219,12 +247,24 @@ def _items_with_shared_discount(products, discounts) -> list[Row]:
         gross = sum((i.total for i in group), Decimal("0"))
         remaining = gross + discount
         for n, item in enumerate(group):
-            share = remaining if n == len(group) - 1 else (item.total * (gross + discount) / gross).quantize(ORE, rounding=ROUND_HALF_UP) if gross else item.total
+            share = (
+                remaining
+                if n == len(group) - 1
+                else (item.total * (gross + discount) / gross).quantize(ORE, rounding=ROUND_HALF_UP)
+                if gross
+                else item.total
+            )
             remaining -= share
             # The item's whole discount (its own row discount and its share of the code) as its percentage.
             full = line_total(item.quantity * item.unit_price, vat)
-            percent = ((1 - share / full) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if full > 0 else Decimal(0)
-            rows.append(_row(item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if percent > 0 else ""))
+            percent = (
+                ((1 - share / full) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if full > 0 else Decimal(0)
+            )
+            rows.append(
+                _row(
+                    item.sku, item.description, share, item.quantity, vat, f"Rabatt {percent} %" if percent > 0 else ""
+                )
+            )
     # A discount on a VAT rate with no products left (should not happen) still goes on the order.
     for d in discounts:
         if d.vat_rate not in {i.vat_rate for i in products}:
@@ -239,15 +279,26 @@ def _customer(order: StarwebOrder, settings: ExportSettings) -> dict[str, str]:
     if settings.company_in_address_line1 and invoice.company_name:
         street, street2 = invoice.company_name, invoice.address
     params = {
-        "currency": "SEK", "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
+        "currency": "SEK",
+        "language": LANGUAGES.get(order.lang_code[:2].lower(), "SE"),
         "customerOrganizationalForm": "C" if company else "P",
-        "orgNo": order.customer_national_id, "vatNo": order.customer_vat_no,
-        "address": street, "addressRow2": street2, "zipCodeEng": invoice.postal_code, "city": invoice.city,
+        "orgNo": order.customer_national_id,
+        "vatNo": order.customer_vat_no,
+        "address": street,
+        "addressRow2": street2,
+        "zipCodeEng": invoice.postal_code,
+        "city": invoice.city,
         "countryCode": invoice.country_code or "SE",
-        "deliveryCompanyName": delivery.company_name or delivery.person_name, "deliveryAttention": delivery.person_name if delivery.company_name else "",
-        "deliveryAddress": delivery.address, "deliveryAddressRow2": delivery.care_of, "deliveryZipCodeEng": delivery.postal_code,
-        "deliveryCity": delivery.city, "deliveryCountryCode": delivery.country_code or invoice.country_code or "SE",
-        "emailAddress": order.customer_email, "phoneNo": invoice.phone, "mobileNo": invoice.mobile,
+        "deliveryCompanyName": delivery.company_name or delivery.person_name,
+        "deliveryAttention": delivery.person_name if delivery.company_name else "",
+        "deliveryAddress": delivery.address,
+        "deliveryAddressRow2": delivery.care_of,
+        "deliveryZipCodeEng": delivery.postal_code,
+        "deliveryCity": delivery.city,
+        "deliveryCountryCode": delivery.country_code or invoice.country_code or "SE",
+        "emailAddress": order.customer_email,
+        "phoneNo": invoice.phone,
+        "mobileNo": invoice.mobile,
         "ignoreControlEmail": "1" if settings.ignore_control_email else "0",
         "ignoreControlOrgNo": "1" if settings.ignore_control_org_no else "0",
         "forceCustomerUpdate": "1" if settings.force_customer_update else "0",

@@ -6,8 +6,15 @@ from .mapper import SpecterOrder
 
 CUSTOMER = ("name", "firstName", "surName", "contactPerson", "orgNo", "vatNo", "emailAddress", "phoneNo", "mobileNo")
 INVOICE = ("address", "addressRow2", "zipCodeEng", "city", "countryCode")
-DELIVERY = ("deliveryCompanyName", "deliveryAttention", "deliveryAddress", "deliveryAddressRow2", "deliveryZipCodeEng",
-            "deliveryCity", "deliveryCountryCode")
+DELIVERY = (
+    "deliveryCompanyName",
+    "deliveryAttention",
+    "deliveryAddress",
+    "deliveryAddressRow2",
+    "deliveryZipCodeEng",
+    "deliveryCity",
+    "deliveryCountryCode",
+)
 
 
 def snapshot(mapped: SpecterOrder) -> dict:
@@ -17,8 +24,16 @@ def snapshot(mapped: SpecterOrder) -> dict:
         "company": c.get("customerOrganizationalForm") == "C",
         "invoice_address": [c[key] for key in INVOICE if c.get(key)],
         "delivery_address": [c[key] for key in DELIVERY if c.get(key)],
-        "rows": [{"article_no": r.article_no, "name": r.name, "quantity": str(r.quantity.normalize()),
-                  "price_ex_vat": str(r.price_ex_vat), "vat_percent": str(r.vat_percent.normalize()), "total": str(r.total)}
-                 for r in mapped.rows],
+        "rows": [
+            {
+                "article_no": r.article_no,
+                "name": r.name,
+                "quantity": str(r.quantity.normalize()),
+                "price_ex_vat": str(r.price_ex_vat),
+                "vat_percent": str(r.vat_percent.normalize()),
+                "total": str(r.total),
+            }
+            for r in mapped.rows
+        ],
         "total": str(mapped.total),
     }

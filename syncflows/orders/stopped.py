@@ -16,17 +16,32 @@ from .intake import enqueue
 State = Transfer.State
 REASON = "deactivated"
 # Everything that would still go somewhere: waiting, held, or mid-phase with an expired lease.
-WAITING = [State.PENDING, State.FETCHING, State.SENDING, State.SENT, State.RETRY_WAIT,
-           State.UNKNOWN_OUTCOME, State.HELD]
+WAITING = [
+    State.PENDING,
+    State.FETCHING,
+    State.SENDING,
+    State.SENT,
+    State.RETRY_WAIT,
+    State.UNKNOWN_OUTCOME,
+    State.HELD,
+]
 
 
 def stop_waiting(connection_id) -> int:
     """Stop the connection's waiting orders; returns how many were stopped."""
     now = timezone.now()
-    return (Transfer.objects.filter(connection_id=connection_id, state__in=WAITING)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(state=State.SKIPPED, next_attempt_at=None, lease_until=None, lease_token=None, updated_at=now,
-                    **reasons.stored((REASON, {}))))
+    return (
+        Transfer.objects.filter(connection_id=connection_id, state__in=WAITING)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(
+            state=State.SKIPPED,
+            next_attempt_at=None,
+            lease_until=None,
+            lease_token=None,
+            updated_at=now,
+            **reasons.stored((REASON, {})),
+        )
+    )
 
 
 def stopped(connection_id):
@@ -40,9 +55,20 @@ def send_stopped(connection_id) -> int:
     now = timezone.now()
     queued = 0
     for transfer_id in list(stopped(connection_id).values_list("id", flat=True)):
-        if stopped(connection_id).filter(pk=transfer_id).update(
-                state=State.RETRY_WAIT, next_attempt_at=now, must_reconcile=True, attempts=0, reason="", reason_code="",
-                reason_params=[], updated_at=now):
+        if (
+            stopped(connection_id)
+            .filter(pk=transfer_id)
+            .update(
+                state=State.RETRY_WAIT,
+                next_attempt_at=now,
+                must_reconcile=True,
+                attempts=0,
+                reason="",
+                reason_code="",
+                reason_params=[],
+                updated_at=now,
+            )
+        ):
             enqueue(transfer_id)
             queued += 1
     return queued

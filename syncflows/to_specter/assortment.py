@@ -39,7 +39,11 @@ def scan(check_id, *, starweb=None) -> AssortmentCheck:
         for products, total in product_pages(starweb):
             for product in products:
                 _variants(product, seen, counts, check)
-            check.total, check.done, check.counts = max(total, check.done + len(products)), check.done + len(products), counts
+            check.total, check.done, check.counts = (
+                max(total, check.done + len(products)),
+                check.done + len(products),
+                counts,
+            )
             check.save()  # progress per page, for the page that polls it
         check.state = AssortmentCheck.State.DONE
         check.save(update_fields=["state", "updated_at"])

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from connections import flows
 from connections.clients import specter_for, starweb_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.starweb.paging import product_pages
-from connections import flows
 
 from ..models import PollCursor, SyncRun
 from ..orders.intake import parse_time
@@ -29,14 +29,20 @@ OVERLAP = timedelta(minutes=2)
 
 def takes_changes(connection: Connection) -> bool:
     """An active connection exporting products on change that may send products today."""
-    return (connection.status == Connection.Status.ACTIVE and exports_on_change(connection)
-            and bool(flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER)))
+    return (
+        connection.status == Connection.Status.ACTIVE
+        and exports_on_change(connection)
+        and bool(flows.may(connection, flows.Capability.PRODUCTS, direction=flows.Direction.TO_SPECTER))
+    )
 
 
 def connections_exporting() -> list[Connection]:
     """Every connection the schedule exports changed products for."""
-    candidates = Connection.objects.filter(status=Connection.Status.ACTIVE, export_product=Connection.ProductExport.CHANGED,
-                                           flow__in=flows.flows_with(flows.Capability.PRODUCTS, flows.Direction.TO_SPECTER))
+    candidates = Connection.objects.filter(
+        status=Connection.Status.ACTIVE,
+        export_product=Connection.ProductExport.CHANGED,
+        flow__in=flows.flows_with(flows.Capability.PRODUCTS, flows.Direction.TO_SPECTER),
+    )
     return [c for c in candidates.select_related("merchant") if takes_changes(c)]
 
 
@@ -59,8 +65,14 @@ def export_changed(connection: Connection, *, now=None, starweb=None, specter=No
     run = SyncRun.objects.create(connection=connection, kind=KIND)
     result = Result()
     try:
-        newest = _send_pages(connection, base - OVERLAP, run, result, starweb or starweb_for(connection),
-                             specter or specter_for(connection))
+        newest = _send_pages(
+            connection,
+            base - OVERLAP,
+            run,
+            result,
+            starweb or starweb_for(connection),
+            specter or specter_for(connection),
+        )
         # A product changed while we read may sit on a page already read: never past our start.
         seen_until = max(base, min(newest, started)) if newest else base
         PollCursor.objects.filter(pk=cursor.pk).update(products_seen_until=seen_until)

@@ -8,12 +8,12 @@ import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 
+from connections import flows
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from connections.specter.client import article_row
 from connections.starweb.types import name_of
 from integrator import article_numbers
-from connections import flows
 
 from ..models import ExportedArticle, SpecterArticle
 from ..orders import articles
@@ -35,8 +35,14 @@ def articles_of(product: dict) -> tuple[list[dict], list[list[str]]]:
             problems.append([name if wrong == article_numbers.MISSING else sku, article_numbers.STORED_REASONS[wrong]])
             continue
         price = _master_price(variant)
-        rows.append(article_row(sku, name if len(variants) == 1 else f"{name} {sku}", vat_percent=_plain(vat),
-                                price_ex_vat=None if price is None else _plain(price)))
+        rows.append(
+            article_row(
+                sku,
+                name if len(variants) == 1 else f"{name} {sku}",
+                vat_percent=_plain(vat),
+                price_ex_vat=None if price is None else _plain(price),
+            )
+        )
     return rows, problems
 
 
@@ -69,11 +75,14 @@ def content_hash(row: dict) -> str:
 def send_changed(connection: Connection, rows: list[dict], specter, *, update: bool) -> tuple[int, int]:
     """Send the rows whose content changed since last sent (in calls of ≤100); record their hashes
     after Specter took them. Returns (written, unchanged)."""
-    known = dict(ExportedArticle.objects.filter(connection=connection, sku__in=[r["articleNo"] for r in rows])
-                 .values_list("sku", "content_hash"))
+    known = dict(
+        ExportedArticle.objects.filter(connection=connection, sku__in=[r["articleNo"] for r in rows]).values_list(
+            "sku", "content_hash"
+        )
+    )
     changed = [r for r in rows if known.get(r["articleNo"]) != content_hash(r)]
     for start in range(0, len(changed), CHUNK):
-        chunk = changed[start:start + CHUNK]
+        chunk = changed[start : start + CHUNK]
         specter.submit_articles(chunk, update=update)
         _remember(connection, chunk)
     return len(changed), len(rows) - len(changed)
@@ -83,7 +92,9 @@ def _remember(connection, rows) -> None:
     """One upsert per call: the hashes of what Specter took."""
     ExportedArticle.objects.bulk_create(
         [ExportedArticle(connection=connection, sku=row["articleNo"], content_hash=content_hash(row)) for row in rows],
-        update_conflicts=True, unique_fields=["connection", "sku"], update_fields=["content_hash", "exported_at"],
+        update_conflicts=True,
+        unique_fields=["connection", "sku"],
+        update_fields=["content_hash", "exported_at"],
     )
     # Specter has them now: orders waiting for one of them may go.
     articles.learn([connection.pk], [row["articleNo"] for row in rows], SpecterArticle.Source.EXPORTED)

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
+from connections import flows
 from connections.clients import specter_for
 from connections.errors import IntegrationError
 from connections.models import Connection
 from connections.specter.client import article_row
-from connections import flows
 
 from ..models import SpecterArticle
 from ..orders import articles as known
@@ -74,10 +74,12 @@ def create(connection: Connection, numbers_and_names: list[tuple[str, str]]) -> 
     """Create the service articles in Specter as the order engine creates an order's (create only:
     an existing one is left as it is), and record them as known. Raises the Specter client's typed
     errors."""
-    rows = [article_row(number, name, price_ex_vat="0", vat_percent="0" if number == connection.gift_card_article else "25")
-            for number, name in numbers_and_names]
+    rows = [
+        article_row(number, name, price_ex_vat="0", vat_percent="0" if number == connection.gift_card_article else "25")
+        for number, name in numbers_and_names
+    ]
     client = specter_for(connection) if rows else None
     for start in range(0, len(rows), known.CHUNK):
-        chunk = rows[start:start + known.CHUNK]
+        chunk = rows[start : start + known.CHUNK]
         client.create_articles(chunk)
         known.learn([connection.pk], [row["articleNo"] for row in chunk], SpecterArticle.Source.CREATED)

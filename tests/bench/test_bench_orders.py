@@ -24,4 +24,6 @@ def test_bench_orders_prints_its_figures_and_removes_its_faults():
     assert float(match.group(2)) <= 10
     assert Transfer.objects.filter(state=Transfer.State.DONE).count() == 20
     assert not FaultRule.objects.exists()
-    assert not Connection.objects.filter(name__startswith="bench-", export_order=Connection.OrderExport.REGISTERED).exists()
+    assert not Connection.objects.filter(
+        name__startswith="bench-", export_order=Connection.OrderExport.REGISTERED
+    ).exists()

@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from bench import demo
 from billing.models import Merchant, Subscription
 from connections.models import Connection
-from bench import demo
 
 pytestmark = pytest.mark.django_db
 
@@ -77,5 +77,7 @@ def test_make_run_passes_the_port_it_serves_on_as_the_public_address(settings):
 
     here = {"cwd": settings.BASE_DIR, "capture_output": True, "text": True, "check": True}
     out = subprocess.run(["make", "-n", "serve", "PORT=8100"], **here).stdout
-    env = subprocess.run(["make", "-s", "--eval", "show-url:\n\t@echo $$PUBLIC_BASE_URL", "show-url", "PORT=8100"], **here).stdout
+    env = subprocess.run(
+        ["make", "-s", "--eval", "show-url:\n\t@echo $$PUBLIC_BASE_URL", "show-url", "PORT=8100"], **here
+    ).stdout
     assert "--port 8100" in out and env.strip() == "http://127.0.0.1:8100"

@@ -27,7 +27,9 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _customer(name, code="100", orders=0, at=datetime(2026, 11, 12, 10, tzinfo=STOCKHOLM)):
-    merchant = SubscriptionFactory(package=package(code), start_date=date(2026, 1, 1), merchant=MerchantFactory(name=name)).merchant
+    merchant = SubscriptionFactory(
+        package=package(code), start_date=date(2026, 1, 1), merchant=MerchantFactory(name=name)
+    ).merchant
     connection_id = uuid.uuid4()
     with transaction.atomic():
         for n in range(orders):
@@ -131,12 +133,15 @@ def test_billing_admins_change_a_package_price_from_next_month_and_this_month_ke
     assert Package.objects.get(code="200").version_for(timezone.localdate()).monthly_price == Decimal("495")
 
 
-@pytest.mark.parametrize("changes, error", [
-    ({"monthly_price": "-5"}, "0"),
-    ({"monthly_price": ""}, "Premium"),
-    ({"valid_from": timezone.localdate().replace(day=1).isoformat()}, "valid_from"),
-    ({"flows": []}, "flows"),
-])
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"monthly_price": "-5"}, "0"),
+        ({"monthly_price": ""}, "Premium"),
+        ({"valid_from": timezone.localdate().replace(day=1).isoformat()}, "valid_from"),
+        ({"flows": []}, "flows"),
+    ],
+)
 def test_a_package_change_that_breaks_a_rule_is_refused_and_saves_nothing(billing_client, changes, error):
     url = reverse("billing:package_edit", args=["200"])
     form = billing_client.get(url).context["version_form"]
@@ -153,8 +158,12 @@ def test_the_package_form_shows_flows_as_checkboxes_and_numbers_as_people_write_
     assert 'value="1195"' in body and "1195.00" not in body
 
 
-@pytest.mark.parametrize("name, args", [("billing:billing_home", []), ("billing:billing_csv", []), ("billing:catalogue", [])])
-def test_billing_pages_are_refused_to_merchants_and_staff_and_ask_anonymous_to_log_in(name, args, owner_client, staff_client, anonymous_client):
+@pytest.mark.parametrize(
+    "name, args", [("billing:billing_home", []), ("billing:billing_csv", []), ("billing:catalogue", [])]
+)
+def test_billing_pages_are_refused_to_merchants_and_staff_and_ask_anonymous_to_log_in(
+    name, args, owner_client, staff_client, anonymous_client
+):
     url = reverse(name, args=args)
     assert owner_client.get(url).status_code == 403
     assert staff_client.get(url).status_code == 403

@@ -34,8 +34,12 @@ def _orders(merchant, month, n, first=0):
     connection_id = uuid.uuid4()
     with transaction.atomic():
         for k in range(n):
-            record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id=f"{month:%Y%m}-{first + k}",
-                            at=datetime(month.year, month.month, 10, 12, tzinfo=STOCKHOLM))
+            record_transfer(
+                merchant_id=merchant.pk,
+                connection_id=connection_id,
+                order_id=f"{month:%Y%m}-{first + k}",
+                at=datetime(month.year, month.month, 10, 12, tzinfo=STOCKHOLM),
+            )
 
 
 def test_a_closed_month_is_frozen_and_a_late_order_is_invoiced_next_month_as_a_named_adjustment(billing_client):
@@ -50,7 +54,10 @@ def test_a_closed_month_is_frozen_and_a_late_order_is_invoiced_next_month_as_a_n
     assert after.orders == 101 and after.overage == 1
     rows = billing_client.get(reverse("billing:billing_home"), {"month": "2026-10"}).context["rows"]
     assert [(r.orders, r.overage) for r in rows] == [(101, 1)]
-    assert b"".join(billing_client.get(reverse("billing:billing_csv"), {"month": "2026-10"}).streaming_content) == csv_before
+    assert (
+        b"".join(billing_client.get(reverse("billing:billing_csv"), {"month": "2026-10"}).streaming_content)
+        == csv_before
+    )
     november = invoice_preview(merchant, NOV)
     [adjustment] = november.adjustments
     assert adjustment.key == "adjust:overage" and adjustment.quantity == 3 and adjustment.amount == Decimal("8.85")
@@ -91,7 +98,12 @@ def _catalogue_terms(versions, code, month):
     """Price, quota, overage price and extra-shop price of `code` in `month`, from the catalogue
     as seeded and the versions this test made (the latest from that month or earlier wins)."""
     pkg = package(code)
-    terms = (pkg.monthly_price, pkg.orders_per_month, pkg.overage_price_per_order or Decimal(0), pkg.extra_shop_monthly_price)
+    terms = (
+        pkg.monthly_price,
+        pkg.orders_per_month,
+        pkg.overage_price_per_order or Decimal(0),
+        pkg.extra_shop_monthly_price,
+    )
     for valid_from, values in sorted(versions.get(code, {}).items()):
         if valid_from <= month:
             terms = values
@@ -100,8 +112,11 @@ def _catalogue_terms(versions, code, month):
 
 def _expected_live(merchant, versions, month):
     """{key: amount} for `month` as recorded now, by the rules in README "Billing rules"."""
-    rows = [s for s in Subscription.objects.filter(merchant=merchant).select_related("package")
-            if s.start_date <= last_day(month) and (s.end_date is None or s.end_date >= month)]
+    rows = [
+        s
+        for s in Subscription.objects.filter(merchant=merchant).select_related("package")
+        if s.start_date <= last_day(month) and (s.end_date is None or s.end_date >= month)
+    ]
     lines = {}
     if rows:
         sub = max(rows, key=lambda s: (s.start_date, s.created_at))
@@ -109,15 +124,22 @@ def _expected_live(merchant, versions, month):
         lines["fee"] = price
         if sub.extra_shops:
             lines["extra_shops"] = (sub.extra_shops * shop_price).quantize(CENT)
-        orders = MonthlyUsage.objects.filter(merchant=merchant, month=month).values_list("orders", flat=True).first() or 0
+        orders = (
+            MonthlyUsage.objects.filter(merchant=merchant, month=month).values_list("orders", flat=True).first() or 0
+        )
         if orders > quota:
             lines["overage"] = ((orders - quota) * over_price).quantize(CENT)
     for purchase in HourPurchase.objects.filter(merchant=merchant, purchased_on__range=(month, last_day(month))):
         lines[f"{purchase.kind}:{purchase.pk}"] = purchase.price
     balance = 0
     for each in MONTHS:
-        bought = sum(int(p.hours * 60) for p in HourPurchase.objects.filter(merchant=merchant, purchased_on__range=(each, last_day(each))))
-        worked = sum(w.minutes for w in WorkLog.objects.filter(merchant=merchant, worked_on__range=(each, last_day(each))))
+        bought = sum(
+            int(p.hours * 60)
+            for p in HourPurchase.objects.filter(merchant=merchant, purchased_on__range=(each, last_day(each)))
+        )
+        worked = sum(
+            w.minutes for w in WorkLog.objects.filter(merchant=merchant, worked_on__range=(each, last_day(each)))
+        )
         balance += bought - worked
         if each == month and balance < 0:
             lines["service_hours"] = (Decimal(-balance) / 60 * RATE).quantize(CENT)
@@ -149,7 +171,9 @@ def _expected_open(merchant, versions, month, closed, billed):
     return lines
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_every_months_invoice_preview_matches_an_independent_calculation_over_random_histories(data):
     with transaction.atomic():
@@ -165,19 +189,42 @@ def _random_history_checked(data):
     versions: dict[str, dict] = {}
     for _ in range(draw(st.integers(0, 3))):
         code, month = draw(st.sampled_from(CODES)), draw(st.sampled_from(MONTHS[1:]))
-        values = (Decimal(draw(st.integers(100, 2000))), draw(st.sampled_from([20, 50, 100, 300])),
-                  Decimal(draw(st.sampled_from(["0", "1.50", "2.95"]))), Decimal(draw(st.sampled_from(["0", "295", "350"]))))
+        values = (
+            Decimal(draw(st.integers(100, 2000))),
+            draw(st.sampled_from([20, 50, 100, 300])),
+            Decimal(draw(st.sampled_from(["0", "1.50", "2.95"]))),
+            Decimal(draw(st.sampled_from(["0", "295", "350"]))),
+        )
         base = package(code)
-        PackageVersion.objects.update_or_create(package=base, valid_from=month, defaults=dict(
-            monthly_price=values[0], installation_fee=base.installation_fee, orders_per_month=values[1],
-            overage_price_per_order=values[2], extra_shop_monthly_price=values[3], start_package_hours=base.start_package_hours,
-            flows=base.flows, order_status=base.order_status, stock=base.stock, price_lists=base.price_lists,
-            multishop=base.multishop, plugins=base.plugins, key_account_manager=base.key_account_manager))
+        PackageVersion.objects.update_or_create(
+            package=base,
+            valid_from=month,
+            defaults=dict(
+                monthly_price=values[0],
+                installation_fee=base.installation_fee,
+                orders_per_month=values[1],
+                overage_price_per_order=values[2],
+                extra_shop_monthly_price=values[3],
+                start_package_hours=base.start_package_hours,
+                flows=base.flows,
+                order_status=base.order_status,
+                stock=base.stock,
+                price_lists=base.price_lists,
+                multishop=base.multishop,
+                plugins=base.plugins,
+                key_account_manager=base.key_account_manager,
+            ),
+        )
         versions.setdefault(code, {})[month] = values
     first = draw(st.sampled_from(CODES))
     Plan(package=package(first), from_date=BASE, extra_shops=2 if first == "400" else 0).subscription(merchant).save()
-    HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=package(first).start_package_hours,
-                                price=package(first).installation_fee, purchased_on=BASE)
+    HourPurchase.objects.create(
+        merchant=merchant,
+        kind="start_package",
+        hours=package(first).start_package_hours,
+        price=package(first).installation_fee,
+        purchased_on=BASE,
+    )
     day = BASE
     for _ in range(draw(st.integers(0, 3))):  # upgrades and downgrades, with or without extra shops
         day = day + timedelta(days=draw(st.integers(1, 70)))
@@ -196,15 +243,26 @@ def _random_history_checked(data):
     for month in MONTHS:
         MonthlyUsage.objects.create(merchant=merchant, month=month, orders=draw(st.integers(0, 140)))
         if draw(st.integers(0, 3)) == 0:
-            HourPurchase.objects.create(merchant=merchant, kind="hour_pack", hour_pack=pack, hours=pack.hours, price=pack.price,
-                                        purchased_on=month + timedelta(days=3))
+            HourPurchase.objects.create(
+                merchant=merchant,
+                kind="hour_pack",
+                hour_pack=pack,
+                hours=pack.hours,
+                price=pack.price,
+                purchased_on=month + timedelta(days=3),
+            )
         minutes = draw(st.sampled_from([0, 0, 30, 90, 240, 420]))
         if minutes:
-            WorkLog.objects.create(merchant=merchant, worked_on=month + timedelta(days=5), minutes=minutes, description="x",
-                                   category="support")
+            WorkLog.objects.create(
+                merchant=merchant,
+                worked_on=month + timedelta(days=5),
+                minutes=minutes,
+                description="x",
+                category="support",
+            )
 
     closed, billed = set(), defaultdict(Decimal)
-    for month in MONTHS[:draw(st.integers(0, len(MONTHS) - 1))]:
+    for month in MONTHS[: draw(st.integers(0, len(MONTHS) - 1))]:
         expected = _expected_open(merchant, versions, month, closed, billed)
         assert _actual(invoice_preview(merchant, month)) == expected, month
         closing.close(month, today=date(2026, 12, 1))
@@ -218,8 +276,13 @@ def _random_history_checked(data):
             late = draw(st.integers(1, 60))
             MonthlyUsage.objects.filter(merchant=merchant, month=month).update(orders=F("orders") + late)
         if draw(st.integers(0, 3)) == 0:
-            WorkLog.objects.create(merchant=merchant, worked_on=month + timedelta(days=20), minutes=300, description="sent",
-                                   category="support")
+            WorkLog.objects.create(
+                merchant=merchant,
+                worked_on=month + timedelta(days=20),
+                minutes=300,
+                description="sent",
+                category="support",
+            )
     frozen = {m: _actual(invoice_preview(merchant, m)) for m in closed}
     for month in MONTHS:
         actual = _actual(invoice_preview(merchant, month))

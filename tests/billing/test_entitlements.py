@@ -17,12 +17,19 @@ DAY = date(2026, 11, 15)
 
 @pytest.mark.parametrize(
     "code, monthly, installation, quota",
-    [("100", "295", "2200", 100), ("200", "495", "4200", 200), ("400", "795", "6400", 400), ("800", "1195", "8500", 800)],
+    [
+        ("100", "295", "2200", 100),
+        ("200", "495", "4200", 200),
+        ("400", "795", "6400", 400),
+        ("800", "1195", "8500", 800),
+    ],
 )
 def test_the_catalogue_is_seeded_with_the_prices_and_quotas_of_domain_md(code, monthly, installation, quota):
     seeded = package(code)
     assert (seeded.monthly_price, seeded.installation_fee, seeded.orders_per_month) == (
-        Decimal(monthly), Decimal(installation), quota,
+        Decimal(monthly),
+        Decimal(installation),
+        quota,
     )
     assert seeded.binding_months == 3 and seeded.notice_months == 1
 
@@ -45,7 +52,12 @@ def test_each_package_grants_its_features(code, flows, order_status, stock, pric
     merchant = SubscriptionFactory(package=package(code), start_date=DAY).merchant
     got = entitlements_for(merchant, on=DAY)
     assert (got.flows, got.order_status, got.stock, got.price_lists, got.multishop, got.plugins) == (
-        flows, order_status, stock, price_lists, multishop, plugins,
+        flows,
+        order_status,
+        stock,
+        price_lists,
+        multishop,
+        plugins,
     )
     assert got.order_quota == int(code)
     assert got.allows_flow(3) == (3 in flows)
@@ -95,7 +107,9 @@ def test_a_quoted_package_needs_its_agreed_price_and_quota():
 
 
 def test_extra_webshops_need_multishop():
-    subscription = SubscriptionFactory.build(merchant=MerchantFactory(), package=package("200"), start_date=DAY, extra_shops=1)
+    subscription = SubscriptionFactory.build(
+        merchant=MerchantFactory(), package=package("200"), start_date=DAY, extra_shops=1
+    )
     with pytest.raises(ValidationError) as caught:
         subscription.full_clean()
     assert "extra_shops" in caught.value.message_dict

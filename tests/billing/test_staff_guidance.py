@@ -29,12 +29,25 @@ def test_a_package_change_is_only_previewed_until_it_is_confirmed(staff_client, 
 
 
 def test_a_confirmation_for_another_choice_than_the_one_shown_shows_that_choice_first(staff_client, merchant):
-    _act(staff_client, merchant, "change-package", {"change-package": package("800").pk, "change-from_date": "2027-05-01",
-                                                    "change-extra_shops": "0", "confirm": "1"})
+    _act(
+        staff_client,
+        merchant,
+        "change-package",
+        {
+            "change-package": package("800").pk,
+            "change-from_date": "2027-05-01",
+            "change-extra_shops": "0",
+            "confirm": "1",
+        },
+    )
     data = {"change-package": package("400").pk, "change-from_date": "2027-02-01", "change-extra_shops": "0"}
-    response = _act(staff_client, merchant, "change-package", {**data, "choice": "replace", "previewed": "keep", "confirm": "1"})
+    response = _act(
+        staff_client, merchant, "change-package", {**data, "choice": "replace", "previewed": "keep", "confirm": "1"}
+    )
     assert response.status_code == 200 and merchant.subscriptions.count() == 2
-    _act(staff_client, merchant, "change-package", {**data, "choice": "replace", "previewed": "replace", "confirm": "1"})
+    _act(
+        staff_client, merchant, "change-package", {**data, "choice": "replace", "previewed": "replace", "confirm": "1"}
+    )
     assert sorted(merchant.subscriptions.values_list("package__code", flat=True)) == ["200", "400"]
 
 
@@ -46,11 +59,19 @@ def test_cancelling_shows_the_end_date_before_it_is_confirmed(staff_client, merc
     assert merchant.subscriptions.get().end_date == date(2027, 4, 30)
 
 
-def test_premium_needs_a_responsible_key_account_manager_and_the_merchant_sees_who(staff_client, staff_user, merchant, owner_client):
+def test_premium_needs_a_responsible_key_account_manager_and_the_merchant_sees_who(
+    staff_client, staff_user, merchant, owner_client
+):
     staff_user.first_name, staff_user.last_name = "Karin", "Kundansvarig"
     staff_user.save()
-    data = {"change-package": package("premium").pk, "change-from_date": "2027-02-01", "change-extra_shops": "0",
-            "change-quoted_monthly_price": "2 500", "change-quoted_orders_per_month": "2000", "confirm": "1"}
+    data = {
+        "change-package": package("premium").pk,
+        "change-from_date": "2027-02-01",
+        "change-extra_shops": "0",
+        "change-quoted_monthly_price": "2 500",
+        "change-quoted_orders_per_month": "2000",
+        "confirm": "1",
+    }
     response = _act(staff_client, merchant, "change-package", data)
     assert response.status_code == 400 and "kundansvarig" in response.content.decode()
     _act(staff_client, merchant, "responsible", {"responsible-responsible": staff_user.pk})
@@ -79,20 +100,27 @@ def test_an_overdrawn_service_account_warns_and_its_hours_are_billed_on_the_invo
     assert 'id="balance-warning"' in body and "−1 h 30 min" in body
     invoice = invoice_preview(merchant, month)
     [hours] = [line for line in invoice.lines if line.key == "service_hours"]
-    assert hours.amount == Decimal("1650.00") and hours.text.replace("\xa0", " ") == "Timmar utöver servicekontot (1 h 30 min)"
+    assert (
+        hours.amount == Decimal("1650.00")
+        and hours.text.replace("\xa0", " ") == "Timmar utöver servicekontot (1 h 30 min)"
+    )
     # billed once: the next month starts from zero
     assert not [line for line in invoice_preview(merchant, date(2027, 1, 1)).lines if line.key == "service_hours"]
 
 
 def test_the_invoice_preview_formats_money_and_the_chart_has_its_figures_as_a_table(billing_client, merchant):
-    HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=4, price=6400, purchased_on=date(2026, 12, 3))
+    HourPurchase.objects.create(
+        merchant=merchant, kind="start_package", hours=4, price=6400, purchased_on=date(2026, 12, 3)
+    )
     body = billing_client.get(reverse("billing:invoice", args=[merchant.pk]), {"month": "2026-12"}).content.decode()
     text = body.replace("\xa0", " ")
     assert "6 400,00 kr" in text and "6,400,00" not in text and "Startpaket och installation (4 h)" in text
     assert 'id="usage-table"' in body and 'aria-describedby="usage-table"' in body
 
 
-@pytest.mark.parametrize("name, hours, shown", [("Timpaket 5 h", "5.00", "Timpaket 5 h"), ("Extra", "1.5", "Extra (1\xa0h 30\xa0min)")])
+@pytest.mark.parametrize(
+    "name, hours, shown", [("Timpaket 5 h", "5.00", "Timpaket 5 h"), ("Extra", "1.5", "Extra (1\xa0h 30\xa0min)")]
+)
 def test_an_hour_pack_names_its_hours_once_as_people_write_them(name, hours, shown):
     from billing.models import HourPack
 

@@ -18,14 +18,20 @@ pytestmark = pytest.mark.django_db
 
 def _new_customer(staff_client, **overrides):
     data = {
-        "name": "Kaffekoppen AB", "org_number": "556123-4567", "owner_email": "ägare@kaffekoppen.se".replace("ä", "a"),
-        "package": package("200").pk, "start_date": "2026-12-01", "extra_shops": "0",
+        "name": "Kaffekoppen AB",
+        "org_number": "556123-4567",
+        "owner_email": "ägare@kaffekoppen.se".replace("ä", "a"),
+        "package": package("200").pk,
+        "start_date": "2026-12-01",
+        "extra_shops": "0",
     }
     data.update(overrides)
     return staff_client.post(reverse("billing:staff_new_customer"), data)
 
 
-def test_staff_create_a_customer_who_gets_an_invitation_that_sets_a_password(staff_client, client, django_capture_on_commit_callbacks):
+def test_staff_create_a_customer_who_gets_an_invitation_that_sets_a_password(
+    staff_client, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _new_customer(staff_client)
     merchant = Merchant.objects.get(name="Kaffekoppen AB")
@@ -56,7 +62,9 @@ def test_a_bad_org_number_is_explained(staff_client):
 def test_the_checklist_ticks_itself_from_credentials_training_and_by_hand(staff_client, merchant, staff_user):
     assert not any(item.done for item in checklist(merchant))
     ConnectionFactory(merchant=merchant)
-    WorkLog.objects.create(merchant=merchant, worked_on=date(2026, 11, 2), minutes=90, description="Utbildning", category="training")
+    WorkLog.objects.create(
+        merchant=merchant, worked_on=date(2026, 11, 2), minutes=90, description="Utbildning", category="training"
+    )
     url = reverse("billing:staff_merchant_action", args=[merchant.pk, "tick"])
     assert staff_client.post(url, {"step": "flow", "done": "1"}).status_code == 404  # it ticks itself
     staff_client.post(url, {"step": "handover", "done": "1"})
@@ -77,10 +85,17 @@ def test_each_checklist_item_says_what_ticks_it_and_only_manual_ones_have_a_butt
 
 
 def test_logged_work_is_rounded_up_to_started_half_hours_and_drawn_from_the_balance(staff_client, merchant):
-    HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=3, price=4200, purchased_on=date(2026, 11, 1))
+    HourPurchase.objects.create(
+        merchant=merchant, kind="start_package", hours=3, price=4200, purchased_on=date(2026, 11, 1)
+    )
     staff_client.post(
         reverse("billing:staff_merchant_action", args=[merchant.pk, "log-work"]),
-        {"work-worked_on": "2026-11-03", "work-minutes": "35", "work-category": "configuration", "work-description": "Leveranssätt"},
+        {
+            "work-worked_on": "2026-11-03",
+            "work-minutes": "35",
+            "work-category": "configuration",
+            "work-description": "Leveranssätt",
+        },
     )
     assert WorkLog.objects.get().minutes == 60
     body = staff_client.get(reverse("billing:staff_merchant", args=[merchant.pk])).content.decode()
@@ -106,12 +121,20 @@ def test_staff_change_the_package_from_a_date_and_cancel(staff_client, merchant)
     base = merchant.subscriptions.get()
     staff_client.post(
         reverse("billing:staff_merchant_action", args=[merchant.pk, "change-package"]),
-        {"change-package": package("400").pk, "change-from_date": "2027-02-01", "change-extra_shops": "1", "confirm": "1"},
+        {
+            "change-package": package("400").pk,
+            "change-from_date": "2027-02-01",
+            "change-extra_shops": "1",
+            "confirm": "1",
+        },
     )
     assert list(merchant.subscriptions.order_by("start_date").values_list("package__code", flat=True)) == ["200", "400"]
     base.refresh_from_db()
     assert base.end_date == date(2027, 1, 31)
-    staff_client.post(reverse("billing:staff_merchant_action", args=[merchant.pk, "cancel"]), {"cancel-notice_on": "2027-03-10", "confirm": "1"})
+    staff_client.post(
+        reverse("billing:staff_merchant_action", args=[merchant.pk, "cancel"]),
+        {"cancel-notice_on": "2027-03-10", "confirm": "1"},
+    )
     assert merchant.subscriptions.get(package__code="400").end_date == date(2027, 4, 30)
 
 
@@ -145,7 +168,9 @@ def test_the_audit_trail_records_changes_without_secret_values(staff_client, mer
 
 
 @pytest.mark.parametrize("name", ["billing:staff_home", "billing:staff_new_customer"])
-def test_staff_pages_are_refused_to_merchants_and_billing_admins_and_ask_anonymous_to_log_in(name, owner_client, billing_client, anonymous_client):
+def test_staff_pages_are_refused_to_merchants_and_billing_admins_and_ask_anonymous_to_log_in(
+    name, owner_client, billing_client, anonymous_client
+):
     assert owner_client.get(reverse(name)).status_code == 403
     assert billing_client.get(reverse(name)).status_code == 403
     assert anonymous_client.get(reverse(name)).status_code == 302
@@ -153,18 +178,25 @@ def test_staff_pages_are_refused_to_merchants_and_billing_admins_and_ask_anonymo
 
 def test_a_customer_page_is_refused_to_its_own_owner(owner_client, merchant):
     assert owner_client.get(reverse("billing:staff_merchant", args=[merchant.pk])).status_code == 403
-    assert owner_client.post(reverse("billing:staff_merchant_action", args=[merchant.pk, "tick"]), {"step": "flow", "done": "1"}).status_code == 403
+    assert (
+        owner_client.post(
+            reverse("billing:staff_merchant_action", args=[merchant.pk, "tick"]), {"step": "flow", "done": "1"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_merchant_sees_their_service_account_and_this_months_orders(owner_client, merchant):
-    HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=2, price=2200, purchased_on=date(2026, 11, 1))
+    HourPurchase.objects.create(
+        merchant=merchant, kind="start_package", hours=2, price=2200, purchased_on=date(2026, 11, 1)
+    )
     body = owner_client.get(reverse("billing:merchant_home", args=[merchant.pk])).content.decode()
     assert 'id="balance"' in body and "2\u00a0h" in body and 'id="month-orders"' in body
 
 
 def test_the_merchant_is_told_that_price_lists_are_matched_by_name(owner_client, merchant):
     body = owner_client.get(reverse("billing:merchant_home", args=[merchant.pk])).content.decode()
-    entitlements = body[body.index('id="entitlements"'):]
+    entitlements = body[body.index('id="entitlements"') :]
     assert "Prislistor" in entitlements and "matchas mot butikens prislistor på namnet" in entitlements
 
 

@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from billing.entitlements import entitlements_for
 from billing.models import Subscription
 from billing.subscriptions import (
-    KEEP, REPLACE, ChangeConflict, Plan, binding_ends, cancel, cancellation_end, change_package, preview_cancel, preview_change,
+    KEEP,
+    REPLACE,
+    ChangeConflict,
+    Plan,
+    binding_ends,
+    cancel,
+    cancellation_end,
+    change_package,
+    preview_cancel,
+    preview_change,
 )
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 
@@ -25,7 +34,9 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_a_cancellation_ends_after_the_notice_and_never_inside_the_binding_period(code, start, notice_on, end):
-    subscription = SubscriptionFactory(package=package(code), start_date=start, quoted_monthly_price=1, quoted_orders_per_month=1)
+    subscription = SubscriptionFactory(
+        package=package(code), start_date=start, quoted_monthly_price=1, quoted_orders_per_month=1
+    )
     assert cancellation_end(subscription, notice_on) == end
 
 
@@ -86,13 +97,20 @@ def test_a_downgrade_before_a_planned_upgrade_keeps_the_upgrade_when_chosen_and_
     ]
     assert shown.periods[2].earliest_end == date(2027, 5, 31)  # bound three months from its start
     assert [(m.month.month, m.package_name) for m in shown.months[:4]] == [
-        (12, "Paket 400"), (1, "Paket 200"), (2, "Paket 200"), (3, "Paket 800")]
+        (12, "Paket 400"),
+        (1, "Paket 200"),
+        (2, "Paket 200"),
+        (3, "Paket 800"),
+    ]
     change_package(old.merchant, downgrade, KEEP)
     saved = old.merchant.subscriptions.select_related("package").order_by("start_date")
-    assert [(s.package.name, s.start_date, s.end_date) for s in saved] == [(p.package_name, p.start, p.end) for p in shown.periods]
+    assert [(s.package.name, s.start_date, s.end_date) for s in saved] == [
+        (p.package_name, p.start, p.end) for p in shown.periods
+    ]
     after = preview_cancel(old.merchant, date(2027, 12, 1), today=today)  # any preview reads the saved timeline
     assert [(m.month, m.package_name, m.amount) for m in after.months[:4]] == [
-        (m.month, m.package_name, m.amount) for m in shown.months[:4]]
+        (m.month, m.package_name, m.amount) for m in shown.months[:4]
+    ]
 
 
 def test_a_period_already_begun_is_never_replaced():

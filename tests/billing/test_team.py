@@ -42,8 +42,13 @@ def test_a_member_sees_the_settings_but_cannot_change_them_nor_invite(merchant):
     url = reverse("portal:settings", args=[merchant.pk, connection.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'id="read-only"' in page.content.decode()
-    assert client.post(reverse("portal:settings_section", args=[merchant.pk, connection.pk, "customers"]),
-                       {"ignore_control_email": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("portal:settings_section", args=[merchant.pk, connection.pk, "customers"]),
+            {"ignore_control_email": "on"},
+        ).status_code
+        == 404
+    )
     connection.refresh_from_db()
     assert connection.ignore_control_email is False
     assert client.get(reverse("portal:setup", args=[merchant.pk, connection.pk, "specter"])).status_code == 404
@@ -51,7 +56,9 @@ def test_a_member_sees_the_settings_but_cannot_change_them_nor_invite(merchant):
     assert client.get(reverse("portal:dashboard", args=[merchant.pk, connection.pk])).status_code == 200
 
 
-def test_an_owner_removes_a_member_but_not_an_owner_nor_one_of_another_merchant(owner_client, owner, merchant, other_merchant):
+def test_an_owner_removes_a_member_but_not_an_owner_nor_one_of_another_merchant(
+    owner_client, owner, merchant, other_merchant
+):
     member = MembershipFactory(merchant=merchant, role=Membership.Role.MEMBER)
     stranger = MembershipFactory(merchant=other_merchant, role=Membership.Role.MEMBER)
     own = merchant.memberships.get(user=owner)

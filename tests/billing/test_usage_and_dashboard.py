@@ -26,7 +26,9 @@ def _transfer(merchant, n=1, at=datetime(2026, 11, 10, 12, tzinfo=UTC), connecti
     results = []
     for _ in range(n):
         with transaction.atomic():
-            results.append(record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id=str(uuid.uuid4()), at=at))
+            results.append(
+                record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id=str(uuid.uuid4()), at=at)
+            )
     return results
 
 
@@ -34,8 +36,12 @@ def test_an_order_is_counted_once_however_often_it_is_recorded():
     merchant = SubscriptionFactory(start_date=NOV).merchant
     connection_id = uuid.uuid4()
     with transaction.atomic():
-        first = record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id="1001", at=datetime(2026, 11, 5, tzinfo=UTC))
-        again = record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id="1001", at=datetime(2026, 11, 6, tzinfo=UTC))
+        first = record_transfer(
+            merchant_id=merchant.pk, connection_id=connection_id, order_id="1001", at=datetime(2026, 11, 5, tzinfo=UTC)
+        )
+        again = record_transfer(
+            merchant_id=merchant.pk, connection_id=connection_id, order_id="1001", at=datetime(2026, 11, 6, tzinfo=UTC)
+        )
     assert first.month_count == 1 and again is None
     assert OrderUsage.objects.count() == 1 and MonthlyUsage.objects.get().orders == 1
 
@@ -50,7 +56,10 @@ def test_recording_outside_a_transaction_is_refused():
 @pytest.mark.parametrize(
     "instant_utc, month",
     [
-        (datetime(2026, 3, 31, 22, 30, tzinfo=UTC), date(2026, 4, 1)),  # 00:30 CEST on 1 April (after DST began 29 March)
+        (
+            datetime(2026, 3, 31, 22, 30, tzinfo=UTC),
+            date(2026, 4, 1),
+        ),  # 00:30 CEST on 1 April (after DST began 29 March)
         (datetime(2026, 3, 31, 21, 59, tzinfo=UTC), date(2026, 3, 1)),  # 23:59 CEST on 31 March
         (datetime(2026, 10, 31, 22, 59, tzinfo=UTC), date(2026, 10, 1)),  # 23:59 CET on 31 October (DST ended 25 Oct)
         (datetime(2026, 10, 31, 23, 0, tzinfo=UTC), date(2026, 11, 1)),  # 00:00 CET on 1 November
@@ -87,7 +96,9 @@ def test_the_dashboard_figures_follow_the_ledger_and_the_package():
 
 
 def test_an_upgrade_during_the_month_gives_the_whole_month_the_new_quota():
-    merchant = SubscriptionFactory(package=package("100"), start_date=date(2026, 10, 1), end_date=date(2026, 11, 14)).merchant
+    merchant = SubscriptionFactory(
+        package=package("100"), start_date=date(2026, 10, 1), end_date=date(2026, 11, 14)
+    ).merchant
     SubscriptionFactory(merchant=merchant, package=package("200"), start_date=date(2026, 11, 15))
     _transfer(merchant, n=150)
     row = _row(merchant)
@@ -105,7 +116,9 @@ def test_merchants_without_a_subscription_that_month_are_not_billed():
 
 
 def test_filters_and_sorting_work_on_the_computed_figures():
-    small = SubscriptionFactory(package=package("100"), start_date=NOV, merchant=MerchantFactory(name="Alfa AB")).merchant
+    small = SubscriptionFactory(
+        package=package("100"), start_date=NOV, merchant=MerchantFactory(name="Alfa AB")
+    ).merchant
     big = SubscriptionFactory(package=package("800"), start_date=NOV, merchant=MerchantFactory(name="Beta AB")).merchant
     _transfer(small, n=120)
     _transfer(big, n=10)
@@ -144,8 +157,12 @@ def test_the_totals_and_a_page_cost_the_same_queries_for_3_or_30_merchants():
 def test_the_invoice_preview_lists_fee_extra_shops_overage_start_package_and_hour_packs():
     subscription = SubscriptionFactory(package=package("400"), start_date=NOV, extra_shops=1)
     merchant = subscription.merchant
-    HourPurchase.objects.create(merchant=merchant, kind="start_package", hours=4, price=Decimal("6400"), purchased_on=NOV)
-    HourPurchase.objects.create(merchant=merchant, kind="hour_pack", hours=5, price=Decimal("4950"), purchased_on=date(2026, 11, 20))
+    HourPurchase.objects.create(
+        merchant=merchant, kind="start_package", hours=4, price=Decimal("6400"), purchased_on=NOV
+    )
+    HourPurchase.objects.create(
+        merchant=merchant, kind="hour_pack", hours=5, price=Decimal("4950"), purchased_on=date(2026, 11, 20)
+    )
     _transfer(merchant, n=402)
     invoice = invoice_preview(merchant, NOV)
     amounts = [line.amount for line in invoice.lines]
@@ -156,7 +173,9 @@ def test_the_invoice_preview_lists_fee_extra_shops_overage_start_package_and_hou
 
 
 def test_the_history_gives_twelve_months_with_each_months_quota():
-    merchant = SubscriptionFactory(package=package("100"), start_date=date(2026, 6, 1), end_date=date(2026, 8, 31)).merchant
+    merchant = SubscriptionFactory(
+        package=package("100"), start_date=date(2026, 6, 1), end_date=date(2026, 8, 31)
+    ).merchant
     SubscriptionFactory(merchant=merchant, package=package("200"), start_date=date(2026, 9, 1))
     _transfer(merchant, n=3, at=datetime(2026, 7, 10, tzinfo=UTC))
     rows = history(merchant, NOV)

@@ -68,13 +68,15 @@ HOOK = r"""
 # Words that are English and not Swedish (so "status", "filter", "order", "is" are not here): one of
 # them on a page rendered in Swedish is a string nobody marked for translation, or one without its
 # Swedish text. Brand names and data (shop names, e-mail addresses) are not words of this list.
-ENGLISH = set("""
+ENGLISH = set(
+    """
 the and of to was with from your you this that has have will been when which there what for by or
 on at its orders settings retry retrying error errors customer customers save cancel step outcome detail none true
 false yes please select choose click enter password username search month invoice payment delivery shipping
 waiting done paused draft fetch reconcile write_back rows quantity price name key account manager shop
 shop's order's merchant merchants package packages billing overview change changes changed received
-""".split())
+""".split()
+)
 # Pages that are not the product's: the simulator stands in for the outside world, in English.
 NOT_OURS = ("/sim/", "/backoffice/")
 # Specter's own field names, quoted as its settings page shows them ("MD5 Key 1"),
@@ -125,6 +127,7 @@ class Audit:
         def seen(frame):
             if frame == page.main_frame and frame.url.startswith("http") and frame.url not in self.urls:
                 self.urls.append(frame.url)
+
         page.on("framenavigated", seen)
 
     def finish(self, context) -> list[str]:
@@ -149,13 +152,21 @@ class Audit:
             name = f"{page_name(report.get('url', ''))} ({report['width']})"
             for v in report.get("violations", []):
                 if v["impact"] in FAILING:
-                    found.append(f"{name}: axe {v['impact']} {v['id']} ×{v['count']}: {v['help']} {v['targets']} {v.get('why', '')}")
+                    found.append(
+                        f"{name}: axe {v['impact']} {v['id']} ×{v['count']}: {v['help']} {v['targets']} {v.get('why', '')}"
+                    )
             if report.get("text") and not any(part in report.get("url", "") for part in NOT_OURS):
                 words = untranslated(report["text"])
                 if words:
                     found.append(f"{name}: not in Swedish: " + "; ".join(sorted(set(words))[:8]))
-            if report["width"] == "phone" and not report.get("skipped") and report.get("scrollWidth", 0) > PHONE["width"]:
-                found.append(f"{name}: scrolls sideways at {PHONE['width']} px (the page is {report['scrollWidth']} px wide: {', '.join(report.get('wide', []))})")
+            if (
+                report["width"] == "phone"
+                and not report.get("skipped")
+                and report.get("scrollWidth", 0) > PHONE["width"]
+            ):
+                found.append(
+                    f"{name}: scrolls sideways at {PHONE['width']} px (the page is {report['scrollWidth']} px wide: {', '.join(report.get('wide', []))})"
+                )
         return sorted(set(found))
 
     def counts(self) -> dict:
@@ -178,7 +189,9 @@ class Audit:
     def write(self) -> None:
         REPORTS.mkdir(parents=True, exist_ok=True)
         reports = [{k: v for k, v in r.items() if k != "text"} for r in self.reports]
-        (REPORTS / f"{self.test_name}.json").write_text(json.dumps({"pages": self.counts(), "problems": self.problems(), "reports": reports}, indent=1))
+        (REPORTS / f"{self.test_name}.json").write_text(
+            json.dumps({"pages": self.counts(), "problems": self.problems(), "reports": reports}, indent=1)
+        )
 
 
 def report_only() -> bool:

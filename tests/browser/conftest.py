@@ -16,8 +16,14 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Flags for a closed network and a root user: no sandbox, no background calls home.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -30,7 +36,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xfail(reason="no chromium", run=False, strict=True))
         raise pytest.UsageError(f"CI=true but {CHROMIUM} is missing: install Debian's chromium package.")
     for item in browser_items:
-        item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)"))
+        item.add_marker(
+            pytest.mark.skip(reason=f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)")
+        )
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +65,9 @@ def page(browser, request):
     """A page in a fresh context; every page it (or another page of the context) visits is checked
     by axe-core and at 390 px when the test ends (tests/browser/a11y.py): a critical or serious
     finding, or a page that scrolls sideways on a phone, fails the test."""
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="sv-SE", timezone_id="Europe/Stockholm", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     audit = Audit(re.sub(r"[^a-z0-9_]+", "-", request.node.name.lower()))
     audit.attach(context)
@@ -67,7 +77,10 @@ def page(browser, request):
     problems = [] if failed else audit.finish(context)  # a failed test is already red: do not pile on
     context.close()
     if problems and not report_only():
-        pytest.fail("Accessibility, 390 px or translation problems on pages this test visited:\n" + "\n".join(problems), pytrace=False)
+        pytest.fail(
+            "Accessibility, 390 px or translation problems on pages this test visited:\n" + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -15,11 +15,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from bench import demo
 from billing.models import Subscription
 from billing.periods import add_months
 from billing.subscriptions import Plan, change_package
 from billing.usage import record_transfer
-from bench import demo
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.browser.test_login_journeys import _log_in
 
@@ -35,15 +35,24 @@ def _orders(merchant, month, n, first=0):
     connection_id = uuid.uuid4()
     with transaction.atomic():
         for k in range(n):
-            record_transfer(merchant_id=merchant.pk, connection_id=connection_id, order_id=f"{first + k}",
-                            at=datetime(month.year, month.month, 12, 10, tzinfo=STOCKHOLM))
+            record_transfer(
+                merchant_id=merchant.pk,
+                connection_id=connection_id,
+                order_id=f"{first + k}",
+                at=datetime(month.year, month.month, 12, 10, tzinfo=STOCKHOLM),
+            )
 
 
-def test_a_downgrade_with_an_upgrade_planned_keeps_the_upgrade_and_does_what_the_preview_showed(page, live_server, screenshot):
+def test_a_downgrade_with_an_upgrade_planned_keeps_the_upgrade_and_does_what_the_preview_showed(
+    page, live_server, screenshot
+):
     demo.seed()
     today = timezone.localdate()
-    merchant = SubscriptionFactory(merchant=MerchantFactory(name="Planerad AB"), package=package("400"),
-                                   start_date=add_months(today.replace(day=1), -6)).merchant
+    merchant = SubscriptionFactory(
+        merchant=MerchantFactory(name="Planerad AB"),
+        package=package("400"),
+        start_date=add_months(today.replace(day=1), -6),
+    ).merchant
     upgrade_on, downgrade_on = add_months(today.replace(day=1), 3), add_months(today.replace(day=1), 1)
     change_package(merchant, Plan(package=package("800"), from_date=upgrade_on))
     _log_in(page, live_server.url, demo.STAFF)
@@ -81,8 +90,9 @@ def test_a_price_change_from_next_month_leaves_this_month_as_it_was(page, live_s
     demo.seed()
     this_month = timezone.localdate().replace(day=1)
     next_month = add_months(this_month, 1)
-    merchant = SubscriptionFactory(merchant=MerchantFactory(name="Pris AB"), package=package("200"),
-                                   start_date=add_months(this_month, -2)).merchant
+    merchant = SubscriptionFactory(
+        merchant=MerchantFactory(name="Pris AB"), package=package("200"), start_date=add_months(this_month, -2)
+    ).merchant
     _log_in(page, live_server.url, demo.BILLING)
     page.get_by_role("main").get_by_role("link", name="Katalog").click()
     page.locator('[data-package="200"]').get_by_role("link", name="Ändra").click()
@@ -106,8 +116,9 @@ def test_a_price_change_from_next_month_leaves_this_month_as_it_was(page, live_s
 def test_a_closed_month_stays_as_invoiced_and_a_late_order_is_adjusted_in_the_next_month(page, live_server, screenshot):
     demo.seed()
     last_month = add_months(timezone.localdate().replace(day=1), -1)
-    merchant = SubscriptionFactory(merchant=MerchantFactory(name="Sen Order AB"), package=package("100"),
-                                   start_date=add_months(last_month, -3)).merchant
+    merchant = SubscriptionFactory(
+        merchant=MerchantFactory(name="Sen Order AB"), package=package("100"), start_date=add_months(last_month, -3)
+    ).merchant
     _orders(merchant, last_month, 101)
     _log_in(page, live_server.url, demo.BILLING)
     page.goto(f"{live_server.url}/billing/?month={last_month:%Y-%m}")
@@ -145,8 +156,9 @@ def test_the_csv_opens_in_swedish_excel_as_numbers_whose_totals_match_the_page(p
     demo.seed()
     month = timezone.localdate().replace(day=1)
     for name, code, orders, shops in [("Åkesson & Co AB", "100", 130, 0), ("Lagom AB", "400", 12, 1)]:
-        merchant = SubscriptionFactory(merchant=MerchantFactory(name=name), package=package(code), extra_shops=shops,
-                                       start_date=date(2026, 1, 1)).merchant
+        merchant = SubscriptionFactory(
+            merchant=MerchantFactory(name=name), package=package(code), extra_shops=shops, start_date=date(2026, 1, 1)
+        ).merchant
         _orders(merchant, month, orders)
     _log_in(page, live_server.url, demo.BILLING)
     page.locator("#billing-table").wait_for()
@@ -188,14 +200,20 @@ GREEN_IN_CHART = """() => {
 }"""
 
 
-def test_the_quota_is_a_visible_line_even_with_a_single_month_and_the_figures_are_in_a_table(page, live_server, screenshot):
+def test_the_quota_is_a_visible_line_even_with_a_single_month_and_the_figures_are_in_a_table(
+    page, live_server, screenshot
+):
     demo.seed()
     this_month = timezone.localdate().replace(day=1)
-    merchant = SubscriptionFactory(merchant=MerchantFactory(name="Ny Kund AB"), package=package("100"), start_date=this_month).merchant
+    merchant = SubscriptionFactory(
+        merchant=MerchantFactory(name="Ny Kund AB"), package=package("100"), start_date=this_month
+    ).merchant
     _orders(merchant, this_month, 40)
     _log_in(page, live_server.url, demo.BILLING)
     page.goto(f"{live_server.url}/billing/merchants/{merchant.pk}/?month={this_month:%Y-%m}")
-    page.wait_for_function("document.getElementById('usage-chart').width > 0 && window.Chart && Chart.getChart('usage-chart')")
+    page.wait_for_function(
+        "document.getElementById('usage-chart').width > 0 && window.Chart && Chart.getChart('usage-chart')"
+    )
     assert page.evaluate(GREEN_IN_CHART) > 20  # the quota's line across the month, not an invisible point
     page.get_by_text("Siffrorna som tabell").click()
     last = page.locator("#usage-table tbody tr").last

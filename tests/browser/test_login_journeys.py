@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from billing.models import Merchant
 from bench import demo
+from billing.models import Merchant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,4 +53,6 @@ def test_the_owner_gets_a_404_page_for_another_merchant(page, live_server):
     response = page.goto(f"{live_server.url}/m/{other.pk}/")
     assert response.status == 404
     assert "Annan Handel" not in page.content()
-    assert page.get_by_role("heading", name="Sidan finns inte").is_visible()  # ours, in Swedish, not the server's English
+    assert page.get_by_role(
+        "heading", name="Sidan finns inte"
+    ).is_visible()  # ours, in Swedish, not the server's English

@@ -57,8 +57,13 @@ def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(p
     save(page)
     screenshot("4-customers")
     save(page)
-    for field, article in (("gift_card", "PRESENTKORT"), ("discount", "RABATT"), ("payment_fee", "AVGIFT"),
-                           ("shipping", "FRAKT"), ("cod", "POSTFORSKOTT")):
+    for field, article in (
+        ("gift_card", "PRESENTKORT"),
+        ("discount", "RABATT"),
+        ("payment_fee", "AVGIFT"),
+        ("shipping", "FRAKT"),
+        ("cod", "POSTFORSKOTT"),
+    ):
         page.locator(f"#id_{field}_article").fill(article)
     screenshot("5-orders")
     save(page)
@@ -85,7 +90,9 @@ def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(p
     assert page.locator("#connection-status").inner_text() == "Aktiv"
     screenshot("10-active")
 
-    placed = requests.post(f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10).json()
+    placed = requests.post(
+        f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10
+    ).json()
     drain()  # the worker's part, run here so the test decides when
     page.get_by_role("link", name="Ordrar", exact=True).click()
     row = page.locator("#transfers tbody tr").first
@@ -94,7 +101,9 @@ def test_a_new_merchant_activates_a_connection_and_sees_an_order_reach_specter(p
     screenshot("11-order-in-specter")
 
 
-def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_its_page(page, live_server, settings, screenshot):
+def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_its_page(
+    page, live_server, settings, screenshot
+):
     connection = wired_connection(live_server, settings, delivery_methods={"1": "PN", "3": "BUTIK"})
     login = owner_with_password(connection.merchant, email="agare@handel.se")
     placed = place_order(ensure_demo_shop(), seed=43, shipping_id=2)
@@ -123,7 +132,9 @@ def test_an_order_needing_attention_is_fixed_in_the_settings_and_retried_from_it
     screenshot("3-retried-and-in-specter")
 
 
-def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_finish(page, live_server, settings, screenshot):
+def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_finish(
+    page, live_server, settings, screenshot
+):
     from connections.models import Connection
 
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, webhooks=False)
@@ -143,7 +154,9 @@ def test_the_owner_fills_a_new_shop_from_specter_and_watches_the_initial_sync_fi
     screenshot("2-done-with-its-report")
 
 
-def test_a_merchant_ignores_an_order_with_a_reason_and_reads_its_page_in_english(page, live_server, settings, screenshot):
+def test_a_merchant_ignores_an_order_with_a_reason_and_reads_its_page_in_english(
+    page, live_server, settings, screenshot
+):
     connection = wired_connection(live_server, settings, delivery_methods={"1": "PN", "3": "BUTIK"})
     login = owner_with_password(connection.merchant, email="agare@ignorerar.se")
     placed = place_order(ensure_demo_shop(), seed=44, shipping_id=2)  # an unmapped delivery method: needs attention

@@ -18,10 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 State = Transfer.State
 
 WORDS = {
-    "sv": {"retry": "Försök igen med alla", "sent": "3 ordrar från Kaffebutiken skickas igen.", "nothing": "Ingen order har det numret.",
-           "search": "Sök ordrar", "trail": "Skickade igen 3 ordrar (sku_space) på Kaffebutiken", "reason": "mellanslag"},
-    "en": {"retry": "Retry all", "sent": "3 orders of Kaffebutiken sent again.", "nothing": "No order has that number.",
-           "search": "Search orders", "trail": "Sent 3 orders again (sku_space) on Kaffebutiken", "reason": "space"},
+    "sv": {
+        "retry": "Försök igen med alla",
+        "sent": "3 ordrar från Kaffebutiken skickas igen.",
+        "nothing": "Ingen order har det numret.",
+        "search": "Sök ordrar",
+        "trail": "Skickade igen 3 ordrar (sku_space) på Kaffebutiken",
+        "reason": "mellanslag",
+    },
+    "en": {
+        "retry": "Retry all",
+        "sent": "3 orders of Kaffebutiken sent again.",
+        "nothing": "No order has that number.",
+        "search": "Search orders",
+        "trail": "Sent 3 orders again (sku_space) on Kaffebutiken",
+        "reason": "space",
+    },
 }
 
 
@@ -32,14 +44,20 @@ def trouble():
         connection = ConnectionFactory(merchant=Merchant.objects.create(name=merchant_name), name=shop)
         shops.append(connection)
         for n in range(3 if shop == "Kaffebutiken" else 2):
-            TransferFactory(connection=connection, state=State.NEEDS_ATTENTION, reason_code="sku_space",
-                            reason_params=[["sku_space", {"sku": "A 1"}]])
+            TransferFactory(
+                connection=connection,
+                state=State.NEEDS_ATTENTION,
+                reason_code="sku_space",
+                reason_params=[["sku_space", {"sku": "A 1"}]],
+            )
         TransferFactory(connection=connection, order_number="5150", starweb_order_id=f"{shop}-5150", state=State.DONE)
     return shops
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_staff_retry_a_group_see_it_in_the_audit_trail_and_search_an_order_across_merchants(page, live_server, screenshot, lang):
+def test_staff_retry_a_group_see_it_in_the_audit_trail_and_search_an_order_across_merchants(
+    page, live_server, screenshot, lang
+):
     demo.seed()
     coffee, tea = trouble()
     words = WORDS[lang]
@@ -59,8 +77,11 @@ def test_staff_retry_a_group_see_it_in_the_audit_trail_and_search_an_order_acros
     rows.filter(has_text="Kaffe AB").get_by_role("button", name=words["retry"]).click()
     expect(page.get_by_text(words["sent"])).to_be_visible()
     expect(page.locator("table").first.locator("tbody tr")).to_have_count(1)  # only the tea shop's group is left
-    assert set(Transfer.objects.filter(connection=coffee, order_number__gt="").exclude(order_number="5150")
-               .values_list("state", flat=True)) == {State.RETRY_WAIT}
+    assert set(
+        Transfer.objects.filter(connection=coffee, order_number__gt="")
+        .exclude(order_number="5150")
+        .values_list("state", flat=True)
+    ) == {State.RETRY_WAIT}
     assert Transfer.objects.filter(connection=tea, state=State.NEEDS_ATTENTION).count() == 2
     screenshot(f"{lang}-2-retried")
 

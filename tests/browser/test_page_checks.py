@@ -19,7 +19,9 @@ def audit_of(browser, html: str) -> list[str]:
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     audit = Audit("page-checks")
     audit.attach(context)
-    context.route("http://checks.test/**", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    context.route(
+        "http://checks.test/**", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
+    )
     page = context.new_page()
     page.goto("http://checks.test/page/")
     problems = audit.finish(context)

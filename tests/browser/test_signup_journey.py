@@ -33,7 +33,9 @@ class Counted:
         self.fields += 1
 
 
-def test_a_new_merchant_signs_up_accepts_every_default_and_sees_the_first_order_in_specter(page, live_server, settings, screenshot):
+def test_a_new_merchant_signs_up_accepts_every_default_and_sees_the_first_order_in_specter(
+    page, live_server, settings, screenshot
+):
     settings.SPECTER_API_URL = live_server.url + "/sim/specter/"
     settings.PUBLIC_BASE_URL = live_server.url
     ensure_demo_shop()  # the merchant's own shop and Specter account exist before they come to us
@@ -84,7 +86,9 @@ def test_a_new_merchant_signs_up_accepts_every_default_and_sees_the_first_order_
     assert page.locator("#not-exporting").count() == 0
     screenshot("6-active")
 
-    placed = requests.post(f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10).json()
+    placed = requests.post(
+        f"{live_server.url}/sim/_admin/starweb/demobutiken/orders", json={"seed": 42}, timeout=10
+    ).json()
     drain()
     hands.click("ul.nav-tabs li:nth-child(2) a")  # Orders
     row = page.locator("#transfers tbody tr").first

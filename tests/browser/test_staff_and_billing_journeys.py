@@ -11,9 +11,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from bench import demo
 from billing.models import Merchant
 from billing.usage import record_transfer
-from bench import demo
 from tests.billing.factories import MerchantFactory, SubscriptionFactory, package
 from tests.browser.test_login_journeys import _log_in
 
@@ -71,7 +71,9 @@ def test_a_billing_admin_reads_the_month_sorts_filters_and_exports_csv(page, liv
     demo.seed()
     month = timezone.localdate().replace(day=1)
     for name, code, orders in [("Överskott AB", "100", 130), ("Lagom AB", "800", 120)]:
-        merchant = SubscriptionFactory(merchant=MerchantFactory(name=name), package=package(code), start_date=date(2026, 1, 1)).merchant
+        merchant = SubscriptionFactory(
+            merchant=MerchantFactory(name=name), package=package(code), start_date=date(2026, 1, 1)
+        ).merchant
         connection_id = uuid.uuid4()
         with transaction.atomic():
             for n in range(orders):

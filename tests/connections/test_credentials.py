@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def _raw_column(conn: Connection, column: str) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM connections_connection WHERE id = %s", [conn.pk.hex if connection.vendor == "sqlite" else conn.pk])
+        cursor.execute(
+            f"SELECT {column} FROM connections_connection WHERE id = %s",
+            [conn.pk.hex if connection.vendor == "sqlite" else conn.pk],
+        )
         return cursor.fetchone()[0]
 
 

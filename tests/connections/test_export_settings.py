@@ -13,7 +13,9 @@ COMPUTED = {"delivery_methods", "payment_methods", "webshop_id", "stock_site_id"
 
 
 def test_every_export_setting_is_read_from_the_connection_field_of_its_name():
-    connection = Connection(delivery_methods={1: "PN"}, payment_methods={"2": "K"}, specter_webshop_id="7", stock_site="3")
+    connection = Connection(
+        delivery_methods={1: "PN"}, payment_methods={"2": "K"}, specter_webshop_id="7", stock_site="3"
+    )
     for f in fields(ExportSettings):
         if f.name in COMPUTED:
             continue
@@ -23,7 +25,11 @@ def test_every_export_setting_is_read_from_the_connection_field_of_its_name():
         if f.name not in COMPUTED:
             assert getattr(settings, f.name) == getattr(connection, f.name), f.name
     assert (settings.delivery_methods, settings.payment_methods, settings.webshop_id, settings.stock_site_id) == (
-        {"1": "PN"}, {"2": "K"}, "7", "3")
+        {"1": "PN"},
+        {"2": "K"},
+        "7",
+        "3",
+    )
 
 
 def test_a_sum_of_warehouses_is_no_stock_site_for_the_order():

@@ -36,14 +36,21 @@ DOMAIN_PACKAGES = """
 | Order status, stock | – | ✓ | ✓ | ✓ | ✓ |
 | Price structures / price lists, multishop | – | – | ✓ | ✓ | ✓ |
 """
-ROWS = {"Order incl. customer": Capability.ORDERS, "Order status": Capability.ORDER_STATUS,
-        "Product (with variants)": Capability.PRODUCTS, "Price": Capability.PRICES,
-        "Price lists (package 400)": Capability.PRICE_LISTS, "Stock (and stock status)": Capability.STOCK}
+ROWS = {
+    "Order incl. customer": Capability.ORDERS,
+    "Order status": Capability.ORDER_STATUS,
+    "Product (with variants)": Capability.PRODUCTS,
+    "Price": Capability.PRICES,
+    "Price lists (package 400)": Capability.PRICE_LISTS,
+    "Stock (and stock status)": Capability.STOCK,
+}
 # A price is product info (every package), as the pulls have always had it; price lists are the
 # "price structures" of package 400.
-PACKAGE_ROWS = {"Order info, customer info, product info": (Capability.ORDERS, Capability.PRODUCTS, Capability.PRICES),
-                "Order status, stock": (Capability.ORDER_STATUS, Capability.STOCK),
-                "Price structures / price lists, multishop": (Capability.PRICE_LISTS, Capability.MULTISHOP)}
+PACKAGE_ROWS = {
+    "Order info, customer info, product info": (Capability.ORDERS, Capability.PRODUCTS, Capability.PRICES),
+    "Order status, stock": (Capability.ORDER_STATUS, Capability.STOCK),
+    "Price structures / price lists, multishop": (Capability.PRICE_LISTS, Capability.MULTISHOP),
+}
 DAY = date(2026, 11, 15)
 
 
@@ -71,7 +78,9 @@ def test_the_flow_table_matches_domain_md_cell_by_cell():
 def test_each_package_unlocks_the_parts_domain_md_gives_it_and_combo_and_price_lists_come_with_400(code):
     header, rows = table(DOMAIN_PACKAGES)
     column = [h.lower() for h in header].index(code)
-    merchant = SubscriptionFactory(package=package(code), start_date=DAY, quoted_monthly_price=1, quoted_orders_per_month=1).merchant
+    merchant = SubscriptionFactory(
+        package=package(code), start_date=DAY, quoted_monthly_price=1, quoted_orders_per_month=1
+    ).merchant
     for row in rows:
         for capability in PACKAGE_ROWS[row[0]]:
             assert bool(merchant_may(merchant, capability, on=DAY)) == (row[column] == "✓"), (row[0], capability)
@@ -87,7 +96,12 @@ def downgraded():
     merchant = MerchantFactory()
     SubscriptionFactory(merchant=merchant, package=package("400"), start_date=month)
     first = ConnectionFactory(merchant=merchant, flow=Connection.Flow.ERP, status=Connection.Status.ACTIVE)
-    second = ConnectionFactory(merchant=merchant, flow=Connection.Flow.ERP, status=Connection.Status.ACTIVE, specter_smb_id=first.specter_smb_id)
+    second = ConnectionFactory(
+        merchant=merchant,
+        flow=Connection.Flow.ERP,
+        status=Connection.Status.ACTIVE,
+        specter_smb_id=first.specter_smb_id,
+    )
     from_date = add_months(month, 4)
     change_package(merchant, Plan(package=package("200"), from_date=from_date))
     return first, second, from_date
@@ -104,7 +118,9 @@ def test_a_downgrade_from_400_to_200_stops_price_lists_and_multishop_from_its_da
     assert may(first, Capability.STOCK, on=from_date) and may(first, Capability.ORDER_STATUS, on=from_date)
 
 
-def test_after_a_planned_downgrade_the_forms_ask_and_get_no_from_its_date_without_any_other_call(downgraded, monkeypatch):
+def test_after_a_planned_downgrade_the_forms_ask_and_get_no_from_its_date_without_any_other_call(
+    downgraded, monkeypatch
+):
     first, second, from_date = downgraded
 
     def forms_on(day):
@@ -118,7 +134,8 @@ def test_after_a_planned_downgrade_the_forms_ask_and_get_no_from_its_date_withou
 
 
 def test_after_a_planned_downgrade_the_pulls_and_their_schedule_ask_and_get_no_from_its_date_without_any_other_call(
-        downgraded, monkeypatch):
+    downgraded, monkeypatch
+):
     first, second, from_date = downgraded
 
     def taking(day, kind):
@@ -147,7 +164,10 @@ def test_a_flow_part_whose_package_is_missing_is_refused_with_the_reason_in_swed
     answer = may(connection, Capability.STOCK, on=DAY)
     assert not answer
     with translation.override("en"):
-        assert str(answer.reason) == "The package in force on 15 Nov 2026 does not include stock: that comes with Paket 200 and up."
+        assert (
+            str(answer.reason)
+            == "The package in force on 15 Nov 2026 does not include stock: that comes with Paket 200 and up."
+        )
     with translation.override("sv"):
         assert str(answer.reason) == "Paketet som gäller 2026-11-15 omfattar inte lager: det ingår från Paket 200."
 
@@ -171,4 +191,7 @@ def test_a_combo_flow_on_package_200_is_refused_with_the_package_that_has_it():
     answer = may(connection, Capability.ORDERS, on=DAY)
     assert not answer
     with translation.override("en"):
-        assert str(answer.reason) == "The package in force on 15 Nov 2026 does not include flow #3 Combo: it comes with Paket 400 and up."
+        assert (
+            str(answer.reason)
+            == "The package in force on 15 Nov 2026 does not include flow #3 Combo: it comes with Paket 400 and up."
+        )

@@ -6,8 +6,10 @@ import requests
 from connections import http
 from connections.errors import Retryable, UnknownOutcome
 
-REFUSED = requests.ConnectionError("HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded "
-                                   "(Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))")
+REFUSED = requests.ConnectionError(
+    "HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded "
+    "(Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))"
+)
 RESET = requests.ConnectionError("('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))")
 
 

@@ -17,4 +17,6 @@ def spec() -> dict:
 def errors(document, schema_name: str) -> list[str]:
     """Every way `document` breaks components.schemas[schema_name] (OpenAPI 3.0 ≈ JSON Schema draft 4)."""
     schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec()["components"]}
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in Draft4Validator(schema).iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in Draft4Validator(schema).iter_errors(document)
+    ]

@@ -31,7 +31,9 @@ def test_every_string_has_a_swedish_translation():
 
 def test_the_shipped_mo_file_matches_its_po_source():
     """The .mo is committed so runtime needs no gettext tools; it must not fall behind the .po."""
-    po = {(e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.pofile(str(PO)).translated_entries()}
+    po = {
+        (e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.pofile(str(PO)).translated_entries()
+    }
     mo = {(e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.mofile(str(PO.with_suffix(".mo")))}
     assert po <= mo, "run `make messages` and commit locale/"
 

@@ -29,8 +29,12 @@ def scrape(client, **headers) -> str:
 def test_metrics_report_orders_by_state_reasons_queues_and_phases(client):
     done = TransferFactory(state="done", sent_at=timezone.now())
     TransferFactory(state="needs_attention", reason_code="sku_space")
-    TransferAttempt.objects.create(transfer=done, phase="order", outcome="ok", started_at=timezone.now(), duration_ms=120)
-    TransferAttempt.objects.create(transfer=done, phase="fetch", outcome="rate_limited", started_at=timezone.now(), duration_ms=3)
+    TransferAttempt.objects.create(
+        transfer=done, phase="order", outcome="ok", started_at=timezone.now(), duration_ms=120
+    )
+    TransferAttempt.objects.create(
+        transfer=done, phase="fetch", outcome="rate_limited", started_at=timezone.now(), duration_ms=3
+    )
     OrmQ.objects.create(key="integrator", payload="x", lock=timezone.now() - timedelta(seconds=42))
     Circuit.objects.create(system="specter", account="1001", failures=3, opened_at=timezone.now())
     text = scrape(client)
@@ -38,7 +42,9 @@ def test_metrics_report_orders_by_state_reasons_queues_and_phases(client):
     assert 'integrator_orders{state="done"} 1.0' in text and 'integrator_orders{state="pending"} 0.0' in text
     assert 'integrator_orders_needing_attention{reason="sku_space"} 1.0' in text
     assert 'integrator_queue_tasks{queue="integrator"} 1.0' in text
-    age = next(line for line in text.splitlines() if line.startswith('integrator_queue_oldest_age_seconds{queue="integrator"}'))
+    age = next(
+        line for line in text.splitlines() if line.startswith('integrator_queue_oldest_age_seconds{queue="integrator"}')
+    )
     assert 41 <= float(age.split()[-1]) < 60
     assert 'integrator_phase_duration_seconds_last_hour_bucket{le="0.25",phase="order"} 1.0' in text
     assert 'integrator_attempts_last_hour{outcome="rate_limited"} 1.0' in text
@@ -67,18 +73,38 @@ def _json_line(message: str, **ids) -> dict:
 
 
 def test_json_logs_name_the_connection_and_transfer_and_mask_secrets():
-    line = _json_line("call to https://x/putInfo.asp?smbId=1&md5key=s3cretvalue failed", connection_id="c-1", transfer_id="t-2")
-    assert (line["level"], line["logger"], line["connection_id"], line["transfer_id"]) == ("WARNING", "syncflows", "c-1", "t-2")
+    line = _json_line(
+        "call to https://x/putInfo.asp?smbId=1&md5key=s3cretvalue failed", connection_id="c-1", transfer_id="t-2"
+    )
+    assert (line["level"], line["logger"], line["connection_id"], line["transfer_id"]) == (
+        "WARNING",
+        "syncflows",
+        "c-1",
+        "t-2",
+    )
     assert "s3cretvalue" not in line["message"] and "md5key=" in line["message"]
     assert "connection_id" not in _json_line("outside any run")
 
 
 def test_error_reports_keep_no_personal_data_or_secrets():
     event = {
-        "request": {"url": "https://i.example/x?token=abcdef123", "cookies": {"sessionid": "s"}, "data": {"email": "a@b.se"},
-                    "headers": {"Authorization": "Bearer xyz", "Cookie": "sessionid=s", "User-Agent": "ua", "X-Forwarded-For": "1.2.3.4"}},
+        "request": {
+            "url": "https://i.example/x?token=abcdef123",
+            "cookies": {"sessionid": "s"},
+            "data": {"email": "a@b.se"},
+            "headers": {
+                "Authorization": "Bearer xyz",
+                "Cookie": "sessionid=s",
+                "User-Agent": "ua",
+                "X-Forwarded-For": "1.2.3.4",
+            },
+        },
         "user": {"id": 7, "email": "a@b.se", "ip_address": "1.2.3.4"},
-        "exception": {"values": [{"value": "failed: client_secret=hunter22", "stacktrace": {"frames": [{"vars": {"password": "p"}}]}}]},
+        "exception": {
+            "values": [
+                {"value": "failed: client_secret=hunter22", "stacktrace": {"frames": [{"vars": {"password": "p"}}]}}
+            ]
+        },
         "breadcrumbs": {"values": [{"message": "GET ?key=zzzz1234", "data": {"url": "?key=zzzz1234"}}]},
     }
     scrubbed = json.dumps(scrub_event(event))
@@ -88,14 +114,17 @@ def test_error_reports_keep_no_personal_data_or_secrets():
 
 
 def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
-    probe = ("import django; django.setup(); import sentry_sdk; c = sentry_sdk.get_client(); "
-             "print(c.is_active(), c.options.get('send_default_pii'), "
-             "c.options.get('before_send').__name__ if c.is_active() else '-')")
+    probe = (
+        "import django; django.setup(); import sentry_sdk; c = sentry_sdk.get_client(); "
+        "print(c.is_active(), c.options.get('send_default_pii'), "
+        "c.options.get('before_send').__name__ if c.is_active() else '-')"
+    )
     base = {**os.environ, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
 
     def run(env):
-        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+        )
         return result.stdout.split()[-3:]
 
     assert run({**base, "SENTRY_DSN": ""})[0] == "False"

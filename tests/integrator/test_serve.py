@@ -56,7 +56,9 @@ def demo_env(tmp_path) -> dict:
         DEBUG="false",
     )
     for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180
+        )
     return env
 
 
@@ -64,7 +66,11 @@ def test_serve_runs_web_and_worker_together_and_ctrl_c_stops_both(demo_env):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)],
-        cwd=ROOT, env=demo_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=demo_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches the whole group
     )
     base = f"http://127.0.0.1:{port}"

@@ -32,7 +32,7 @@ def _order_without_its_article_in_specter():
 
 def _timeline(transfer, language=None) -> str:
     body = order_page(owner_of(transfer.connection, language), transfer)
-    return body[body.index('id="timeline"'):]
+    return body[body.index('id="timeline"') :]
 
 
 def test_articles_created_for_the_order_read_in_swedish_with_their_numbers(live_server, settings):

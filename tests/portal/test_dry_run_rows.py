@@ -16,8 +16,13 @@ class _Shop:
 
 
 def test_the_dry_run_shows_the_shops_own_price_and_the_discount_as_its_own_row():
-    connection = Connection(discount_article="RABATT", shipping_article="FRAKT", payment_fee_article="AVGIFT",
-                            delivery_methods={"1": "PN"}, payment_methods={"2": "I"})
+    connection = Connection(
+        discount_article="RABATT",
+        shipping_article="FRAKT",
+        payment_fee_article="AVGIFT",
+        delivery_methods={"1": "PN"},
+        payment_methods={"2": "I"},
+    )
     shown = dry_run(connection, _Shop(order_json([item("MUGG-01", 2, "150.94", 6, discount="10")])))
     with translation.override("sv"):
         rows = [(r["article_no"], str(r["price"])) for r in shown["rows"]]

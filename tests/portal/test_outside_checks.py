@@ -23,6 +23,7 @@ def outbound(monkeypatch):
     def refuse(session, prepared, **kwargs):
         calls.append(prepared.url)
         raise AssertionError(f"a page load called out: {prepared.url}")
+
     monkeypatch.setattr(requests.Session, "send", refuse)
     return calls
 
@@ -39,11 +40,14 @@ def active_connection(owner_client, merchant, live_server, settings):
 
 
 def dashboard(owner_client, connection):
-    return owner_client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    return owner_client.get(
+        reverse("portal:dashboard", args=[connection.merchant_id, connection.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
-def test_rendering_the_overview_makes_no_outbound_call_and_queues_the_check_instead(owner_client, merchant, simulators, live_server,
-                                                                                   settings, request):
+def test_rendering_the_overview_makes_no_outbound_call_and_queues_the_check_instead(
+    owner_client, merchant, simulators, live_server, settings, request
+):
     connection = active_connection(owner_client, merchant, live_server, settings)
     OutsideCheck.objects.all().delete()
     calls = request.getfixturevalue("outbound")
@@ -57,8 +61,9 @@ def test_rendering_the_overview_makes_no_outbound_call_and_queues_the_check_inst
     assert OutsideCheck.objects.count() == 1  # asked once, however often the page is read
 
 
-def test_the_queued_check_stores_its_answer_and_the_overview_shows_it_with_its_age(owner_client, merchant, simulators, live_server,
-                                                                                  settings):
+def test_the_queued_check_stores_its_answer_and_the_overview_shows_it_with_its_age(
+    owner_client, merchant, simulators, live_server, settings
+):
     connection = active_connection(owner_client, merchant, live_server, settings)
     connection.specter_md5key = "no-longer-valid"
     connection.save()
@@ -71,12 +76,15 @@ def test_the_queued_check_stores_its_answer_and_the_overview_shows_it_with_its_a
     body = dashboard(owner_client, connection).content.decode()
     assert 'id="unreachable"' in body and "Specter refuses our smbID and md5key." in body
     assert "Checked 0\xa0minutes ago" in body and 'hx-trigger="every 3s"' not in body
-    swedish = owner_client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk])).content.decode()
+    swedish = owner_client.get(
+        reverse("portal:dashboard", args=[connection.merchant_id, connection.pk])
+    ).content.decode()
     assert "Specter refuses our smbID" not in swedish  # stored as a code, read in the reader's language
 
 
-def test_the_pre_flight_page_reads_specters_register_through_a_worker_and_shows_the_answer(owner_client, merchant, simulators,
-                                                                                           live_server, request):
+def test_the_pre_flight_page_reads_specters_register_through_a_worker_and_shows_the_answer(
+    owner_client, merchant, simulators, live_server, request
+):
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
     Connection.objects.filter(pk=connection.pk).update(shipping_article="FRAKT-NY")
@@ -86,6 +94,7 @@ def test_the_pre_flight_page_reads_specters_register_through_a_worker_and_shows_
     def recording(session, prepared, **kwargs):
         calls.append(prepared.url)
         return real_send(session, prepared, **kwargs)
+
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setattr(requests.Session, "send", recording)
     body = owner_client.get(step_url(connection, "check"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

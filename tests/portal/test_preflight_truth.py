@@ -34,8 +34,9 @@ def test_a_new_connection_exports_orders_when_they_are_registered_by_default(mer
 
 
 @pytest.mark.parametrize("mode, words", [("inactive", "Inactive"), ("manual", "Manual export")])
-def test_export_inactive_or_manual_is_red_and_activate_refuses_until_the_owner_ticks_it(owner_client, merchant, simulators, live_server,
-                                                                                         mode, words):
+def test_export_inactive_or_manual_is_red_and_activate_refuses_until_the_owner_ticks_it(
+    owner_client, merchant, simulators, live_server, mode, words
+):
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
     Connection.objects.filter(pk=connection.pk).update(export_order=mode)
@@ -43,7 +44,11 @@ def test_export_inactive_or_manual_is_red_and_activate_refuses_until_the_owner_t
     assert body.count("finding-problem") == 1 and words in body and 'name="anyway" value="export"' in body
     refused = activate(owner_client, connection)
     connection.refresh_from_db()
-    assert connection.status == Connection.Status.DRAFT and "Not activated" in refused.content.decode() or "Inte aktiverad" in refused.content.decode()
+    assert (
+        connection.status == Connection.Status.DRAFT
+        and "Not activated" in refused.content.decode()
+        or "Inte aktiverad" in refused.content.decode()
+    )
     assert not WebHook.objects.exists()
     activate(owner_client, connection, anyway="export")
     connection.refresh_from_db()
@@ -52,7 +57,9 @@ def test_export_inactive_or_manual_is_red_and_activate_refuses_until_the_owner_t
     assert entry.actor.email == merchant.memberships.get().user.email and entry.changes["activated_anyway"][1]
 
 
-def test_a_paused_connection_and_trigger_statuses_the_shop_lacks_are_red(owner_client, merchant, simulators, live_server):
+def test_a_paused_connection_and_trigger_statuses_the_shop_lacks_are_red(
+    owner_client, merchant, simulators, live_server
+):
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
     Connection.objects.filter(pk=connection.pk).update(status=Connection.Status.PAUSED, trigger_status_ids=[98, 99])
@@ -60,7 +67,9 @@ def test_a_paused_connection_and_trigger_statuses_the_shop_lacks_are_red(owner_c
     assert 'value="paused"' in body and 'value="triggers"' in body and body.count("finding-problem") == 2
 
 
-def test_a_service_article_specter_lacks_is_red_and_created_in_specter_on_flow_one(owner_client, merchant, simulators, live_server):
+def test_a_service_article_specter_lacks_is_red_and_created_in_specter_on_flow_one(
+    owner_client, merchant, simulators, live_server
+):
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)  # flow 1
     Connection.objects.filter(pk=connection.pk).update(shipping_article="FRAKT-NY")
@@ -73,7 +82,9 @@ def test_a_service_article_specter_lacks_is_red_and_created_in_specter_on_flow_o
     assert "finding-problem" not in owner_client.get(step_url(connection, "check")).content.decode()
 
 
-def test_on_flow_two_the_owner_is_told_to_create_it_in_specter_and_we_create_nothing(owner_client, merchant, simulators, live_server):
+def test_on_flow_two_the_owner_is_told_to_create_it_in_specter_and_we_create_nothing(
+    owner_client, merchant, simulators, live_server
+):
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
     Connection.objects.filter(pk=connection.pk).update(flow=Connection.Flow.ERP, cod_article="PF-SAKNAS")
@@ -85,28 +96,41 @@ def test_on_flow_two_the_owner_is_told_to_create_it_in_specter_and_we_create_not
     assert not Article.objects.filter(article_no="PF-SAKNAS").exists()
 
 
-def test_methods_default_to_the_shops_own_ids_and_specters_payment_types_by_name(owner_client, merchant, simulators, live_server):
+def test_methods_default_to_the_shops_own_ids_and_specters_payment_types_by_name(
+    owner_client, merchant, simulators, live_server
+):
     connection = new_connection(owner_client, merchant)
-    Connection.objects.filter(pk=connection.pk).update(starweb_base_url=f"{live_server.url}/sim/starweb/demobutiken/api/v2",
-                                                       starweb_client_id="demo-client")
+    Connection.objects.filter(pk=connection.pk).update(
+        starweb_base_url=f"{live_server.url}/sim/starweb/demobutiken/api/v2", starweb_client_id="demo-client"
+    )
     connection.refresh_from_db()
     connection.starweb_client_secret = "demo-client-secret"
     connection.save()
     page = owner_client.get(step_url(connection, "methods"))
     form = page.context["form"]
     assert [form[f"ship_{n}"].value() for n in (1, 2, 3)] == ["1", "2", "3"]
-    assert [form[f"pay_{n}"].value() for n in (1, 2, 3, 4)] == ["K", "I", "P", "SW"]  # Klarna, Faktura, Postförskott, Swish
+    assert [form[f"pay_{n}"].value() for n in (1, 2, 3, 4)] == [
+        "K",
+        "I",
+        "P",
+        "SW",
+    ]  # Klarna, Faktura, Postförskott, Swish
     assert "Extern nyckel" in page.content.decode() and '<select name="pay_1"' in page.content.decode()
-    owner_client.post(step_url(connection, "methods"), {f"ship_{n}": str(n) for n in (1, 2, 3)} | {"pay_1": "K", "pay_2": "I",
-                                                                                                    "pay_3": "P", "pay_4": "SW"})
+    owner_client.post(
+        step_url(connection, "methods"),
+        {f"ship_{n}": str(n) for n in (1, 2, 3)} | {"pay_1": "K", "pay_2": "I", "pay_3": "P", "pay_4": "SW"},
+    )
     connection.refresh_from_db()
     assert connection.delivery_methods == {"1": "1", "2": "2", "3": "3"} and connection.payment_methods["3"] == "P"
-    assert owner_client.post(step_url(connection, "methods"), {"pay_1": "KLARNA-FRAN-MINNET"}).status_code == 200  # not a code
+    assert (
+        owner_client.post(step_url(connection, "methods"), {"pay_1": "KLARNA-FRAN-MINNET"}).status_code == 200
+    )  # not a code
 
 
 def test_the_overview_says_when_and_why_orders_are_not_exported(owner_client, merchant):
-    connection = Connection.objects.create(merchant=merchant, name="Shop", status=Connection.Status.ACTIVE,
-                                           export_order=Connection.OrderExport.INACTIVE)
+    connection = Connection.objects.create(
+        merchant=merchant, name="Shop", status=Connection.Status.ACTIVE, export_order=Connection.OrderExport.INACTIVE
+    )
     url = reverse("portal:dashboard", args=[merchant.pk, connection.pk])
     body = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="not-exporting"' in body and "Inactive" in body
@@ -115,7 +139,9 @@ def test_the_overview_says_when_and_why_orders_are_not_exported(owner_client, me
     assert 'id="not-exporting"' in body and "paused" in body
 
 
-def test_health_is_green_only_when_both_systems_and_we_reach_each_other(owner_client, merchant, simulators, live_server, settings):
+def test_health_is_green_only_when_both_systems_and_we_reach_each_other(
+    owner_client, merchant, simulators, live_server, settings
+):
     settings.PUBLIC_BASE_URL = live_server.url
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
@@ -145,7 +171,9 @@ def test_health_is_green_only_when_both_systems_and_we_reach_each_other(owner_cl
     assert 'id="unreachable"' in owner_client.get(url).content.decode()
 
 
-def test_refused_credentials_turn_the_overviews_credentials_red_too(owner_client, merchant, simulators, live_server, settings):
+def test_refused_credentials_turn_the_overviews_credentials_red_too(
+    owner_client, merchant, simulators, live_server, settings
+):
     settings.PUBLIC_BASE_URL = live_server.url
     connection = new_connection(owner_client, merchant)
     walk_to_activation(owner_client, connection, live_server)
@@ -155,7 +183,9 @@ def test_refused_credentials_turn_the_overviews_credentials_red_too(owner_client
     connection.save()
     problems = reachability.check(connection, fresh=True)
     assert [p.credentials for p in problems] == [True]
-    body = owner_client.get(reverse("portal:dashboard", args=[merchant.pk, connection.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = owner_client.get(
+        reverse("portal:dashboard", args=[merchant.pk, connection.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     credentials_row = body.split("Credentials</dt>", 1)[1].split("</dd>", 1)[0]
     assert "text-danger" in credentials_row
 

@@ -19,9 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 def answers(**changes):
-    data = {"company": "Nybutiken AB", "org_number": "556677-8899", "owner_name": "Nora Nilsson",
-            "email": "nora@nybutiken.se", "password": "ett-langt-losenord-2026",
-            "package": str(Package.objects.get(code="200").pk), "terms": "on"}
+    data = {
+        "company": "Nybutiken AB",
+        "org_number": "556677-8899",
+        "owner_name": "Nora Nilsson",
+        "email": "nora@nybutiken.se",
+        "password": "ett-langt-losenord-2026",
+        "package": str(Package.objects.get(code="200").pk),
+        "terms": "on",
+    }
     return {**data, **changes}
 
 
@@ -43,7 +49,11 @@ def test_the_org_number_needs_its_form_and_a_right_check_digit():
             normalise(bad)
         assert raised.value.code == code
     response = sign_up(org_number="556677-8898")
-    assert response.status_code == 200 and "check digit" in response.content.decode() or "kontrollsiffra" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "check digit" in response.content.decode()
+        or "kontrollsiffra" in response.content.decode()
+    )
     assert not Signup.objects.exists()
 
 
@@ -73,11 +83,15 @@ def test_nothing_is_created_until_the_link_is_opened_and_then_the_owner_is_in_th
     page = browser.get(response["Location"]).content.decode()
     assert 'id="what-comes-next"' in page
     owner = merchant.memberships.get(role=Membership.Role.OWNER).user
-    assert owner.check_password("ett-langt-losenord-2026") and owner.first_name == "Nora" and owner.last_name == "Nilsson"
+    assert (
+        owner.check_password("ett-langt-losenord-2026") and owner.first_name == "Nora" and owner.last_name == "Nilsson"
+    )
     subscription = merchant.subscriptions.get()
     assert subscription.package.code == "200" and subscription.start_date == timezone.localdate()
     start = merchant.hour_purchases.get(kind=HourPurchase.Kind.START_PACKAGE)
-    assert start.hours == subscription.package.start_package_hours and start.price == subscription.package.installation_fee
+    assert (
+        start.hours == subscription.package.start_package_hours and start.price == subscription.package.installation_fee
+    )
     assert merchant.org_number == "556677-8899"
 
 
@@ -102,7 +116,11 @@ def test_staff_see_the_new_customer_in_their_list_with_its_onboarding_checklist(
 def test_an_e_mail_with_an_account_gets_a_note_instead_and_the_page_says_the_same(owner):
     response = sign_up(email=owner.email)
     assert response.status_code == 200 and owner.email in response.content.decode()
-    assert len(mail.outbox) == 1 and "/signup/verify/" not in mail.outbox[0].body and "/accounts/login/" in mail.outbox[0].body
+    assert (
+        len(mail.outbox) == 1
+        and "/signup/verify/" not in mail.outbox[0].body
+        and "/accounts/login/" in mail.outbox[0].body
+    )
 
 
 def test_sign_ups_are_throttled_per_address_and_per_e_mail(settings):

@@ -34,7 +34,9 @@ def test_each_kind_is_verified_stored_encrypted_and_never_shown_again(owner_clie
     connection.refresh_from_db()
     assert connection.specter_key_kind == kind
     assert connection.specter_md5key.reveal() == POSTED[kind]["md5key"]
-    assert (connection.specter_md5key2.reveal() if connection.specter_md5key2 else "") == POSTED[kind].get("md5key2", "")
+    assert (connection.specter_md5key2.reveal() if connection.specter_md5key2 else "") == POSTED[kind].get(
+        "md5key2", ""
+    )
     page = owner_client.get(step_url(connection, "specter")).content.decode()
     for secret in ("demo-md5key", "demo-md5-key-1", "demo-md5-key-2", "demo-nyckel"):
         assert secret not in page
@@ -43,8 +45,10 @@ def test_each_kind_is_verified_stored_encrypted_and_never_shown_again(owner_clie
 def test_a_v1_account_entered_as_one_md5key_is_refused_and_saves_nothing(owner_client, merchant, simulators):
     specter_account_of_kind("v1")
     connection = new_connection(owner_client, merchant)
-    response = owner_client.post(step_url(connection, "specter"), {"specter_smb_id": "1001", "specter_key_kind": "single",
-                                                                    "md5key": "demo-md5-key-1"})
+    response = owner_client.post(
+        step_url(connection, "specter"),
+        {"specter_smb_id": "1001", "specter_key_kind": "single", "md5key": "demo-md5-key-1"},
+    )
     assert response.status_code == 200 and "API v1" in response.content.decode()
     connection.refresh_from_db()
     assert connection.specter_md5key is None
@@ -66,12 +70,22 @@ def test_a_kind_missing_or_overfilled_says_which_value(owner_client, merchant, s
 
 
 @pytest.mark.parametrize("kind", ["v1", "single"])
-def test_a_second_webshop_on_a_v1_or_one_key_account_is_refused_with_the_reason(owner_client, merchant, simulators, kind):
+def test_a_second_webshop_on_a_v1_or_one_key_account_is_refused_with_the_reason(
+    owner_client, merchant, simulators, kind
+):
     specter_account_of_kind(kind)
-    ConnectionFactory(merchant=merchant, name="Första butiken", specter_smb_id="1001", status=Connection.Status.ACTIVE,
-                      order_number_prefix="A-", **SPECTER_KINDS[kind][1])
+    ConnectionFactory(
+        merchant=merchant,
+        name="Första butiken",
+        specter_smb_id="1001",
+        status=Connection.Status.ACTIVE,
+        order_number_prefix="A-",
+        **SPECTER_KINDS[kind][1],
+    )
     second = ConnectionFactory(merchant=merchant, name="Andra butiken", specter_smb_id="", specter_md5key=None)
-    response = owner_client.post(step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-", **POSTED[kind]})
+    response = owner_client.post(
+        step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-", **POSTED[kind]}
+    )
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors.get("specter_key_kind", []))
     assert "API v2" in errors and "multishop" in errors
@@ -81,29 +95,54 @@ def test_a_second_webshop_on_a_v1_or_one_key_account_is_refused_with_the_reason(
 
 def test_a_second_webshop_on_a_v2_account_is_taken(owner_client, merchant, simulators):
     specter_account_of_kind("v2")
-    ConnectionFactory(merchant=merchant, specter_smb_id="1001", status=Connection.Status.ACTIVE, order_number_prefix="A-",
-                      **SPECTER_KINDS["v2"][1])
+    ConnectionFactory(
+        merchant=merchant,
+        specter_smb_id="1001",
+        status=Connection.Status.ACTIVE,
+        order_number_prefix="A-",
+        **SPECTER_KINDS["v2"][1],
+    )
     second = ConnectionFactory(merchant=merchant, specter_smb_id="", specter_md5key=None)
-    response = owner_client.post(step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-",
-                                                               "specter_webshop_id": "2", **POSTED["v2"]})
+    response = owner_client.post(
+        step_url(second, "specter"),
+        {"specter_smb_id": "1001", "order_number_prefix": "B-", "specter_webshop_id": "2", **POSTED["v2"]},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def test_a_v2_webshop_beside_a_v1_one_on_the_same_account_names_the_one_to_change(owner_client, merchant, simulators):
     specter_account_of_kind("v2")
-    ConnectionFactory(merchant=merchant, name="Gamla butiken", specter_smb_id="1001", status=Connection.Status.ACTIVE,
-                      order_number_prefix="A-", **SPECTER_KINDS["v1"][1])
+    ConnectionFactory(
+        merchant=merchant,
+        name="Gamla butiken",
+        specter_smb_id="1001",
+        status=Connection.Status.ACTIVE,
+        order_number_prefix="A-",
+        **SPECTER_KINDS["v1"][1],
+    )
     second = ConnectionFactory(merchant=merchant, specter_smb_id="", specter_md5key=None)
-    response = owner_client.post(step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-", **POSTED["v2"]})
-    assert response.status_code == 200 and "Gamla butiken" in " ".join(response.context["form"].errors["specter_key_kind"])
+    response = owner_client.post(
+        step_url(second, "specter"), {"specter_smb_id": "1001", "order_number_prefix": "B-", **POSTED["v2"]}
+    )
+    assert response.status_code == 200 and "Gamla butiken" in " ".join(
+        response.context["form"].errors["specter_key_kind"]
+    )
 
 
 @pytest.mark.parametrize("kinds, ok", [(("v2", "v2"), True), (("v2", "v1"), False), (("single", "single"), False)])
 def test_the_check_before_activation_names_webshops_on_a_shared_account_without_api_v2(merchant, kinds, ok):
     from portal.preflight import _multishop
 
-    first, second = (ConnectionFactory(merchant=merchant, name=f"Butik {n}", specter_smb_id="1001", status=Connection.Status.ACTIVE,
-                                       **SPECTER_KINDS[kind][1]) for n, kind in enumerate(kinds))
+    first, second = (
+        ConnectionFactory(
+            merchant=merchant,
+            name=f"Butik {n}",
+            specter_smb_id="1001",
+            status=Connection.Status.ACTIVE,
+            **SPECTER_KINDS[kind][1],
+        )
+        for n, kind in enumerate(kinds)
+    )
     [finding] = _multishop(first)
     assert finding.ok is ok and finding.fix_step == "specter"
     assert ("Butik 1" in finding.detail) is (kinds[1] != "v2")

@@ -37,15 +37,37 @@ def walk_to_activation(client, connection, live_server):
     """Every step with good answers; returns the check page's response."""
     answers = {
         "specter": {"specter_smb_id": "1001", "md5key": "demo-md5key"},
-        "starweb": {"starweb_base_url": f"{live_server.url}/sim/starweb/demobutiken/api/v2", "starweb_client_id": "demo-client",
-                    "client_secret": "demo-client-secret"},
+        "starweb": {
+            "starweb_base_url": f"{live_server.url}/sim/starweb/demobutiken/api/v2",
+            "starweb_client_id": "demo-client",
+            "client_secret": "demo-client-secret",
+        },
         "flow": {"flow": "1"},
         "customers": {"force_customer_update": "on"},
-        "export": {"document_type": "order", "gift_card_article": "PRESENTKORT", "discount_article": "RABATT",
-                   "payment_fee_article": "AVGIFT", "shipping_article": "FRAKT", "cod_article": "POSTFORSKOTT"},
-        "events": {"export_order": "registered", "export_product": "inactive",
-                   "update_existing_articles": "inactive", "trigger_status_ids": ["1"], "status_on_transfer_id": "2"},
-        "methods": {"ship_1": "PN", "ship_2": "DHL", "ship_3": "BUTIK", "pay_1": "K", "pay_2": "I", "pay_3": "P", "pay_4": "SW"},
+        "export": {
+            "document_type": "order",
+            "gift_card_article": "PRESENTKORT",
+            "discount_article": "RABATT",
+            "payment_fee_article": "AVGIFT",
+            "shipping_article": "FRAKT",
+            "cod_article": "POSTFORSKOTT",
+        },
+        "events": {
+            "export_order": "registered",
+            "export_product": "inactive",
+            "update_existing_articles": "inactive",
+            "trigger_status_ids": ["1"],
+            "status_on_transfer_id": "2",
+        },
+        "methods": {
+            "ship_1": "PN",
+            "ship_2": "DHL",
+            "ship_3": "BUTIK",
+            "pay_1": "K",
+            "pay_2": "I",
+            "pay_3": "P",
+            "pay_4": "SW",
+        },
         "statuses": {"stock_location_id": "1"},
     }
     slugs = list(answers)
@@ -86,15 +108,25 @@ def test_refused_specter_credentials_say_where_to_find_the_right_ones(owner_clie
     assert connection.specter_md5key is None  # nothing saved
 
 
-def test_a_shop_whose_currency_is_not_sek_is_refused_at_the_starweb_step(owner_client, merchant, simulators, live_server):
+def test_a_shop_whose_currency_is_not_sek_is_refused_at_the_starweb_step(
+    owner_client, merchant, simulators, live_server
+):
     ensure_demo_shop("euroshop", "euro-client", "euro-secret", currency="EUR")
     connection = new_connection(owner_client, merchant)
-    response = owner_client.post(step_url(connection, "starweb"), {
-        "starweb_base_url": f"{live_server.url}/sim/starweb/euroshop/api/v2", "starweb_client_id": "euro-client", "client_secret": "euro-secret"})
+    response = owner_client.post(
+        step_url(connection, "starweb"),
+        {
+            "starweb_base_url": f"{live_server.url}/sim/starweb/euroshop/api/v2",
+            "starweb_client_id": "euro-client",
+            "client_secret": "euro-secret",
+        },
+    )
     assert response.status_code == 200 and "EUR" in response.content.decode()
 
 
-def test_flows_outside_the_package_are_disabled_and_name_the_package_that_unlocks_them(owner_client, merchant, simulators):
+def test_flows_outside_the_package_are_disabled_and_name_the_package_that_unlocks_them(
+    owner_client, merchant, simulators
+):
     connection = new_connection(owner_client, merchant)  # package 200: flows 1 and 2
     body = owner_client.get(step_url(connection, "flow")).content.decode()
     assert 'id="flow-3" value="3"\n             disabled' in body or 'value="3"\n             disabled' in body
@@ -111,10 +143,16 @@ def test_the_check_lists_what_would_stop_orders_with_where_to_fix_it(owner_clien
     Connection.objects.filter(pk=connection.pk).update(delivery_methods={"1": "PN"}, shipping_article="")
     body = owner_client.get(step_url(connection, "check")).content.decode()
     assert body.count("finding-problem") == 2
-    assert "DHL Service Point" in body and step_url(connection, "methods") in body and step_url(connection, "export") in body
+    assert (
+        "DHL Service Point" in body
+        and step_url(connection, "methods") in body
+        and step_url(connection, "export") in body
+    )
 
 
-def test_only_an_owner_of_the_merchant_may_set_up_a_connection(other_owner_client, anonymous_client, merchant, owner_client, simulators):
+def test_only_an_owner_of_the_merchant_may_set_up_a_connection(
+    other_owner_client, anonymous_client, merchant, owner_client, simulators
+):
     connection = new_connection(owner_client, merchant)
     assert other_owner_client.get(step_url(connection, "specter")).status_code == 404
     assert other_owner_client.post(reverse("portal:new_connection", args=[merchant.pk])).status_code == 404
@@ -131,7 +169,9 @@ def statuses_section(live_server, settings, merchant):
     return connection, reverse("portal:settings_section", args=[merchant.pk, connection.pk, "statuses"])
 
 
-def test_the_merchant_chooses_which_of_specters_warehouses_the_stock_comes_from_and_it_is_audited(owner_client, statuses_section):
+def test_the_merchant_chooses_which_of_specters_warehouses_the_stock_comes_from_and_it_is_audited(
+    owner_client, statuses_section
+):
     from auditlog.models import LogEntry
 
     connection, url = statuses_section
@@ -150,13 +190,17 @@ def test_the_merchant_chooses_which_of_specters_warehouses_the_stock_comes_from_
 
 def test_a_stock_site_that_is_not_digits_is_refused_and_nothing_is_saved(owner_client, statuses_section):
     connection, url = statuses_section
-    response = owner_client.post(url, {"stock_location_id": "1", "stock_site_choice": "site", "stock_site_id": "Lager 2"})
+    response = owner_client.post(
+        url, {"stock_location_id": "1", "stock_site_choice": "site", "stock_site_id": "Lager 2"}
+    )
     assert response.status_code == 200 and "siffror" in response.content.decode()
     connection.refresh_from_db()
     assert connection.stock_site == ""
 
 
-def test_changing_the_warehouse_forgets_the_figures_written_so_the_reconciliation_does_not_put_the_old_ones_back(owner_client, statuses_section):
+def test_changing_the_warehouse_forgets_the_figures_written_so_the_reconciliation_does_not_put_the_old_ones_back(
+    owner_client, statuses_section
+):
     from syncflows.models import ProductBinding
 
     connection, url = statuses_section
@@ -167,7 +211,9 @@ def test_changing_the_warehouse_forgets_the_figures_written_so_the_reconciliatio
     assert ProductBinding.objects.get(connection=connection).last_stock is None
 
 
-def test_without_stock_in_the_package_the_warehouse_choice_is_disabled_and_not_saved(live_server, settings, owner_client, merchant):
+def test_without_stock_in_the_package_the_warehouse_choice_is_disabled_and_not_saved(
+    live_server, settings, owner_client, merchant
+):
     from tests.syncflows.wiring import wired_connection
 
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM)  # flow #1: no stock from Specter
@@ -177,10 +223,14 @@ def test_without_stock_in_the_package_the_warehouse_choice_is_disabled_and_not_s
     connection.refresh_from_db()
     assert connection.stock_site == ""
     body = owner_client.get(url).content.decode()
-    assert re.search(r'<select name="stock_site_choice"[^>]*disabled', body) and re.search(r'<input[^>]*name="stock_site_id"[^>]*disabled', body)
+    assert re.search(r'<select name="stock_site_choice"[^>]*disabled', body) and re.search(
+        r'<input[^>]*name="stock_site_id"[^>]*disabled', body
+    )
 
 
-def test_on_flow_two_the_merchant_picks_the_shop_category_that_products_from_specter_go_into(owner_client, statuses_section):
+def test_on_flow_two_the_merchant_picks_the_shop_category_that_products_from_specter_go_into(
+    owner_client, statuses_section
+):
     connection, url = statuses_section
     body = owner_client.get(url).content.decode()
     assert '<option value="2">Kläder</option>' in body  # the shop's categories, read from Starweb

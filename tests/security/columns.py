@@ -12,7 +12,9 @@ def _as_postgresql_would(sender, instance, raw=False, **kwargs):
         if isinstance(field, CharField) and field.max_length:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and len(value) > field.max_length:
-                raise AssertionError(f"{sender.__name__}.{field.name}: {len(value)} characters into varchar({field.max_length})")
+                raise AssertionError(
+                    f"{sender.__name__}.{field.name}: {len(value)} characters into varchar({field.max_length})"
+                )
 
 
 @contextmanager

@@ -16,7 +16,12 @@ class Seen:
     body: str
 
     def text(self) -> str:
-        return f"{self.method} {self.path}\n" + "\n".join(f"{k}: {v}" for k, v in self.headers.items()) + "\n\n" + self.body
+        return (
+            f"{self.method} {self.path}\n"
+            + "\n".join(f"{k}: {v}" for k, v in self.headers.items())
+            + "\n\n"
+            + self.body
+        )
 
 
 @dataclass

@@ -38,7 +38,12 @@ def endpoint():
 
 
 def _nothing_kept():
-    return not Transfer.objects.exists() and not OrmQ.objects.exists() and not SpecterCallback.objects.exists() and not mail.outbox
+    return (
+        not Transfer.objects.exists()
+        and not OrmQ.objects.exists()
+        and not SpecterCallback.objects.exists()
+        and not mail.outbox
+    )
 
 
 def _order(order_id):
@@ -140,12 +145,17 @@ def test_a_callback_of_an_unknown_kind_is_404(client, endpoint):
 EXPORT_NUMBERS = ["²", "١٢٣", "1" * 40, "9" * 400, "", "-1", "12 34", "0"]
 
 
-@pytest.mark.parametrize("number", EXPORT_NUMBERS, ids=["superscript", "arabic-indic", "40 digits", "400 digits", "empty", "negative",
-                                                        "space", "zero"])
+@pytest.mark.parametrize(
+    "number",
+    EXPORT_NUMBERS,
+    ids=["superscript", "arabic-indic", "40 digits", "400 digits", "empty", "negative", "space", "zero"],
+)
 def test_the_export_button_refuses_an_order_number_that_is_not_one_and_stores_nothing(owner_client, merchant, number):
     connection = ConnectionFactory(merchant=merchant, status=Connection.Status.ACTIVE)
     owner_client.raise_request_exception = False
-    response = owner_client.post(reverse("portal:export", args=[merchant.pk, connection.pk]), {"order": number}, follow=True)
+    response = owner_client.post(
+        reverse("portal:export", args=[merchant.pk, connection.pk]), {"order": number}, follow=True
+    )
     assert response.status_code == 200
     assert "digits only" in response.content.decode() or "bara siffror" in response.content.decode()
     assert _nothing_kept()
@@ -155,8 +165,17 @@ def test_forged_order_ids_to_retry_and_odd_filters_are_no_500(owner_client, merc
     connection = ConnectionFactory(merchant=merchant, status=Connection.Status.ACTIVE)
     owner_client.raise_request_exception = False
     args = [merchant.pk, connection.pk]
-    assert owner_client.post(reverse("portal:retry", args=args), {"transfer": ["not-a-uuid", "²", "1" * 400]}).status_code == 302
-    for query in ({"order": "9" * 1000}, {"since": "yesterday"}, {"until": "2026-13-45"}, {"page": "²"}, {"state": "\u0000"}):
+    assert (
+        owner_client.post(reverse("portal:retry", args=args), {"transfer": ["not-a-uuid", "²", "1" * 400]}).status_code
+        == 302
+    )
+    for query in (
+        {"order": "9" * 1000},
+        {"since": "yesterday"},
+        {"until": "2026-13-45"},
+        {"page": "²"},
+        {"state": "\u0000"},
+    ):
         assert owner_client.get(reverse("portal:transfers", args=args), query).status_code == 200, query
 
 
@@ -194,14 +213,25 @@ def test_a_visible_article_number_is_still_taken(owner_client, merchant):
 
 
 def _new_customer(staff_client, name):
-    return staff_client.post(reverse("billing:staff_new_customer"), {
-        "name": name, "org_number": "556677-8899", "owner_email": "agare@exempel.se", "package": package("200").pk,
-        "start_date": "2026-01-01", "extra_shops": 0,
-    })
+    return staff_client.post(
+        reverse("billing:staff_new_customer"),
+        {
+            "name": name,
+            "org_number": "556677-8899",
+            "owner_email": "agare@exempel.se",
+            "package": package("200").pk,
+            "start_date": "2026-01-01",
+            "extra_shops": 0,
+        },
+    )
 
 
-@pytest.mark.parametrize("name", ["Exempel AB\r\nBcc: evil@example.com", "Exempel AB\nSubject: x", "Exempel\u2028AB", "Exempel\x0bAB"])
-def test_a_company_name_with_line_breaks_gets_its_invitation_with_a_safe_subject(staff_client, name, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "name", ["Exempel AB\r\nBcc: evil@example.com", "Exempel AB\nSubject: x", "Exempel\u2028AB", "Exempel\x0bAB"]
+)
+def test_a_company_name_with_line_breaks_gets_its_invitation_with_a_safe_subject(
+    staff_client, name, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _new_customer(staff_client, name)
     assert response.status_code == 302
@@ -229,7 +259,9 @@ def test_a_merchant_named_with_line_breaks_in_the_back_office_still_gets_a_safe_
 
 
 def test_a_webshop_name_is_one_line_of_bounded_length(owner_client, merchant):
-    owner_client.post(reverse("portal:new_connection", args=[merchant.pk]), {"name": "Butik\r\nBcc: x@example.com" + "x" * 500})
+    owner_client.post(
+        reverse("portal:new_connection", args=[merchant.pk]), {"name": "Butik\r\nBcc: x@example.com" + "x" * 500}
+    )
     name = Connection.objects.get(merchant=merchant).name
     assert "\n" not in name and len(name) <= 200
 
@@ -238,7 +270,13 @@ class _Shop:
     """A shop whose order list carries ids that are not ids (the poller's only outside input)."""
 
     def orders(self, **_filters):
-        return [{"orderId": "²"}, {"orderId": "١٢٣"}, {"orderId": int("9" * 40)}, {"orderId": "1" * 400}, {"orderId": None}]
+        return [
+            {"orderId": "²"},
+            {"orderId": "١٢٣"},
+            {"orderId": int("9" * 40)},
+            {"orderId": "1" * 400},
+            {"orderId": None},
+        ]
 
 
 def test_the_poller_skips_order_ids_that_are_not_ids(endpoint):
@@ -255,8 +293,11 @@ def test_a_wrong_credentials_key_gives_a_page_that_says_so_not_a_500(owner_clien
     settings.CREDENTIALS_KEYS = keys
     owner_client.raise_request_exception = False
     for slug in ("settings", "check"):
-        url = (reverse("portal:settings", args=[merchant.pk, connection.pk]) if slug == "settings"
-               else reverse("portal:setup", args=[merchant.pk, connection.pk, "check"]))
+        url = (
+            reverse("portal:settings", args=[merchant.pk, connection.pk])
+            if slug == "settings"
+            else reverse("portal:setup", args=[merchant.pk, connection.pk, "check"])
+        )
         response = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="sv")
         body = response.content.decode()
         assert response.status_code == 503, slug

@@ -41,7 +41,9 @@ SPECTER_KEY = "CANARY-md5-key-2d8e4b6a0f"
 
 def fault(system, operation, kind, remaining=1, **values):
     account = "demobutiken" if system == "starweb" else "1001"
-    return FaultRule.objects.create(system=system, account=account, operation=operation, kind=kind, remaining=remaining, **values)
+    return FaultRule.objects.create(
+        system=system, account=account, operation=operation, kind=kind, remaining=remaining, **values
+    )
 
 
 @pytest.fixture
@@ -51,9 +53,16 @@ def connection(live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     Shop.objects.filter(pk=ensure_demo_shop().pk).update(client_secret=STARWEB_SECRET)
     Account.objects.filter(pk=ensure_demo_account().pk).update(md5key=SPECTER_KEY)
-    connection = wired_connection(live_server, settings, package="400", flow=Connection.Flow.COMBO, status=Connection.Status.ACTIVE,
-                                  starweb_client_secret=STARWEB_SECRET, specter_md5key=SPECTER_KEY,
-                                  export_product=Connection.ProductExport.CHANGED)
+    connection = wired_connection(
+        live_server,
+        settings,
+        package="400",
+        flow=Connection.Flow.COMBO,
+        status=Connection.Status.ACTIVE,
+        starweb_client_secret=STARWEB_SECRET,
+        specter_md5key=SPECTER_KEY,
+        export_product=Connection.ProductExport.CHANGED,
+    )
     connection.refresh_from_db()
     return connection
 
@@ -62,8 +71,8 @@ def drain(rounds: int = 50) -> None:
     """Run what the broker holds as django-q's worker does, keeping each task's row as the worker
     keeps it (Success, or Failure with the exception's text and traceback), so the search sees
     what a real cluster would have stored."""
-    from pydoc import locate
     import traceback
+    from pydoc import locate
 
     from django.utils import timezone
     from django_q.brokers import get_broker
@@ -79,7 +88,10 @@ def drain(rounds: int = 50) -> None:
             item.delete()
             task["started"], task["sync"] = timezone.now(), True
             try:
-                task["result"], task["success"] = locate(task["func"])(*task.get("args", ()), **task.get("kwargs", {})), True
+                task["result"], task["success"] = (
+                    locate(task["func"])(*task.get("args", ()), **task.get("kwargs", {})),
+                    True,
+                )
             except Exception as error:  # as django_q.worker records it
                 task["result"], task["success"] = f"{error} : {traceback.format_exc()}", False
             task["stopped"] = timezone.now()
@@ -112,15 +124,17 @@ def _run_the_flows_under_faults(connection):
     shop = ensure_demo_shop()
     placed = []
     # 1. Orders through Specter's lost answers, Starweb's 5xx and 429, an expired token.
-    for number, (system, operation, kind, values) in enumerate([
-        ("specter", "newordersubmit", "commit_then_timeout", {"delay_ms": 1500}),
-        ("specter", "newordersubmit", "connection_reset", {}),
-        ("specter", "newordersubmit", "malformed_body", {}),
-        ("starweb", "GET /orders/{id}", "server_error", {"status": 503}),
-        ("starweb", "GET /orders/{id}", "rate_limit", {"retry_after": 1}),
-        ("starweb", "GET /orders/{id}", "expired_token", {}),
-        ("specter", "newcustomersubmit", "server_error", {"status": 500}),
-    ]):
+    for number, (system, operation, kind, values) in enumerate(
+        [
+            ("specter", "newordersubmit", "commit_then_timeout", {"delay_ms": 1500}),
+            ("specter", "newordersubmit", "connection_reset", {}),
+            ("specter", "newordersubmit", "malformed_body", {}),
+            ("starweb", "GET /orders/{id}", "server_error", {"status": 503}),
+            ("starweb", "GET /orders/{id}", "rate_limit", {"retry_after": 1}),
+            ("starweb", "GET /orders/{id}", "expired_token", {}),
+            ("specter", "newcustomersubmit", "server_error", {"status": 500}),
+        ]
+    ):
         fault(system, operation, kind, **values)
         placed.append(place_order(shop, seed=700 + number))
         drain()
@@ -160,17 +174,31 @@ def _pull(connection, kind):
 
 def _pages(connection, transfers):
     owner = MembershipFactory(merchant=connection.merchant, role="owner").user
-    owner_client, staff_client, billing_client = _logged_in(owner), _logged_in(_user_in_group("Integration staff")), \
-        _logged_in(_user_in_group("Billing admins"))
+    owner_client, staff_client, billing_client = (
+        _logged_in(owner),
+        _logged_in(_user_in_group("Integration staff")),
+        _logged_in(_user_in_group("Billing admins")),
+    )
     merchant, pk = connection.merchant_id, connection.pk
-    urls = [reverse("billing:merchant_home", args=[merchant]), reverse("portal:dashboard", args=[merchant, pk]),
-            reverse("portal:settings", args=[merchant, pk]), reverse("portal:transfers", args=[merchant, pk]),
-            reverse("portal:initial_sync", args=[merchant, pk])]
-    urls += [reverse("portal:setup", args=[merchant, pk, slug]) for slug in ("specter", "starweb", "export", "methods", "check")]
+    urls = [
+        reverse("billing:merchant_home", args=[merchant]),
+        reverse("portal:dashboard", args=[merchant, pk]),
+        reverse("portal:settings", args=[merchant, pk]),
+        reverse("portal:transfers", args=[merchant, pk]),
+        reverse("portal:initial_sync", args=[merchant, pk]),
+    ]
+    urls += [
+        reverse("portal:setup", args=[merchant, pk, slug])
+        for slug in ("specter", "starweb", "export", "methods", "check")
+    ]
     urls += [reverse("portal:transfer", args=[merchant, pk, t.public_id]) for t in transfers]
     visits = [(client, url) for client in (owner_client, staff_client) for url in urls]
-    visits += [(staff_client, reverse("billing:staff_home")), (staff_client, reverse("billing:staff_merchant", args=[merchant])),
-               (billing_client, reverse("billing:billing_home")), (billing_client, reverse("billing:invoice", args=[merchant]))]
+    visits += [
+        (staff_client, reverse("billing:staff_home")),
+        (staff_client, reverse("billing:staff_merchant", args=[merchant])),
+        (billing_client, reverse("billing:billing_home")),
+        (billing_client, reverse("billing:invoice", args=[merchant])),
+    ]
     for client, url in visits:
         response = client.get(url)
         assert response.status_code == 200, url  # a page not shown would hide nothing

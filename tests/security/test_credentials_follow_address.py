@@ -59,10 +59,21 @@ def new_address():
 def stored(merchant, old_shop):
     """A connection saved with the old shop's address, the canary secret and a cached canary token."""
     url = f"{old_shop.url}/api/v2"
-    connection = ConnectionFactory(merchant=merchant, status=Connection.Status.ACTIVE, flow=1, starweb_base_url=url,
-                                   starweb_client_id="client-1", starweb_client_secret=CANARY_SECRET, specter_md5key=CANARY_MD5KEY)
-    StarwebToken.objects.create(connection=connection, access_token=CANARY_TOKEN, expires_at=timezone.now() + timezone.timedelta(hours=1),
-                                fingerprint=starweb_fingerprint(url, "client-1", CANARY_SECRET))
+    connection = ConnectionFactory(
+        merchant=merchant,
+        status=Connection.Status.ACTIVE,
+        flow=1,
+        starweb_base_url=url,
+        starweb_client_id="client-1",
+        starweb_client_secret=CANARY_SECRET,
+        specter_md5key=CANARY_MD5KEY,
+    )
+    StarwebToken.objects.create(
+        connection=connection,
+        access_token=CANARY_TOKEN,
+        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        fingerprint=starweb_fingerprint(url, "client-1", CANARY_SECRET),
+    )
     starweb_client._tokens.clear()
     StarwebClient(connection).shop()  # the token is in use: cached in this process as well as in the database
     assert len(old_shop.requests) == 1
@@ -76,8 +87,15 @@ def _no_canary(server):
 
 
 def _starweb_form(connection, **data):
-    return StarwebForm({"starweb_base_url": connection.starweb_base_url, "starweb_client_id": connection.starweb_client_id,
-                        "client_secret": "", **data}, instance=connection)
+    return StarwebForm(
+        {
+            "starweb_base_url": connection.starweb_base_url,
+            "starweb_client_id": connection.starweb_client_id,
+            "client_secret": "",
+            **data,
+        },
+        instance=connection,
+    )
 
 
 @pytest.mark.django_db
@@ -99,7 +117,9 @@ def test_a_new_client_id_with_the_secret_left_empty_asks_for_the_secret(stored, 
 @pytest.mark.django_db
 def test_the_settings_page_keeps_the_stored_secret_away_from_a_new_address(stored, new_address, old_shop, owner_client):
     url = reverse("portal:settings_section", args=[stored.merchant_id, stored.pk, "starweb"])
-    owner_client.post(url, {"starweb_base_url": f"{new_address.url}/api/v2", "starweb_client_id": "client-1", "client_secret": ""})
+    owner_client.post(
+        url, {"starweb_base_url": f"{new_address.url}/api/v2", "starweb_client_id": "client-1", "client_secret": ""}
+    )
     _no_canary(new_address)
     assert new_address.requests == []
     stored.refresh_from_db()
@@ -113,8 +133,11 @@ def test_a_new_address_with_a_new_secret_gets_only_the_new_secret_and_the_old_to
     form.save()
     _no_canary(new_address)
     assert [seen.path for seen in new_address.requests] == ["/api/v2/token", "/api/v2/shop"]
-    assert not StarwebToken.objects.filter(connection=stored, access_token__isnull=False).exclude(
-        fingerprint=starweb_fingerprint(f"{new_address.url}/api/v2", "client-1", "NEW-secret-entered-now")).exists()
+    assert (
+        not StarwebToken.objects.filter(connection=stored, access_token__isnull=False)
+        .exclude(fingerprint=starweb_fingerprint(f"{new_address.url}/api/v2", "client-1", "NEW-secret-entered-now"))
+        .exists()
+    )
     StarwebClient(Connection.objects.get(pk=stored.pk)).shop()  # the saved connection talks to the new shop only
     _no_canary(new_address)
 
@@ -205,5 +228,10 @@ def test_the_migration_binds_stored_secrets_exactly_as_the_model_does():
     from connections.credentials import identity_hash
 
     migration = importlib.import_module("connections.migrations.0009_h13_a_secrets_entered_for")
-    for parts in (("https://shop.starwebserver.se/api/v2", "client-1"), (" https://a.se/api/v2/ ", ""), ("1001",), ("",)):
+    for parts in (
+        ("https://shop.starwebserver.se/api/v2", "client-1"),
+        (" https://a.se/api/v2/ ", ""),
+        ("1001",),
+        ("",),
+    ):
         assert migration.identity_hash(*parts) == identity_hash(*parts)

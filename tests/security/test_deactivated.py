@@ -30,8 +30,14 @@ def connection(live_server, settings):
     """An active connection on flow #3 and package 400 (it takes everything there is to take),
     exporting orders and products automatically, wired to the simulators."""
     settings.PUBLIC_BASE_URL = live_server.url
-    connection = wired_connection(live_server, settings, package="400", flow=Connection.Flow.COMBO,
-                                  export_product=Connection.ProductExport.CHANGED, status=Connection.Status.ACTIVE)
+    connection = wired_connection(
+        live_server,
+        settings,
+        package="400",
+        flow=Connection.Flow.COMBO,
+        export_product=Connection.ProductExport.CHANGED,
+        status=Connection.Status.ACTIVE,
+    )
     connection.refresh_from_db()
     return connection
 
@@ -56,13 +62,19 @@ def _webhook_url(connection):
 
 def test_a_deactivated_connections_webhook_answers_410_and_stores_nothing(client, owner_client, connection):
     _deactivate(owner_client, connection)
-    for body in ({"eventId": "order-created", "orderId": 4711}, {"eventId": "product-updated", "productId": 5}, "not json"):
+    for body in (
+        {"eventId": "order-created", "orderId": 4711},
+        {"eventId": "product-updated", "productId": 5},
+        "not json",
+    ):
         response = client.post(_webhook_url(connection), body, content_type="application/json")
         assert response.status_code == 410
     assert not Transfer.objects.exists() and not OrmQ.objects.exists()
 
 
-def test_a_shop_that_still_posts_after_deactivation_gets_nothing_into_specter(client, owner_client, connection, live_server):
+def test_a_shop_that_still_posts_after_deactivation_gets_nothing_into_specter(
+    client, owner_client, connection, live_server
+):
     from bench.demo import wire_webhooks
 
     _deactivate(owner_client, connection)
@@ -73,7 +85,9 @@ def test_a_shop_that_still_posts_after_deactivation_gets_nothing_into_specter(cl
     assert specter_orders(placed.order_id) == []
 
 
-def test_a_deactivated_connections_callbacks_answer_410_and_store_nothing(client, owner_client, connection, live_server):
+def test_a_deactivated_connections_callbacks_answer_410_and_store_nothing(
+    client, owner_client, connection, live_server
+):
     endpoint = WebhookEndpoint.objects.get(connection=connection)
     urls = callback_urls(endpoint, "")
     _deactivate(owner_client, connection)
@@ -84,11 +98,16 @@ def test_a_deactivated_connections_callbacks_answer_410_and_store_nothing(client
 
 
 def test_waiting_orders_stop_with_connection_deactivated_in_words_and_stay_listed(owner_client, connection):
-    waiting = {state: TransferFactory(connection=connection, state=state)
-               for state in (State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.HELD, State.SENDING)}
+    waiting = {
+        state: TransferFactory(connection=connection, state=state)
+        for state in (State.PENDING, State.RETRY_WAIT, State.UNKNOWN_OUTCOME, State.HELD, State.SENDING)
+    }
     done = TransferFactory(connection=connection, state=State.DONE)
-    response = owner_client.post(reverse("portal:lifecycle", args=[connection.merchant_id, connection.pk, "deactivate"]),
-                                 HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    response = owner_client.post(
+        reverse("portal:lifecycle", args=[connection.merchant_id, connection.pk, "deactivate"]),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
     assert "5 waiting orders were stopped and stay listed" in response.content.decode()
     _deactivate(owner_client, connection)
     for row in Transfer.objects.filter(pk__in=[t.pk for t in waiting.values()]):
@@ -102,8 +121,10 @@ def test_waiting_orders_stop_with_connection_deactivated_in_words_and_stay_liste
         assert "The connection is deactivated." in row.reason_text
     with translation.override("sv"):
         assert "Kopplingen är avaktiverad." in row.reason_text
-    detail = owner_client.get(reverse("portal:transfer", args=[connection.merchant_id, connection.pk, row.public_id]),
-                              HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    detail = owner_client.get(
+        reverse("portal:transfer", args=[connection.merchant_id, connection.pk, row.public_id]),
+        HTTP_ACCEPT_LANGUAGE="sv",
+    ).content.decode()
     assert "Kopplingen är avaktiverad." in detail
 
 
@@ -111,7 +132,9 @@ def test_an_order_a_worker_held_during_deactivation_is_stopped_at_its_next_run_a
     placed = place_order(ensure_demo_shop(), seed=902)
     drain()
     transfer = Transfer.objects.get(connection=connection)
-    Transfer.objects.filter(pk=transfer.pk).update(state=State.PENDING, specter_order_no="", lease_until=timezone.now() + timedelta(minutes=5))
+    Transfer.objects.filter(pk=transfer.pk).update(
+        state=State.PENDING, specter_order_no="", lease_until=timezone.now() + timedelta(minutes=5)
+    )
     _deactivate(owner_client, connection)
     assert Transfer.objects.get(pk=transfer.pk).state == State.PENDING  # its worker's, for now
     Transfer.objects.filter(pk=transfer.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
@@ -131,8 +154,14 @@ def test_no_schedule_or_task_does_anything_for_a_deactivated_connection(owner_cl
     place_order(ensure_demo_shop(), seed=904)  # the poller would find this one
     OrmQ.objects.all().delete()
     calls, runs = CallLog.objects.count(), SyncRun.objects.count()
-    for schedule in (tasks.sweep, tasks.poll_all, tasks.pull_all_specter, tasks.export_changed_all, tasks.reconcile_stock_all,
-                     tasks.daily_digest):
+    for schedule in (
+        tasks.sweep,
+        tasks.poll_all,
+        tasks.pull_all_specter,
+        tasks.export_changed_all,
+        tasks.reconcile_stock_all,
+        tasks.daily_digest,
+    ):
         schedule()
     drain()
     connection_id = str(connection.pk)
@@ -162,11 +191,13 @@ def _stopped_orders(owner_client, connection, seeds):
 
 def test_reactivation_offers_to_send_the_stopped_orders_and_sends_each_once(owner_client, connection):
     placed = _stopped_orders(owner_client, connection, (905, 906))
-    dashboard = owner_client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk]),
-                                 HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    dashboard = owner_client.get(
+        reverse("portal:dashboard", args=[connection.merchant_id, connection.pk]), HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
     assert "2 ordrar stoppades när kopplingen avaktiverades." in dashboard
-    check = owner_client.get(reverse("portal:setup", args=[connection.merchant_id, connection.pk, "check"]),
-                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    check = owner_client.get(
+        reverse("portal:setup", args=[connection.merchant_id, connection.pk, "check"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert 'id="stopped-orders"' in check and "2 orders were stopped when the connection was deactivated." in check
     owner_client.post(reverse("portal:activate", args=[connection.merchant_id, connection.pk]), {"stopped": "send"})
     drain()

@@ -44,7 +44,9 @@ def pins(lock: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("requirement", declared("main", "test", "build"), ids=str)
 def test_every_dependency_has_an_upper_bound(requirement):
-    assert any(spec.operator in ("<", "<=", "==", "~=") for spec in requirement.specifier), f"{requirement} has no upper bound"
+    assert any(spec.operator in ("<", "<=", "==", "~=") for spec in requirement.specifier), (
+        f"{requirement} has no upper bound"
+    )
 
 
 @pytest.mark.parametrize(("lock", "groups"), [("main", ("main", "build")), ("test", ("main", "test", "build"))])
@@ -55,8 +57,9 @@ def test_the_lock_pins_every_declared_dependency_within_its_bounds(lock, groups)
             continue
         name = canonicalize_name(requirement.name)
         assert name in pinned, f"{requirement.name} is not in requirements/{lock}.txt: run `make lock`"
-        assert requirement.specifier.contains(pinned[name], prereleases=True), \
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (
             f"requirements/{lock}.txt has {name}=={pinned[name]}, outside {requirement}: run `make lock`"
+        )
 
 
 def test_the_runtime_lock_agrees_with_the_test_lock():

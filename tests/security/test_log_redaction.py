@@ -50,9 +50,11 @@ def endpoint(db):
 
 def test_hook_tokens_are_masked_in_plain_and_percent_encoded_paths():
     token = "Ab-_9" * 8
-    lines = [f"Not Found: /hooks/starweb/{uuid.uuid4()}/{token}/",
-             f'"POST /hooks/specter/{uuid.uuid4()}/{token}/stock/?x=1 HTTP/1.1" 404 179',
-             f"actionStockChange=https%3A%2F%2Fx.se%2Fhooks%2Fspecter%2F{uuid.uuid4()}%2F{token}%2Fstock%2F"]
+    lines = [
+        f"Not Found: /hooks/starweb/{uuid.uuid4()}/{token}/",
+        f'"POST /hooks/specter/{uuid.uuid4()}/{token}/stock/?x=1 HTTP/1.1" 404 179',
+        f"actionStockChange=https%3A%2F%2Fx.se%2Fhooks%2Fspecter%2F{uuid.uuid4()}%2F{token}%2Fstock%2F",
+    ]
     for line in lines:
         masked = redact_text(line)
         assert token not in masked and MASK in masked
@@ -69,13 +71,17 @@ def test_no_log_line_of_a_request_flow_carries_a_hook_token(endpoint, log_text, 
     assert client.post(wrong, "{}", content_type="application/json").status_code == 404
     client.post(callback)
     assert client.get(hook).status_code == 405
+
     # 2. A 500 whose exception text names the URL.
     def broken(payload):
         raise RuntimeError(f"cannot read the event posted to {hook}")
+
     monkeypatch.setattr(webhooks, "order_id_of", broken)
     assert client.post(hook, "{}", content_type="application/json").status_code == 500
     # 3. The line runserver's handler writes, and one of ours naming the hook URL.
-    logging.getLogger("django.server").warning('"%s" %s %s', f"POST {hook} HTTP/1.1", 404, 179, extra={"status_code": 404})
+    logging.getLogger("django.server").warning(
+        '"%s" %s %s', f"POST {hook} HTTP/1.1", 404, 179, extra={"status_code": 404}
+    )
     logging.getLogger("syncflows.tasks").warning("webhook registration failed for %s", f"https://x.se{hook}")
     text = log_text()
     assert token not in text and WRONG_TOKEN not in text
@@ -91,12 +97,21 @@ def _free_port() -> int:
 
 def test_gunicorn_as_serve_starts_it_masks_tokens_in_the_access_and_error_logs(tmp_path):
     port, token = _free_port(), "CANARY-served-token-7Hc2Lp"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "integrator.settings.test",
-           # An empty database: the hook's lookup fails, so the error path (500, traceback) is logged too.
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "integrator.settings.test",
+        # An empty database: the hook's lookup fails, so the error path (500, traceback) is logged too.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
     out, err = open(tmp_path / "out.log", "w+"), open(tmp_path / "err.log", "w+")
-    server = subprocess.Popen(web_command("127.0.0.1", port, web_workers=1, threads=2), cwd=ROOT, env=env,
-                              stdout=out, stderr=err, start_new_session=True)
+    server = subprocess.Popen(
+        web_command("127.0.0.1", port, web_workers=1, threads=2),
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=err,
+        start_new_session=True,
+    )
     try:
         base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
         while True:
@@ -107,9 +122,11 @@ def test_gunicorn_as_serve_starts_it_masks_tokens_in_the_access_and_error_logs(t
                 assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "err.log").read_text()[-3000:]
                 time.sleep(0.2)
         endpoint = uuid.uuid4()
-        statuses = [requests.post(f"{base}/hooks/starweb/{endpoint}/{token}/", data="{}", timeout=30).status_code,
-                    requests.post(f"{base}/hooks/specter/{endpoint}/{token}/stock/", timeout=30).status_code,
-                    requests.get(f"{base}/hooks/starweb/{endpoint}/{token}/", timeout=30).status_code]
+        statuses = [
+            requests.post(f"{base}/hooks/starweb/{endpoint}/{token}/", data="{}", timeout=30).status_code,
+            requests.post(f"{base}/hooks/specter/{endpoint}/{token}/stock/", timeout=30).status_code,
+            requests.get(f"{base}/hooks/starweb/{endpoint}/{token}/", timeout=30).status_code,
+        ]
         assert 500 in statuses
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -6,6 +6,7 @@ role can grant itself another (no one makes themselves owner of a merchant)."""
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -15,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
 
-from auditlog.models import LogEntry
 from billing.models import Membership, Package
 from tests.billing.factories import SubscriptionFactory, UserFactory
 from tests.conftest import _user_in_group
@@ -27,13 +27,33 @@ ALL, VIEW = {"view", "add", "change", "delete"}, {"view"}
 # persona -> model label -> what it may do. A model missing from a persona's table: nothing.
 EXPECTED = {
     "superuser": {
-        **{label: ALL for label in ("billing.Merchant", "billing.Membership", "billing.Package",
-                                     "connections.Connection", "auth.User", "auth.Group", "django_q.Schedule")},
+        **{
+            label: ALL
+            for label in (
+                "billing.Merchant",
+                "billing.Membership",
+                "billing.Package",
+                "connections.Connection",
+                "auth.User",
+                "auth.Group",
+                "django_q.Schedule",
+            )
+        },
         # A subscription is billing history: nobody deletes one, a change is planned (or withdrawn) instead.
         "billing.Subscription": {"view", "add", "change"},
         # Third-party records: superusers read them (what each library's admin allows beyond that is its own).
-        **{label: VIEW for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog", "django_q.Success",
-                                     "django_q.Failure", "django_q.OrmQ", "auditlog.LogEntry")},
+        **{
+            label: VIEW
+            for label in (
+                "axes.AccessAttempt",
+                "axes.AccessLog",
+                "axes.AccessFailureLog",
+                "django_q.Success",
+                "django_q.Failure",
+                "django_q.OrmQ",
+                "auditlog.LogEntry",
+            )
+        },
     },
     "staff": {
         "billing.Merchant": {"view", "add", "change"},
@@ -66,7 +86,13 @@ def rows(merchant):
     """One row of every registered model, so each change and delete page has something to open."""
     now = timezone.now()
     task = {"name": "t", "func": "syncflows.tasks.heartbeat", "started": now, "stopped": now}
-    axes = {"user_agent": "ua", "ip_address": "10.0.0.1", "username": "u", "http_accept": "*/*", "path_info": "/accounts/login/"}
+    axes = {
+        "user_agent": "ua",
+        "ip_address": "10.0.0.1",
+        "username": "u",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
     made = {
         "billing.Merchant": merchant,
         "billing.Membership": merchant.memberships.get(),
@@ -111,8 +137,12 @@ def test_each_persona_may_do_exactly_what_the_table_says_on_every_back_office_pa
         label = model._meta.label
         allowed = EXPECTED[persona].get(label, set())
         row = rows[label]
-        may = {"view": model_admin.has_view_permission(request, row), "add": model_admin.has_add_permission(request),
-               "change": model_admin.has_change_permission(request, row), "delete": model_admin.has_delete_permission(request, row)}
+        may = {
+            "view": model_admin.has_view_permission(request, row),
+            "add": model_admin.has_add_permission(request),
+            "change": model_admin.has_change_permission(request, row),
+            "delete": model_admin.has_delete_permission(request, row),
+        }
         granted = {what for what, yes in may.items() if yes}
         if persona == "superuser":
             if not allowed <= granted:  # at least what the table gives; libraries may refuse more
@@ -147,31 +177,52 @@ def test_no_inline_of_a_change_page_lets_anyone_but_a_superuser_edit_memberships
 
 
 def _merchant_form(merchant, **extra):
-    data = {"name": merchant.name, "org_number": merchant.org_number, "contact_email": merchant.contact_email, "is_active": "on",
-            "subscriptions-TOTAL_FORMS": "0", "subscriptions-INITIAL_FORMS": "0"}
+    data = {
+        "name": merchant.name,
+        "org_number": merchant.org_number,
+        "contact_email": merchant.contact_email,
+        "is_active": "on",
+        "subscriptions-TOTAL_FORMS": "0",
+        "subscriptions-INITIAL_FORMS": "0",
+    }
     data.update(extra)
     return data
 
 
 def test_staff_cannot_add_themselves_as_owner_through_the_membership_inline(staff_client, staff_user, merchant):
-    climb = _merchant_form(merchant, **{
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-        "memberships-0-user": str(staff_user.pk), "memberships-0-role": "owner", "memberships-0-merchant": str(merchant.pk),
-    })
+    climb = _merchant_form(
+        merchant,
+        **{
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": str(staff_user.pk),
+            "memberships-0-role": "owner",
+            "memberships-0-merchant": str(merchant.pk),
+        },
+    )
     staff_client.post(_url(merchant.__class__, "change", merchant.pk), climb)
     assert not Membership.objects.filter(user=staff_user).exists()
     # ... nor through the membership pages themselves.
-    response = staff_client.post(_url(Membership, "add"), {"user": staff_user.pk, "merchant": merchant.pk, "role": "owner"})
+    response = staff_client.post(
+        _url(Membership, "add"), {"user": staff_user.pk, "merchant": merchant.pk, "role": "owner"}
+    )
     assert response.status_code == 403
     assert not Membership.objects.filter(user=staff_user).exists()
 
 
 def test_staff_cannot_change_an_existing_membership_to_their_own(staff_client, staff_user, merchant):
     membership = merchant.memberships.get()
-    data = _merchant_form(merchant, **{
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1", "memberships-0-id": str(membership.pk),
-        "memberships-0-user": str(staff_user.pk), "memberships-0-role": "owner", "memberships-0-merchant": str(merchant.pk),
-    })
+    data = _merchant_form(
+        merchant,
+        **{
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": str(membership.pk),
+            "memberships-0-user": str(staff_user.pk),
+            "memberships-0-role": "owner",
+            "memberships-0-merchant": str(merchant.pk),
+        },
+    )
     staff_client.post(_url(merchant.__class__, "change", merchant.pk), data)
     membership.refresh_from_db()
     assert membership.user != staff_user
@@ -185,10 +236,19 @@ def test_no_role_can_give_itself_superuser_staff_groups_or_permissions(persona):
     groups_before = set(user.groups.values_list("pk", flat=True))
     every_group = list(Group.objects.values_list("pk", flat=True))
     every_permission = list(Permission.objects.values_list("pk", flat=True)[:50])
-    response = client.post(_url(get_user_model(), "change", user.pk), {
-        "username": user.username, "is_active": "on", "is_staff": "on", "is_superuser": "on",
-        "groups": every_group, "user_permissions": every_permission, "date_joined_0": "2026-01-01", "date_joined_1": "00:00",
-    })
+    response = client.post(
+        _url(get_user_model(), "change", user.pk),
+        {
+            "username": user.username,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": every_group,
+            "user_permissions": every_permission,
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00",
+        },
+    )
     assert response.status_code == 403
     user.refresh_from_db()
     assert not user.is_superuser
@@ -200,7 +260,12 @@ def test_no_role_can_give_itself_superuser_staff_groups_or_permissions(persona):
         assert response.status_code == 403
         assert set(group.permissions.values_list("pk", flat=True)) == before
     assert client.post(_url(Group, "add"), {"name": "mine", "permissions": every_permission}).status_code == 403
-    assert client.post(_url(get_user_model(), "add"), {"username": "new", "password1": "x" * 12, "password2": "x" * 12}).status_code == 403
+    assert (
+        client.post(
+            _url(get_user_model(), "add"), {"username": "new", "password1": "x" * 12, "password2": "x" * 12}
+        ).status_code
+        == 403
+    )
     assert not Group.objects.filter(name="mine").exists()
 
 

@@ -21,8 +21,14 @@ Kind = Connection.SpecterKeyKind
 
 @pytest.fixture
 def v2(merchant):
-    return ConnectionFactory(merchant=merchant, specter_smb_id="1001", specter_key_kind=Kind.V2, specter_api_user_id="77",
-                             specter_md5key=CANARY_KEY, specter_md5key2=CANARY_KEY2)
+    return ConnectionFactory(
+        merchant=merchant,
+        specter_smb_id="1001",
+        specter_key_kind=Kind.V2,
+        specter_api_user_id="77",
+        specter_md5key=CANARY_KEY,
+        specter_md5key2=CANARY_KEY2,
+    )
 
 
 def _reloaded(connection) -> Connection:
@@ -30,8 +36,13 @@ def _reloaded(connection) -> Connection:
 
 
 def _form(connection, **data) -> SpecterForm:
-    values = {"specter_smb_id": connection.specter_smb_id, "specter_key_kind": connection.specter_key_kind,
-              "specter_api_user_id": connection.specter_api_user_id, "md5key": "", "md5key2": ""}
+    values = {
+        "specter_smb_id": connection.specter_smb_id,
+        "specter_key_kind": connection.specter_key_kind,
+        "specter_api_user_id": connection.specter_api_user_id,
+        "md5key": "",
+        "md5key2": "",
+    }
     return SpecterForm({**values, **data}, instance=connection)
 
 

@@ -25,16 +25,33 @@ from tests.syncflows.wiring import wired_connection
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Area of the site by the first part of the path. Each area has its own rule below.
-AREAS = {"m": "merchant", "staff": "staff", "billing": "billing", "hooks": "hooks", "": "public", "accounts": "public",
-         "i18n": "public", "health": "public", "signup": "public", "metrics": "public", "backoffice": "backoffice", "sim": "simulator"}
+AREAS = {
+    "m": "merchant",
+    "staff": "staff",
+    "billing": "billing",
+    "hooks": "hooks",
+    "": "public",
+    "accounts": "public",
+    "i18n": "public",
+    "health": "public",
+    "signup": "public",
+    "metrics": "public",
+    "backoffice": "backoffice",
+    "sim": "simulator",
+}
 # Views under a merchant's URL that are the merchant's but check the owner inside (may_start).
 OWNER_INSIDE = {"portal:start_initial_sync"}
 # Pages a member reads but never changes: a member's POST there is a 404.
 MEMBER_READS_ONLY = {"portal:settings", "portal:settings_section"}
 # Our own reachability probe: it answers anyone and says nothing about any tenant.
 PUBLIC_HOOKS = {"syncflows:ping", "ping"}
-SLUGS = {"portal:setup": {"slug": "export"}, "portal:settings_section": {"slug": "export"}, "portal:lifecycle": {"action": "pause"},
-         "billing:staff_merchant_action": {"action": "invite"}, "syncflows:operations_group": {"action": "retry"}}
+SLUGS = {
+    "portal:setup": {"slug": "export"},
+    "portal:settings_section": {"slug": "export"},
+    "portal:lifecycle": {"action": "pause"},
+    "billing:staff_merchant_action": {"action": "invite"},
+    "syncflows:operations_group": {"action": "retry"},
+}
 PERSONAS = ["owner", "member", "other_owner", "anonymous", "staff", "billing"]
 DENIED = {403, 404}
 
@@ -60,9 +77,12 @@ def test_every_url_pattern_is_in_a_known_area():
 
 
 def test_every_view_under_a_merchants_url_is_built_on_the_access_helper():
-    without = [(route, name) for route, name, callback, params in patterns()
-               if (area(route) == "merchant" or ({"connection_id", "transfer_id"} & set(params) and area(route) != "staff"))
-               and getattr(callback, "tenancy", None) not in ("merchant", "owner")]
+    without = [
+        (route, name)
+        for route, name, callback, params in patterns()
+        if (area(route) == "merchant" or ({"connection_id", "transfer_id"} & set(params) and area(route) != "staff"))
+        and getattr(callback, "tenancy", None) not in ("merchant", "owner")
+    ]
     assert without == []
 
 
@@ -85,7 +105,9 @@ def world(live_server, settings, merchant, other_merchant):
     connection.refresh_from_db()
     theirs = ConnectionFactory(merchant=other_merchant, status=Connection.Status.ACTIVE)
     WorkerHeartbeatFactory()  # /health/ is green: its 500 would mean something
-    hour_pack = HourPack.objects.first() or HourPack.objects.create(name="5 h", hours=Decimal("5"), price=Decimal("4950"))
+    hour_pack = HourPack.objects.first() or HourPack.objects.create(
+        name="5 h", hours=Decimal("5"), price=Decimal("4950")
+    )
     users = {
         "owner": merchant.memberships.get(role=Membership.Role.OWNER).user,
         "member": (member := MembershipFactory(merchant=merchant, role=Membership.Role.MEMBER)).user,
@@ -98,9 +120,15 @@ def world(live_server, settings, merchant, other_merchant):
         clients[persona] = Client(raise_request_exception=False)
         clients[persona].force_login(user)
     return {
-        "merchant": merchant, "connection": connection, "transfer": TransferFactory(connection=connection),
-        "theirs": theirs, "their_transfer": TransferFactory(connection=theirs), "hour_pack": hour_pack,
-        "endpoint": WebhookEndpoint.objects.get_or_create(connection=connection)[0], "clients": clients, "users": users,
+        "merchant": merchant,
+        "connection": connection,
+        "transfer": TransferFactory(connection=connection),
+        "theirs": theirs,
+        "their_transfer": TransferFactory(connection=theirs),
+        "hour_pack": hour_pack,
+        "endpoint": WebhookEndpoint.objects.get_or_create(connection=connection)[0],
+        "clients": clients,
+        "users": users,
         "member_membership": member.pk,  # kept: the owner's walk may remove the membership itself
     }
 
@@ -113,7 +141,12 @@ def _kwargs(name, params, world, *, cross=False):
         "connection_id": (world["theirs"] if cross else world["connection"]).pk,
         "transfer_id": (world["their_transfer"] if cross else world["transfer"]).public_id,
         "membership_id": world["member_membership"],
-        "code": "200", "pk": world["hour_pack"].pk, "uidb64": "MQ", "token": "wrong-token", "endpoint_id": world["endpoint"].pk, "kind": "stock",
+        "code": "200",
+        "pk": world["hour_pack"].pk,
+        "uidb64": "MQ",
+        "token": "wrong-token",
+        "endpoint_id": world["endpoint"].pk,
+        "kind": "stock",
         **SLUGS.get(name, {}),
     }
     return {param: values[param] for param in params}
@@ -127,8 +160,10 @@ def _expected(persona, route, name, callback, method):
             return "login"
         if persona in ("other_owner", "billing"):
             return "404"
-        if persona == "member" and (getattr(callback, "tenancy", None) == "owner"
-                                    or (name in OWNER_INSIDE | MEMBER_READS_ONLY and method == "post")):
+        if persona == "member" and (
+            getattr(callback, "tenancy", None) == "owner"
+            or (name in OWNER_INSIDE | MEMBER_READS_ONLY and method == "post")
+        ):
             return "404"
         return "open"
     if where in ("staff", "billing"):
@@ -193,7 +228,9 @@ def test_another_merchants_connection_or_order_under_ones_own_merchant_is_404(wo
 def test_staff_visits_are_recorded_and_make_no_membership(world):
     staff = world["users"]["staff"]
     before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=staff).count()
-    url = reverse("portal:dashboard", kwargs={"merchant_id": world["merchant"].pk, "connection_id": world["connection"].pk})
+    url = reverse(
+        "portal:dashboard", kwargs={"merchant_id": world["merchant"].pk, "connection_id": world["connection"].pk}
+    )
     assert world["clients"]["staff"].get(url).status_code == 200
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=staff).count() == before + 1
     assert not Membership.objects.filter(user=staff).exists()
@@ -207,6 +244,8 @@ def test_a_deactivated_merchant_is_404_to_its_own_owner(world):
 
 def test_the_url_parameters_resolve_to_the_owner_objects(world):
     """The matrix really addresses the owner's objects (a typo in _kwargs would test nothing)."""
-    url = reverse("portal:transfer", kwargs=_kwargs("portal:transfer", ["merchant_id", "connection_id", "transfer_id"], world))
+    url = reverse(
+        "portal:transfer", kwargs=_kwargs("portal:transfer", ["merchant_id", "connection_id", "transfer_id"], world)
+    )
     assert resolve(url).kwargs["transfer_id"] == world["transfer"].public_id
     assert world["clients"]["owner"].get(url).status_code == 200

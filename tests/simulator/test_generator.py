@@ -5,7 +5,8 @@ import random
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connections.starweb.types import StarwebOrder
 from simulator.starweb import generator
@@ -13,11 +14,19 @@ from syncflows.orders.mapper import ExportSettings, map_order, problems
 from tests.contracts.openapi import errors
 
 SHIPPING = {"id": 1, "name": "PostNord MyPack", "fee": "39.20"}
-PAYMENTS = [{"id": 2, "idCode": "invoice", "name": "Faktura", "fee": "23.20"},
-            {"id": 3, "idCode": "cashOnDelivery", "name": "Postförskott", "fee": "39.20"}]
-EXPORT = ExportSettings(gift_card_article="PRESENTKORT", discount_article="RABATT", payment_fee_article="AVGIFT",
-                        shipping_article="FRAKT", cod_article="POSTFORSKOTT", delivery_methods={"1": "PN"},
-                        payment_methods={"2": "I", "3": "P"})
+PAYMENTS = [
+    {"id": 2, "idCode": "invoice", "name": "Faktura", "fee": "23.20"},
+    {"id": 3, "idCode": "cashOnDelivery", "name": "Postförskott", "fee": "39.20"},
+]
+EXPORT = ExportSettings(
+    gift_card_article="PRESENTKORT",
+    discount_article="RABATT",
+    payment_fee_article="AVGIFT",
+    shipping_article="FRAKT",
+    cod_article="POSTFORSKOTT",
+    delivery_methods={"1": "PN"},
+    payment_methods={"2": "I", "3": "P"},
+)
 
 
 def _luhn_ok(number: str) -> bool:
@@ -42,5 +51,11 @@ def test_generated_orders_reach_specter_to_the_ore(seed, payment):
 
 @pytest.mark.parametrize("seed", range(10))
 def test_generated_orders_match_starwebs_order_schema(seed):
-    data = generator.order(random.Random(seed), order_id=1000, shipping=SHIPPING, payment=PAYMENTS[0], created_at="2026-11-23T10:00:00+01:00")
+    data = generator.order(
+        random.Random(seed),
+        order_id=1000,
+        shipping=SHIPPING,
+        payment=PAYMENTS[0],
+        created_at="2026-11-23T10:00:00+01:00",
+    )
     assert errors({"data": data}, "OrderModelItem") == []

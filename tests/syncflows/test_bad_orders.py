@@ -24,22 +24,29 @@ def _second_row(field, value):
         if len(rows) < 2:
             rows.append(dict(rows[0], sku="MUGG-01"))
         rows[1][field] = value
+
     return change
 
 
 def _amount(value):
     def change(data):
         data["amountToPay"] = value
+
     return change
 
 
-@pytest.mark.parametrize("change, code, words", [
-    (_second_row("quantity", "two"), "unreadable", "The order could not be read: quantity of row 2."),
-    (_second_row("quantity", -2), "quantity", "Row 2 has the quantity -2"),
-    (_amount(5), "totals", "but its amount to pay is 5.00 SEK"),
-    (_amount(-10), "negative_total", "below zero"),
-])
-def test_a_bad_order_needs_attention_with_the_reason_in_words_and_nothing_goes_to_specter(live_server, settings, change, code, words):
+@pytest.mark.parametrize(
+    "change, code, words",
+    [
+        (_second_row("quantity", "two"), "unreadable", "The order could not be read: quantity of row 2."),
+        (_second_row("quantity", -2), "quantity", "Row 2 has the quantity -2"),
+        (_amount(5), "totals", "but its amount to pay is 5.00 SEK"),
+        (_amount(-10), "negative_total", "below zero"),
+    ],
+)
+def test_a_bad_order_needs_attention_with_the_reason_in_words_and_nothing_goes_to_specter(
+    live_server, settings, change, code, words
+):
     wired_connection(live_server, settings)
     placed = place_order(ensure_demo_shop(), seed=33)
     _spoil(placed, change)

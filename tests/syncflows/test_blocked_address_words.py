@@ -14,10 +14,18 @@ from tests.security.http_recorder import recorder
 from tests.syncflows.wiring import drain, wired_connection
 
 
-@pytest.mark.parametrize("error, code", [
-    (AddressNotAllowed("starweb: the address is not one we connect to", system="starweb"), "address_blocked"),
-    (AddressNotAllowed("specter: answered with a redirect, which we do not follow", system="specter", status=302), "address_redirect"),
-])
+@pytest.mark.parametrize(
+    "error, code",
+    [
+        (AddressNotAllowed("starweb: the address is not one we connect to", system="starweb"), "address_blocked"),
+        (
+            AddressNotAllowed(
+                "specter: answered with a redirect, which we do not follow", system="specter", status=302
+            ),
+            "address_redirect",
+        ),
+    ],
+)
 def test_a_blocked_address_is_described_by_a_code_in_both_languages(error, code):
     described = timeline.describe(error)
     assert described[0] == code
@@ -55,7 +63,11 @@ def test_a_blocked_shop_address_links_to_the_starweb_settings_and_specters_to_no
     from tests.connections.factories import ConnectionFactory
     from tests.syncflows.factories import TransferFactory
 
-    transfer = TransferFactory(connection=ConnectionFactory(merchant=merchant), state=Transfer.State.NEEDS_ATTENTION,
-                               reason_code="address_blocked", reason_params=[["address_blocked", {"system": system}]])
+    transfer = TransferFactory(
+        connection=ConnectionFactory(merchant=merchant),
+        state=Transfer.State.NEEDS_ATTENTION,
+        reason_code="address_blocked",
+        reason_params=[["address_blocked", {"system": system}]],
+    )
     fix = fix_for(merchant, transfer.connection, transfer)
     assert (fix is not None and fix["url"].endswith("#starweb")) if linked else fix is None

@@ -89,7 +89,9 @@ def test_a_create_whose_answer_was_lost_before_the_outage_is_looked_up_after_it_
     outage, placed = down(settings, orders=3, seed=331)
     another_round()
     assert Circuit.objects.get().opened_at is not None
-    assert Transfer.objects.get(starweb_order_id=str(first.order_id)).must_reconcile  # still to be looked up before any create
+    assert Transfer.objects.get(
+        starweb_order_id=str(first.order_id)
+    ).must_reconcile  # still to be looked up before any create
     outage.delete()
     settle()
     assert_exactly_once(connection, [first, *placed])
@@ -106,13 +108,19 @@ def test_a_burst_of_429s_never_opens_a_circuit(connection, settings):
 
 
 def test_a_shop_that_keeps_failing_opens_the_shops_circuit(connection, settings):
-    FaultRule.objects.create(system="starweb", account="demobutiken", operation="GET /orders/{id}", kind="server_error", status=502)
+    FaultRule.objects.create(
+        system="starweb", account="demobutiken", operation="GET /orders/{id}", kind="server_error", status=502
+    )
     shop = ensure_demo_shop()
     for n in range(settings.CIRCUIT_FAILURES):
         place_order(shop, seed=350 + n)
     drain()
     circuit = Circuit.objects.get()
-    assert (circuit.system, circuit.account, circuit.opened_at is not None) == ("starweb", connection.starweb_base_url, True)
+    assert (circuit.system, circuit.account, circuit.opened_at is not None) == (
+        "starweb",
+        connection.starweb_base_url,
+        True,
+    )
 
 
 def test_an_answer_forgets_the_failures_before_it(connection, settings):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_q.models import OrmQ, Schedule
 
 from syncflows.models import WorkerHeartbeat
-from tests.syncflows.factories import WorkerHeartbeatFactory
 from syncflows.tasks import heartbeat
+from tests.syncflows.factories import WorkerHeartbeatFactory
 
 # The health view runs its checks in worker threads, which must see committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)

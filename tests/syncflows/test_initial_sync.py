@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from billing.models import WorkLog
 from connections.models import Connection
+from connections.starweb import paging
 from simulator.models import CallLog
 from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
-from connections.starweb import paging
 from syncflows.initial_sync import runner as initial
 from syncflows.models import InitialSync
-from tests.syncflows.wiring import fail_article_submit_on, drain, wired_connection
+from tests.syncflows.wiring import drain, fail_article_submit_on, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,14 +43,34 @@ def test_every_variant_of_every_page_becomes_an_article_and_a_rerun_writes_nothi
 
 def test_a_product_without_or_with_a_bad_article_number_is_left_out_and_named(connection):
     shop = ensure_demo_shop()
-    Product.objects.create(shop=shop, product_id=900, data={"languages": [{"langCode": "sv", "name": "Namnlös"}], "defaultVatRate": "25",
-                                                            "variants": [{"variantId": 9000, "sku": "", "stocks": {}, "prices": {}}]})
-    Product.objects.create(shop=shop, product_id=901, data={"languages": [{"langCode": "sv", "name": "Mellanslag"}], "defaultVatRate": "25",
-                                                            "variants": [{"variantId": 9010, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}]})
+    Product.objects.create(
+        shop=shop,
+        product_id=900,
+        data={
+            "languages": [{"langCode": "sv", "name": "Namnlös"}],
+            "defaultVatRate": "25",
+            "variants": [{"variantId": 9000, "sku": "", "stocks": {}, "prices": {}}],
+        },
+    )
+    Product.objects.create(
+        shop=shop,
+        product_id=901,
+        data={
+            "languages": [{"langCode": "sv", "name": "Mellanslag"}],
+            "defaultVatRate": "25",
+            "variants": [{"variantId": 9010, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}],
+        },
+    )
     sync = initial.run(initial.start(connection, "to_specter").pk)
     assert sync.state == "done" and sync.problem_count == 2
-    assert ["Namnlös", "no article number"] in sync.problems and ["MED MELLANSLAG", "the article number contains a space"] in sync.problems
-    assert not Article.objects.filter(article_no="MED MELLANSLAG").exists() and Article.objects.filter(article_no="MUGG-01").exists()
+    assert ["Namnlös", "no article number"] in sync.problems and [
+        "MED MELLANSLAG",
+        "the article number contains a space",
+    ] in sync.problems
+    assert (
+        not Article.objects.filter(article_no="MED MELLANSLAG").exists()
+        and Article.objects.filter(article_no="MUGG-01").exists()
+    )
 
 
 def test_a_sync_that_stops_on_a_page_resumes_from_it_and_sends_nothing_twice(connection, monkeypatch):
@@ -72,20 +92,26 @@ def test_the_merchant_sees_the_count_starts_the_sync_and_watches_it_finish(conne
     url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
     page = client.get(url).content.decode()
     assert "The shop has 5 products." in page and "Specter has 13 articles." in page
-    client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_specter"})
+    client.post(
+        reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_specter"}
+    )
     drain()
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-state="done"' in fragment and "100 %" in fragment
 
 
 def test_a_product_change_in_the_shop_goes_to_specter_when_products_export_on_change(live_server, settings, client):
-    connection = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed",
-                                  update_existing_articles="direct")
+    connection = wired_connection(
+        live_server, settings, flow=Connection.Flow.ECOM, export_product="changed", update_existing_articles="direct"
+    )
     from syncflows.models import WebhookEndpoint
 
     endpoint = WebhookEndpoint.objects.get(connection=connection)
-    response = client.post(reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token]),
-                           data={"eventId": "product-updated", "productId": 101}, content_type="application/json")
+    response = client.post(
+        reverse("syncflows:starweb_webhook", args=[endpoint.pk, endpoint.token]),
+        data={"eventId": "product-updated", "productId": 101},
+        content_type="application/json",
+    )
     assert response.status_code == 202
     drain()
     assert Article.objects.filter(account__smb_id="1001", article_no="TSHIRT-S").exists()
@@ -107,15 +133,23 @@ def test_reading_a_page_waits_out_the_rate_limit_and_reads_on():
 
 
 def test_the_assortment_check_reads_every_page_and_finds_missing_spaced_and_duplicate_skus(connection):
-    from syncflows.to_specter import assortment
     from syncflows.models import AssortmentCheck
+    from syncflows.to_specter import assortment
 
     shop = ensure_demo_shop()
     add_products(shop, 60)  # a second page
-    Product.objects.create(shop=shop, product_id=990, data={"defaultVatRate": "25", "variants": [
-        {"variantId": 9900, "sku": "MUGG-01", "stocks": {}, "prices": {}},  # the demo shop's, again
-        {"variantId": 9901, "sku": "", "stocks": {}, "prices": {}},
-        {"variantId": 9902, "sku": "A B", "stocks": {}, "prices": {}}]})
+    Product.objects.create(
+        shop=shop,
+        product_id=990,
+        data={
+            "defaultVatRate": "25",
+            "variants": [
+                {"variantId": 9900, "sku": "MUGG-01", "stocks": {}, "prices": {}},  # the demo shop's, again
+                {"variantId": 9901, "sku": "", "stocks": {}, "prices": {}},
+                {"variantId": 9902, "sku": "A B", "stocks": {}, "prices": {}},
+            ],
+        },
+    )
     check = assortment.scan(AssortmentCheck.objects.create(connection=connection).pk)
     assert (check.state, check.done, check.variants) == ("done", 66, 70)
     assert check.counts == {"missing": 1, "spaced": 1, "duplicated": 1}

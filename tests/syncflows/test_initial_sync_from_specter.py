@@ -30,12 +30,25 @@ def connection(live_server, settings):
 
 def add_articles(count: int) -> None:
     account = Account.objects.get(smb_id="1001")
-    Article.objects.bulk_create([Article(account=account, article_no=f"NY-{n:04d}", name=f"Ny artikel {n}",
-                                         price_ex_vat=Decimal("10.50") + n, vat_percent=12, stock=n) for n in range(count)])
+    Article.objects.bulk_create(
+        [
+            Article(
+                account=account,
+                article_no=f"NY-{n:04d}",
+                name=f"Ny artikel {n}",
+                price_ex_vat=Decimal("10.50") + n,
+                vat_percent=12,
+                stock=n,
+            )
+            for n in range(count)
+        ]
+    )
 
 
 def shop_variant(sku):
-    found = [(p, v) for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku]
+    found = [
+        (p, v) for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku
+    ]
     assert len(found) <= 1, f"{sku} is in the shop {len(found)} times"
     return found[0] if found else (None, None)
 
@@ -53,7 +66,11 @@ def test_every_article_becomes_a_hidden_product_with_its_price_and_stock_and_a_r
     assert (variant["prices"]["1"]["priceExVat"], variant["stocks"]["1"]) == (52.5, 42)
     assert product.data["defaultVatRate"] == "12" and product.data["externalId"] == "NY-0042"
     # The connection's own articles for shipping, discounts, fees, gift cards and rounding are not products.
-    assert shop_variant("FRAKT") == (None, None) and shop_variant("Öresavrundning") == (None, None) and sync.problem_count == 6
+    assert (
+        shop_variant("FRAKT") == (None, None)
+        and shop_variant("Öresavrundning") == (None, None)
+        and sync.problem_count == 6
+    )
     assert WorkLog.objects.filter(merchant=connection.merchant, category="initial_sync").count() == 1
     writes = shop_writes()
     again = initial.run(initial.start(connection, "to_starweb").pk)
@@ -83,17 +100,26 @@ def variant_patches():
 
 
 def test_the_variants_get_specters_article_number_ean_weight_and_cost_and_an_unchanged_rerun_writes_nothing(connection):
-    Article.objects.filter(article_no="MUGG-01").update(bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    Article.objects.filter(article_no="MUGG-01").update(
+        bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50")
+    )
     add_articles(1)
     Article.objects.filter(article_no="NY-0000").update(bar_code="7350012340024", weight_kg=Decimal("1.2"))
     initial.run(initial.start(connection, "to_starweb").pk)
     _product, mug = shop_variant("MUGG-01")  # the shop's own product, matched by its SKU
     assert (mug["externalId"], mug["externalIdType"], mug["ean"], mug["weightInKg"], mug["costPrice"]) == (
-        "MUGG-01", "Specter", "7350012340017", 0.35, "31.5")
+        "MUGG-01",
+        "Specter",
+        "7350012340017",
+        0.35,
+        "31.5",
+    )
     _product, new = shop_variant("NY-0000")
     assert (new["externalId"], new["ean"], new["weightInKg"]) == ("NY-0000", "7350012340024", 1.2)
     patches = variant_patches()
-    assert patches == 7  # the demo shop's own 7 product variants, bound by external id; the new one was created with its details
+    assert (
+        patches == 7
+    )  # the demo shop's own 7 product variants, bound by external id; the new one was created with its details
     again = initial.run(initial.start(connection, "to_starweb").pk)
     assert again.written == 0 and variant_patches() == patches
     Article.objects.filter(article_no="MUGG-01").update(buy_price=Decimal("33"))
@@ -132,12 +158,16 @@ def test_a_product_created_from_specter_goes_into_the_chosen_category(connection
     assert product.data["categories"] == [{"categoryId": 2, "sortIndex": 0}]
 
 
-def test_integration_staff_start_the_sync_with_the_customer_and_their_time_is_logged(connection, staff_client, staff_user):
+def test_integration_staff_start_the_sync_with_the_customer_and_their_time_is_logged(
+    connection, staff_client, staff_user
+):
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])
     page = staff_client.get(url).content.decode()
     assert 'id="start-to_starweb"' in page and "Specter has 13 articles." in page
-    staff_client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"})
+    staff_client.post(
+        reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"}
+    )
     drain()
     sync = InitialSync.objects.get(connection=connection)
     assert (sync.state, sync.direction, sync.started_by) == ("done", "to_starweb", staff_user)
@@ -154,16 +184,24 @@ def test_a_plain_member_can_watch_but_not_start_a_sync(connection, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("portal:initial_sync", args=[connection.merchant_id, connection.pk])).content.decode()
     assert "Specter has 13 articles." in page and 'id="start-to_starweb"' not in page
-    response = client.post(reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"})
+    response = client.post(
+        reverse("portal:start_initial_sync", args=[connection.merchant_id, connection.pk]), {"direction": "to_starweb"}
+    )
     assert response.status_code == 404 and not InitialSync.objects.exists()
 
 
 def test_the_article_register_page_reads_prices_stock_and_paging():
     from connections.specter.articles import read
 
-    page = read('<?xml version="1.0" encoding="ISO-8859-1"?><response><articles page="2" pages="3" totalCount="250">'
-                '<article priceExclVat="12,50" vatPercent="6" noItemsAv="7">'
-                '<articleNo>BOK-1</articleNo><name>Bok</name></article>'
-                '<article><articleNo>X</articleNo><name/></article></articles></response>')
+    page = read(
+        '<?xml version="1.0" encoding="ISO-8859-1"?><response><articles page="2" pages="3" totalCount="250">'
+        '<article priceExclVat="12,50" vatPercent="6" noItemsAv="7">'
+        "<articleNo>BOK-1</articleNo><name>Bok</name></article>"
+        "<article><articleNo>X</articleNo><name/></article></articles></response>"
+    )
     assert (page.total, page.pages, len(page.articles)) == (250, 3, 2)
-    assert page.articles[0].price_ex_vat == Decimal("12.50") and page.articles[0].stock == 7 and page.articles[1].stock is None
+    assert (
+        page.articles[0].price_ex_vat == Decimal("12.50")
+        and page.articles[0].stock == 7
+        and page.articles[1].stock is None
+    )

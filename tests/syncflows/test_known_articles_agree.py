@@ -7,9 +7,9 @@ from connections.models import Connection
 from simulator.models import CallLog
 from simulator.specter.models import Account, Article
 from simulator.starweb.demo import ensure_demo_shop, place_order
-from syncflows.to_specter import service_articles
 from syncflows.models import SpecterArticle, Transfer
 from syncflows.orders import articles
+from syncflows.to_specter import service_articles
 from tests.syncflows.test_order_faults import assert_exactly_once
 from tests.syncflows.wiring import drain, wired_connection
 
@@ -33,12 +33,16 @@ def test_a_service_article_the_pre_flight_creates_is_known_to_the_order_engine(l
     assert articles.unknown(connection, ["FRAKT-NY"]) == ["FRAKT-NY"]
     service_articles.create(connection, [("FRAKT-NY", "Frakt")])
     assert Article.objects.filter(article_no="FRAKT-NY").count() == 1
-    assert SpecterArticle.objects.get(connection=connection, article_no="FRAKT-NY").source == SpecterArticle.Source.CREATED
+    assert (
+        SpecterArticle.objects.get(connection=connection, article_no="FRAKT-NY").source == SpecterArticle.Source.CREATED
+    )
     articles.forget_all()  # not this process's trust: the table
     assert articles.unknown(connection, ["FRAKT-NY"]) == []
 
 
-def test_what_the_order_engine_learnt_from_the_register_the_pre_flight_knows_without_asking_specter(live_server, settings):
+def test_what_the_order_engine_learnt_from_the_register_the_pre_flight_knows_without_asking_specter(
+    live_server, settings
+):
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP)
     placed = place_order(ensure_demo_shop(), seed=81)
     drain()  # the order reads Specter's register
@@ -60,12 +64,18 @@ def test_an_article_the_pre_flight_finds_in_the_register_lets_the_waiting_order_
     drain()
     assert Transfer.objects.get().reason_code == articles.WAITING
     # The merchant creates it in Specter and reloads the pre-flight a minute later.
-    account.articles.create(article_no=sku, name=kept.name, price_ex_vat=kept.price_ex_vat, vat_percent=kept.vat_percent)
+    account.articles.create(
+        article_no=sku, name=kept.name, price_ex_vat=kept.price_ex_vat, vat_percent=kept.vat_percent
+    )
     from syncflows.models import SyncRun
-    SyncRun.objects.filter(kind="specter_register").update(started_at=SyncRun.objects.get(kind="specter_register").started_at
-                                                           - service_articles.READ_AT_MOST_EVERY * 2)
+
+    SyncRun.objects.filter(kind="specter_register").update(
+        started_at=SyncRun.objects.get(kind="specter_register").started_at - service_articles.READ_AT_MOST_EVERY * 2
+    )
     assert service_articles.check(connection, [sku]).missing == []
-    assert SpecterArticle.objects.filter(connection=connection, article_no=sku, source=SpecterArticle.Source.REGISTER).exists()
+    assert SpecterArticle.objects.filter(
+        connection=connection, article_no=sku, source=SpecterArticle.Source.REGISTER
+    ).exists()
     drain()
     assert_exactly_once(connection, [placed])
 

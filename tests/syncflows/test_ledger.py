@@ -11,8 +11,8 @@ from connections.errors import AuthenticationFailed, Permanent, RateLimited, Ret
 from syncflows import ledger
 from syncflows.models import Transfer, TransferAttempt
 from tests.connections.factories import ConnectionFactory
-from tests.syncflows.wiring import concurrently, postgres_only
 from tests.syncflows.factories import TransferFactory
+from tests.syncflows.wiring import concurrently, postgres_only
 
 pytestmark = pytest.mark.django_db
 State = Transfer.State
@@ -81,8 +81,13 @@ def test_an_unknown_outcome_makes_the_next_run_reconcile_first():
 
 def test_a_permanent_error_needs_attention_with_the_merchants_reason():
     transfer = TransferFactory()
-    ledger.fail(ledger.claim(transfer.pk), transfer, AuthenticationFailed("specter: refused"),
-                reason="Specter refused the smbID/md5key. Enter them again under Settings.", reason_code="specter_auth")
+    ledger.fail(
+        ledger.claim(transfer.pk),
+        transfer,
+        AuthenticationFailed("specter: refused"),
+        reason="Specter refused the smbID/md5key. Enter them again under Settings.",
+        reason_code="specter_auth",
+    )
     row = Transfer.objects.get(pk=transfer.pk)
     assert row.state == State.NEEDS_ATTENTION and row.reason_code == "specter_auth" and "Settings" in row.reason
 

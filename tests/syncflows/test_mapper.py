@@ -4,16 +4,21 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 
 from connections.starweb.types import ParseError, StarwebOrder
 from syncflows.orders.mapper import ExportSettings, map_order, problems
 from tests.syncflows.starweb_orders import item, order_json, orders
 
 SETTINGS = ExportSettings(
-    gift_card_article="PRESENTKORT", discount_article="RABATT", payment_fee_article="AVGIFT",
-    shipping_article="FRAKT", cod_article="POSTFORSKOTT",
-    delivery_methods={"1": "PN"}, payment_methods={"2": "I", "3": "P"},
+    gift_card_article="PRESENTKORT",
+    discount_article="RABATT",
+    payment_fee_article="AVGIFT",
+    shipping_article="FRAKT",
+    cod_article="POSTFORSKOTT",
+    delivery_methods={"1": "PN"},
+    payment_methods={"2": "I", "3": "P"},
 )
 
 
@@ -41,7 +46,12 @@ def test_the_total_holds_with_the_discount_spread_per_item_too(data):
 def test_rows_are_ex_vat_with_their_vat_and_named_articles():
     _order, mapped = _map(order_json([item("TSHIRT-M", 2, "159.2", 25), item("BOK-01", 1, "94.34", 6)]))
     tshirt, book, freight = mapped.rows[:3]
-    assert (tshirt.article_no, tshirt.quantity, tshirt.price_ex_vat, tshirt.vat_percent) == ("TSHIRT-M", 2, Decimal("159.2"), 25)
+    assert (tshirt.article_no, tshirt.quantity, tshirt.price_ex_vat, tshirt.vat_percent) == (
+        "TSHIRT-M",
+        2,
+        Decimal("159.2"),
+        25,
+    )
     assert (book.article_no, book.vat_percent) == ("BOK-01", 6)
     assert (freight.article_no, freight.name, freight.total) == ("FRAKT", "PostNord", Decimal("49.00"))
     params = mapped.order_params("10452")
@@ -50,8 +60,12 @@ def test_rows_are_ex_vat_with_their_vat_and_named_articles():
 
 
 def test_a_discount_code_becomes_one_negative_row_per_vat_rate():
-    items = [item("A", 1, "100", 25), item("B", 1, "100", 12),
-             item("", 1, "-10", 25, description="Rabattkod X"), item("", 1, "-10", 12, description="Rabattkod X")]
+    items = [
+        item("A", 1, "100", 25),
+        item("B", 1, "100", 12),
+        item("", 1, "-10", 25, description="Rabattkod X"),
+        item("", 1, "-10", 12, description="Rabattkod X"),
+    ]
     _order, mapped = _map(order_json(items, discount_code="X"))
     discounts = [row for row in mapped.rows if row.article_no == "RABATT"]
     assert [(row.vat_percent, row.total) for row in discounts] == [(25, Decimal("-12.50")), (12, Decimal("-11.20"))]
@@ -64,7 +78,9 @@ def test_a_gift_card_is_its_own_row_at_zero_vat():
 
 
 def test_cash_on_delivery_puts_the_fee_on_the_cod_article():
-    _order, mapped = _map(order_json([item("A", 1, "100")], payment=("3", "cashOnDelivery", "Postförskott", "39", "25")))
+    _order, mapped = _map(
+        order_json([item("A", 1, "100")], payment=("3", "cashOnDelivery", "Postförskott", "39", "25"))
+    )
     assert [r.article_no for r in mapped.rows][-1] == "POSTFORSKOTT"
     assert mapped.order["payTypeIdentifier"] == "P"
 
@@ -127,7 +143,10 @@ def test_an_order_that_cannot_go_says_why_and_how_to_fix_it(data, code):
 def test_missing_article_numbers_are_named():
     data = order_json([item("A", 1, "100"), item("", 1, "-50", 0, description="Presentkort 1")])
     found = problems(StarwebOrder.parse(data), ExportSettings(delivery_methods={"1": "PN"}, payment_methods={"2": "I"}))
-    assert {(p.code, p.params["what"]) for p in found} == {("article_missing", "gift card"), ("article_missing", "shipping")}
+    assert {(p.code, p.params["what"]) for p in found} == {
+        ("article_missing", "gift card"),
+        ("article_missing", "shipping"),
+    }
 
 
 def test_every_problem_is_reported_at_once():

@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import translation
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 
 from connections.errors import Permanent
 from connections.starweb.types import ParseError, StarwebOrder
@@ -33,7 +34,9 @@ def _expected_discounts(order) -> dict:
             expected[i.vat_rate] = expected.get(i.vat_rate, Decimal(0)) - off
         elif i.is_code_discount:
             expected[i.vat_rate] = expected.get(i.vat_rate, Decimal(0)) + i.quantity * i.unit_price
-    return {vat: amount.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP) for vat, amount in expected.items() if amount}
+    return {
+        vat: amount.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP) for vat, amount in expected.items() if amount
+    }
 
 
 @given(orders())
@@ -43,16 +46,18 @@ def test_items_keep_the_shop_prices_discounts_go_per_vat_rate_and_the_total_is_a
     products = [i for i in order.items if i.sku]
     item_rows = [r for r in mapped.rows if r.article_no not in SERVICE]
     # 1. every item with the shop's own unit price ex VAT and its quantity, nothing folded in
-    assert [(r.article_no, r.price_ex_vat, r.quantity, r.vat_percent) for r in item_rows] == \
-        [(i.sku, i.unit_price, i.quantity, i.vat_rate) for i in products]
+    assert [(r.article_no, r.price_ex_vat, r.quantity, r.vat_percent) for r in item_rows] == [
+        (i.sku, i.unit_price, i.quantity, i.vat_rate) for i in products
+    ]
     # 2. one negative discount row per VAT rate, holding exactly that rate's discounts
     discounts = [r for r in mapped.rows if r.article_no == "RABATT"]
     assert len({r.vat_percent for r in discounts}) == len(discounts)
     assert {r.vat_percent: r.price_ex_vat for r in discounts} == _expected_discounts(order)
     assert all(r.price_ex_vat < 0 and r.quantity == 1 for r in discounts)
     # 3. gift cards are rows of their own, at zero VAT
-    assert sorted(r.price_ex_vat for r in mapped.rows if r.article_no == "PRESENTKORT") == \
-        sorted(i.unit_price for i in order.items if i.is_gift_card)
+    assert sorted(r.price_ex_vat for r in mapped.rows if r.article_no == "PRESENTKORT") == sorted(
+        i.unit_price for i in order.items if i.is_gift_card
+    )
     # 4. the total is amountToPay to the öre; what rounding leaves is one small row at VAT 0
     assert mapped.total == order.amount_to_pay
     rounding = [r for r in mapped.rows if r.article_no == "Öresavrundning"]
@@ -125,9 +130,16 @@ def test_more_than_a_krona_apart_is_not_rounding():
     assert _codes(data) == ["totals"]
 
 
-@pytest.mark.parametrize("field, value, row", [
-    ("quantity", "two", 2), ("unitPrice", "12,5 kr", 2), ("vatRate", [25], 2), ("quantity", "NaN", 2), ("discount", {"x": 1}, 2),
-])
+@pytest.mark.parametrize(
+    "field, value, row",
+    [
+        ("quantity", "two", 2),
+        ("unitPrice", "12,5 kr", 2),
+        ("vatRate", [25], 2),
+        ("quantity", "NaN", 2),
+        ("discount", {"x": 1}, 2),
+    ],
+)
 def test_a_field_that_cannot_be_read_is_a_permanent_error_naming_field_and_row(field, value, row):
     data = order_json([item("A", 1, "100"), item("B", 1, "50")])
     data["items"]["data"][1][field] = value
@@ -146,10 +158,15 @@ def test_the_unreadable_reason_reads_in_the_readers_language():
         assert "antal på rad 2" in reasons.render(stored["reason_params"])
 
 
-@pytest.mark.parametrize("broken", [{"orderId": 1, "amountToPay": "10", "items": {"data": ["x"]}},
-                                    {"orderId": 1, "amountToPay": "10", "items": "many"},
-                                    {"orderId": 1, "amountToPay": "10", "addresses": {"data": {"originalInvoice": "Storgatan"}}},
-                                    {"orderId": 1, "amountToPay": "10", "statusId": "²"}])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"orderId": 1, "amountToPay": "10", "items": {"data": ["x"]}},
+        {"orderId": 1, "amountToPay": "10", "items": "many"},
+        {"orderId": 1, "amountToPay": "10", "addresses": {"data": {"originalInvoice": "Storgatan"}}},
+        {"orderId": 1, "amountToPay": "10", "statusId": "²"},
+    ],
+)
 def test_odd_shapes_are_parse_errors_or_read_never_crashes(broken):
     try:
         order = StarwebOrder.parse(broken)
@@ -160,7 +177,11 @@ def test_odd_shapes_are_parse_errors_or_read_never_crashes(broken):
 
 def test_with_the_per_item_percentage_each_item_carries_its_own_discount_in_percent():
     settings = replace(SETTINGS, discount_per_item_percent=True)
-    items = [item("A", 1, "100", 25, discount="10"), item("B", 1, "100", 25), item("", 1, "-20", 25, description="Rabattkod X")]
+    items = [
+        item("A", 1, "100", 25, discount="10"),
+        item("B", 1, "100", 25),
+        item("", 1, "-20", 25, description="Rabattkod X"),
+    ]
     _order, mapped = _mapped(order_json(items, discount_code="X"), settings)
     a, b = mapped.rows[:2]
     assert (a.comment, b.comment) == ("Rabatt 19.47 %", "Rabatt 10.53 %")  # its own 10 %, then its share of the code

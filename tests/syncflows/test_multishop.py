@@ -4,12 +4,14 @@ order-number prefix; Specter's batches, which belong to the account, reach each 
 import pytest
 from django.urls import reverse
 
-from connections.models import Connection
 from bench.demo import DEMO_ORDER_SETTINGS, wire_callbacks, wire_webhooks
+from connections.models import Connection
 from simulator.specter import changes
-from simulator.specter.models import Account, Order as SpecterOrder
+from simulator.specter.models import Account
+from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
-from simulator.starweb.models import Order as StarwebOrder, Product
+from simulator.starweb.models import Order as StarwebOrder
+from simulator.starweb.models import Product
 from tests.connections.factories import ConnectionFactory
 from tests.syncflows.wiring import SPECTER_KINDS, drain, wired_connection
 
@@ -20,14 +22,32 @@ RULES = {"delivered": {"status_id": 3, "tracking": True}}
 @pytest.fixture
 def two_shops(live_server, settings):
     # Multishop needs Specter's API v2 (specs/specter-api.md §2.2): both shops sign as its API user.
-    first = wired_connection(live_server, settings, package="400", flow=Connection.Flow.ERP, status_rules=RULES,
-                             order_number_prefix="A-", specter_webshop_id="1", specter_kind="v2")
+    first = wired_connection(
+        live_server,
+        settings,
+        package="400",
+        flow=Connection.Flow.ERP,
+        status_rules=RULES,
+        order_number_prefix="A-",
+        specter_webshop_id="1",
+        specter_kind="v2",
+    )
     ensure_demo_shop("filial", "filial-client", "filial-secret")
-    second = ConnectionFactory(**{
-        **DEMO_ORDER_SETTINGS, "merchant": first.merchant, "flow": Connection.Flow.ERP, "status_rules": RULES,
-        "starweb_base_url": f"{live_server.url}/sim/starweb/filial/api/v2", "starweb_client_id": "filial-client",
-        "starweb_client_secret": "filial-secret", "specter_smb_id": "1001", **SPECTER_KINDS["v2"][1],
-        "order_number_prefix": "B-", "specter_webshop_id": "2"})
+    second = ConnectionFactory(
+        **{
+            **DEMO_ORDER_SETTINGS,
+            "merchant": first.merchant,
+            "flow": Connection.Flow.ERP,
+            "status_rules": RULES,
+            "starweb_base_url": f"{live_server.url}/sim/starweb/filial/api/v2",
+            "starweb_client_id": "filial-client",
+            "starweb_client_secret": "filial-secret",
+            "specter_smb_id": "1001",
+            **SPECTER_KINDS["v2"][1],
+            "order_number_prefix": "B-",
+            "specter_webshop_id": "2",
+        }
+    )
     wire_webhooks(second, "filial", live_server.url)
     wire_callbacks(first, "1001", live_server.url)
     return first, second
@@ -54,13 +74,17 @@ def test_a_delivery_reaches_only_the_shop_whose_order_it_is_and_stock_reaches_bo
     assert StarwebOrder.objects.get(pk=b.pk).data["statusId"] == 3
     assert StarwebOrder.objects.get(pk=a.pk).data["statusId"] != 3
     for slug in ("demobutiken", "filial"):
-        variant = next(v for p in Product.objects.filter(shop__slug=slug) for v in p.data["variants"] if v["sku"] == "MUGG-01")
+        variant = next(
+            v for p in Product.objects.filter(shop__slug=slug) for v in p.data["variants"] if v["sku"] == "MUGG-01"
+        )
         assert variant["stocks"]["1"] == 33, slug
 
 
 def test_a_second_webshop_needs_a_package_with_room_for_it(owner_client, merchant):
     ConnectionFactory(merchant=merchant, status=Connection.Status.ACTIVE)
-    response = owner_client.post(reverse("portal:new_connection", args=[merchant.pk]), {"name": "Butik två"}, follow=True)
+    response = owner_client.post(
+        reverse("portal:new_connection", args=[merchant.pk]), {"name": "Butik två"}, follow=True
+    )
     assert merchant.connections.count() == 1 and "paket 400" in response.content.decode().lower()
 
 
@@ -89,6 +113,13 @@ def test_two_shops_on_one_account_with_different_warehouse_settings_each_get_the
     before = pulls.count()
     run = pull.pull(first, "stock")
     assert run.ok and pulls.count() == before + 1
-    stocks = {slug: next(v["stocks"]["1"] for p in Product.objects.filter(shop__slug=slug) for v in p.data["variants"] if v["sku"] == "BOK-01")
-              for slug in ("demobutiken", "filial")}
+    stocks = {
+        slug: next(
+            v["stocks"]["1"]
+            for p in Product.objects.filter(shop__slug=slug)
+            for v in p.data["variants"]
+            if v["sku"] == "BOK-01"
+        )
+        for slug in ("demobutiken", "filial")
+    }
     assert stocks == {"demobutiken": 10, "filial": 14}

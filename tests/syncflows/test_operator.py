@@ -23,8 +23,16 @@ PARAMS = {"sku_space": {"sku": "A 1"}, "currency": {"currency": "EUR"}}
 
 
 def stuck(connection, count, code="sku_space", **extra):
-    return [TransferFactory(connection=connection, state=State.NEEDS_ATTENTION, reason_code=code,
-                            reason_params=[[code, PARAMS[code]]], **extra) for _ in range(count)]
+    return [
+        TransferFactory(
+            connection=connection,
+            state=State.NEEDS_ATTENTION,
+            reason_code=code,
+            reason_params=[[code, PARAMS[code]]],
+            **extra,
+        )
+        for _ in range(count)
+    ]
 
 
 def action(connection, name):
@@ -53,7 +61,9 @@ def test_retry_all_sends_every_order_of_the_group_again_and_is_audited(staff_cli
     group, other = stuck(connection, 3), stuck(connection, 1, code="currency")
     response = staff_client.post(action(connection, "retry"), {"reason_code": "sku_space"})
     assert response.status_code == 302
-    assert set(Transfer.objects.filter(pk__in=[t.pk for t in group]).values_list("state", "must_reconcile")) == {(State.RETRY_WAIT, True)}
+    assert set(Transfer.objects.filter(pk__in=[t.pk for t in group]).values_list("state", "must_reconcile")) == {
+        (State.RETRY_WAIT, True)
+    }
     assert Transfer.objects.get(pk=other[0].pk).state == State.NEEDS_ATTENTION
     assert sorted(item.task["args"][0] for item in OrmQ.objects.all()) == sorted(t.pk for t in group)
     [entry] = [e for e in audit.trail(connection.merchant_id) if (e.additional_data or {}).get("action") == "retry"]

@@ -22,7 +22,7 @@ def test_groups_beyond_the_first_hundred_are_on_the_next_page_biggest_first(staf
     first = staff_client.get(PAGE)
     assert len(first.context["groups"]) == 100 and first.context["groups"][0]["connection__name"] == "Butik 000"
     body = first.content.decode()
-    assert "Sida 1 av 2 (101 totalt)" in body and 'href="?page=2"' in body and 'data-count>3<' in body
+    assert "Sida 1 av 2 (101 totalt)" in body and 'href="?page=2"' in body and "data-count>3<" in body
     second = staff_client.get(PAGE, {"page": 2}).context["groups"]
     assert len(second) == 1
     seen = {g["connection_id"] for g in first.context["groups"]} | {g["connection_id"] for g in second}
@@ -54,7 +54,11 @@ def test_a_group_action_reads_in_the_merchants_trail_in_each_readers_language(st
     stuck(connection, 2)
     staff_client.post(action(connection, "retry"), {"reason_code": "sku_space"})
     staff_client.post(action(connection, "ignore"), {"reason_code": "sku_space"})
-    entries = {e.additional_data["action"]: e for e in audit.trail(connection.merchant_id) if "action" in (e.additional_data or {})}
+    entries = {
+        e.additional_data["action"]: e
+        for e in audit.trail(connection.merchant_id)
+        if "action" in (e.additional_data or {})
+    }
     with translation.override("en"):
         assert lines(entries["retry"]) == ["Sent 2 orders again (sku_space) on Butik Ett"]
         assert lines(entries["ignore"]) == ["Ignored 0 orders (sku_space) on Butik Ett"]

@@ -33,13 +33,18 @@ def connection(live_server, settings):
 
 def fault(system, operation, kind, remaining=1, **values):
     account = "demobutiken" if system == "starweb" else "1001"
-    return FaultRule.objects.create(system=system, account=account, operation=operation, kind=kind, remaining=remaining, **values)
+    return FaultRule.objects.create(
+        system=system, account=account, operation=operation, kind=kind, remaining=remaining, **values
+    )
 
 
 def assert_exactly_once(connection, orders):
     states = list(Transfer.objects.values_list("starweb_order_id", "state", "reason"))
     for placed in orders:
-        assert SpecterOrder.objects.filter(external_order_no=str(placed.order_id)).count() == 1, (placed.order_id, states)
+        assert SpecterOrder.objects.filter(external_order_no=str(placed.order_id)).count() == 1, (
+            placed.order_id,
+            states,
+        )
     assert OrderUsage.objects.filter(connection_id=connection.pk).count() == len(orders)
     assert MonthlyUsage.objects.get(merchant=connection.merchant).orders == len(orders)
     assert set(Transfer.objects.values_list("state", flat=True)) == {State.DONE}
@@ -124,8 +129,14 @@ def test_a_worker_killed_between_phases_is_resumed_by_another_exactly_once(conne
 
 def test_many_orders_under_random_faults_everywhere_each_arrive_once(connection):
     rng = random.Random(7)
-    operations = [("specter", "newcustomersubmit"), ("specter", "newordersubmit"), ("specter", "getorderbyexternalorderno"),
-                  ("starweb", "GET /orders/{id}"), ("starweb", "PATCH /orders/{id}"), ("starweb", "POST /token")]
+    operations = [
+        ("specter", "newcustomersubmit"),
+        ("specter", "newordersubmit"),
+        ("specter", "getorderbyexternalorderno"),
+        ("starweb", "GET /orders/{id}"),
+        ("starweb", "PATCH /orders/{id}"),
+        ("starweb", "POST /token"),
+    ]
     kinds = ["server_error", "connection_reset", "commit_then_timeout", "malformed_body", "rate_limit"]
     for _ in range(25):
         system, operation = rng.choice(operations)

@@ -35,7 +35,14 @@ def test_an_order_placed_in_the_shop_reaches_specter_once_with_its_number_writte
     assert (shop_order.data["externalId"], shop_order.data["externalIdType"]) == (specter.order_no, "Specter")
     assert shop_order.data["statusId"] == 2  # status on transfer, package 200
     # The connection's first order: its article numbers are looked up in Specter's register first.
-    assert [a.phase for a in transfer.timeline.all()] == ["fetch", "articles", "customer", "order", "write_back", "status"]
+    assert [a.phase for a in transfer.timeline.all()] == [
+        "fetch",
+        "articles",
+        "customer",
+        "order",
+        "write_back",
+        "status",
+    ]
     assert OrderUsage.objects.filter(connection_id=connection.pk).count() == 1
     assert MonthlyUsage.objects.get(merchant=connection.merchant).orders == 1
 
@@ -147,8 +154,9 @@ def test_a_hard_capped_subscription_holds_orders_over_the_quota_and_releases_the
     subscription = connection.merchant.subscriptions.get()
     subscription.hold_over_quota = True
     subscription.save()
-    from billing.periods import month_of
     from django.utils import timezone
+
+    from billing.periods import month_of
 
     MonthlyUsage.objects.create(merchant=connection.merchant, month=month_of(timezone.now()), orders=100)
     placed = place_order(ensure_demo_shop(), seed=23)
@@ -165,8 +173,9 @@ def test_a_hard_capped_subscription_holds_orders_over_the_quota_and_releases_the
 
 def test_without_a_hard_cap_an_order_over_the_quota_transfers_and_counts_as_overage(live_server, settings):
     connection = wired_connection(live_server, settings, package="100")
-    from billing.periods import month_of
     from django.utils import timezone
+
+    from billing.periods import month_of
 
     MonthlyUsage.objects.create(merchant=connection.merchant, month=month_of(timezone.now()), orders=100)
     place_order(ensure_demo_shop(), seed=24)
@@ -221,7 +230,10 @@ def test_the_engine_moves_an_order_in_at_most_ten_database_statements(live_serve
 
     connection = wired_connection(live_server, settings, webhooks=False)
     orders = [place_order(ensure_demo_shop(), seed=90 + n) for n in range(7)]
-    transfers = [Transfer.objects.create(connection=connection, starweb_order_id=str(o.order_id), source="manual") for o in orders]
+    transfers = [
+        Transfer.objects.create(connection=connection, starweb_order_id=str(o.order_id), source="manual")
+        for o in orders
+    ]
     engine.run(transfers[0].pk)  # the first fetches the token and reserves requests
     with CaptureQueriesContext(db) as captured:
         assert [engine.run(t.pk) for t in transfers[1:]] == [State.DONE] * 6

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from bench.demo import wire_callbacks
 from connections.models import Connection
 from connections.specter.price_lists import PriceList
-from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account
@@ -34,7 +34,9 @@ def account(connection):
 
 
 def shop_price(sku: str, pricelist_id: int = RESELLERS) -> dict:
-    return next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku)["prices"].get(str(pricelist_id))
+    return next(
+        v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku
+    )["prices"].get(str(pricelist_id))
 
 
 def price_writes() -> int:
@@ -77,7 +79,9 @@ def test_a_specter_price_list_without_a_same_named_shop_list_is_reported_and_the
     drain()
     assert shop_price("BOK-01")["priceExVat"] == 160.0
     runs = SyncRun.objects.filter(kind="pricelists")
-    assert all(run.ok for run in runs) and any("“Export” has no price list of that name in the shop" in run.summary for run in runs)
+    assert all(run.ok for run in runs) and any(
+        "“Export” has no price list of that name in the shop" in run.summary for run in runs
+    )
 
 
 def test_an_article_the_shop_lacks_is_reported_and_the_rest_goes(connection, account):
@@ -123,9 +127,18 @@ class Lists:
 
 
 def test_names_match_trimmed_and_case_ignored_but_not_across_currencies():
-    shop = [{"pricelistId": 1, "name": "Standard", "currencyCode": "SEK"}, {"pricelistId": 2, "name": "Återförsäljare ", "currencyCode": "SEK"},
-            {"pricelistId": 5, "name": "Export", "currencyCode": "SEK"}]
+    shop = [
+        {"pricelistId": 1, "name": "Standard", "currencyCode": "SEK"},
+        {"pricelistId": 2, "name": "Återförsäljare ", "currencyCode": "SEK"},
+        {"pricelistId": 5, "name": "Export", "currencyCode": "SEK"},
+    ]
     matched, unmatched = price_lists.targets(
-        [PriceList("3", "återförsäljare", "SEK", ""), PriceList("4", "Export", "EUR", ""), PriceList("9", "Grossist", "SEK", "")], shop)
+        [
+            PriceList("3", "återförsäljare", "SEK", ""),
+            PriceList("4", "Export", "EUR", ""),
+            PriceList("9", "Grossist", "SEK", ""),
+        ],
+        shop,
+    )
     assert matched == {"3": 2}
     assert set(unmatched) == {"4", "9"} and "EUR" in unmatched["4"]

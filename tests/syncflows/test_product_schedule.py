@@ -19,9 +19,9 @@ from simulator.specter.models import Article
 from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Product
 from syncflows import tasks
-from syncflows.to_specter import changes
 from syncflows.models import ExportedArticle, PollCursor, SyncRun
-from tests.syncflows.wiring import fail_article_submit_on, drain, queued, wired_connection
+from syncflows.to_specter import changes
+from tests.syncflows.wiring import drain, fail_article_submit_on, queued, wired_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,8 +36,15 @@ def shop():
 
 @pytest.fixture
 def connection(live_server, settings, shop):
-    return wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed",
-                            update_existing_articles="direct", webhooks=False, activated_at=timezone.now() - timedelta(hours=1))
+    return wired_connection(
+        live_server,
+        settings,
+        flow=Connection.Flow.ECOM,
+        export_product="changed",
+        update_existing_articles="direct",
+        webhooks=False,
+        activated_at=timezone.now() - timedelta(hours=1),
+    )
 
 
 def article_calls():
@@ -67,9 +74,15 @@ def test_a_product_changed_in_the_shop_without_a_webhook_reaches_specter_on_the_
     scheduled_run()
     change_price(shop, 101, 99)
     first_new = add_products(shop, 1, prefix="NY")
-    Product.objects.create(shop=shop, product_id=first_new + 1, data={
-        "languages": [{"langCode": "sv", "name": "Mellanslag"}], "defaultVatRate": "25",
-        "variants": [{"variantId": 99990, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}]})
+    Product.objects.create(
+        shop=shop,
+        product_id=first_new + 1,
+        data={
+            "languages": [{"langCode": "sv", "name": "Mellanslag"}],
+            "defaultVatRate": "25",
+            "variants": [{"variantId": 99990, "sku": "MED MELLANSLAG", "stocks": {}, "prices": {}}],
+        },
+    )
     run = scheduled_run()
     assert run.ok and run.entries == 3 and run.writes == 4  # three T-shirt variants and the new product
     assert Article.objects.get(account__smb_id="1001", article_no="TSHIRT-S").price_ex_vat == Decimal("99")
@@ -91,7 +104,9 @@ def test_a_rerun_without_changes_sends_nothing(connection, shop):
     assert article_calls() == calls
 
 
-def test_a_failure_from_specter_mid_run_leaves_the_cursor_and_the_next_run_sends_the_rest(connection, shop, monkeypatch):
+def test_a_failure_from_specter_mid_run_leaves_the_cursor_and_the_next_run_sends_the_rest(
+    connection, shop, monkeypatch
+):
     scheduled_run()
     before = PollCursor.objects.get(connection=connection).products_seen_until
     add_products(shop, 60)  # two pages of changed products: 50 and 10
@@ -109,13 +124,27 @@ def test_a_failure_from_specter_mid_run_leaves_the_cursor_and_the_next_run_sends
     assert PollCursor.objects.get(connection=connection).products_seen_until > before
 
 
-def test_only_connections_exporting_products_on_change_on_a_flow_their_package_allows_are_run(live_server, settings, shop):
-    exporting = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed", webhooks=False)
+def test_only_connections_exporting_products_on_change_on_a_flow_their_package_allows_are_run(
+    live_server, settings, shop
+):
+    exporting = wired_connection(
+        live_server, settings, flow=Connection.Flow.ECOM, export_product="changed", webhooks=False
+    )
     erp = wired_connection(live_server, settings, flow=Connection.Flow.ERP, export_product="changed", webhooks=False)
-    inactive = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="inactive", webhooks=False)
-    combo_on_200 = wired_connection(live_server, settings, flow=Connection.Flow.COMBO, export_product="changed", webhooks=False)
-    paused = wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product="changed", webhooks=False,
-                              status=Connection.Status.PAUSED)
+    inactive = wired_connection(
+        live_server, settings, flow=Connection.Flow.ECOM, export_product="inactive", webhooks=False
+    )
+    combo_on_200 = wired_connection(
+        live_server, settings, flow=Connection.Flow.COMBO, export_product="changed", webhooks=False
+    )
+    paused = wired_connection(
+        live_server,
+        settings,
+        flow=Connection.Flow.ECOM,
+        export_product="changed",
+        webhooks=False,
+        status=Connection.Status.PAUSED,
+    )
     assert [c.pk for c in changes.connections_exporting()] == [exporting.pk]
     assert tasks.export_changed_all() == 1
     assert queued() == [("syncflows.tasks.export_changed_products", (str(exporting.pk),))]
@@ -129,8 +158,11 @@ def test_the_simulated_shop_lists_only_products_changed_since_updated_since(conn
     Product.objects.filter(shop=shop, product_id=102).update(modified_at=timezone.now())
     since = timezone.now() - timedelta(hours=1)
     starweb = starweb_for(connection)
-    for written in (since.isoformat(timespec="seconds"), since.astimezone(ZoneInfo("Europe/Stockholm")).isoformat(),
-                    since.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")):
+    for written in (
+        since.isoformat(timespec="seconds"),
+        since.astimezone(ZoneInfo("Europe/Stockholm")).isoformat(),
+        since.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    ):
         rows, total, _pages = starweb.page("/products", 1, {"updatedSince": written})
         assert [row["productId"] for row in rows] == [102] and total == 1
     rows, total, _pages = starweb.page("/products", 1, {"updatedSince": (since - timedelta(days=2)).isoformat()})

@@ -53,7 +53,9 @@ def test_fan_out_schedules_run_on_the_bulk_scheduler_and_their_first_runs_are_sp
 
 def test_an_old_schedule_is_moved_to_the_bulk_scheduler_on_migrate():
     Schedule.objects.all().delete()
-    Schedule.objects.create(name="order poller", func="syncflows.tasks.poll_all", schedule_type=Schedule.MINUTES, minutes=2)
+    Schedule.objects.create(
+        name="order poller", func="syncflows.tasks.poll_all", schedule_type=Schedule.MINUTES, minutes=2
+    )
     schedules.ensure_schedules()
     assert Schedule.objects.get(name="order poller").cluster == BULK
 
@@ -81,15 +83,18 @@ def test_a_task_given_out_is_not_given_out_again_until_its_claim_expires():
 
 
 def test_the_bulk_cluster_reads_its_own_queue_with_the_orders_rules():
-    probe = ("import django; django.setup(); from django_q.conf import Conf; "
-             "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS, "
-             "Conf.BROKER_CLASS)")
+    probe = (
+        "import django; django.setup(); from django_q.conf import Conf; "
+        "print(Conf.CLUSTER_NAME, Conf.TIMEOUT, Conf.RETRY, Conf.MAX_ATTEMPTS, Conf.ACK_FAILURES, Conf.WORKERS, "
+        "Conf.BROKER_CLASS)"
+    )
     env = {**os.environ, "Q_CLUSTER_NAME": BULK, "DJANGO_SETTINGS_MODULE": "integrator.settings.test"}
-    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout.split()
     name, timeout, retry, attempts, ack, workers, broker = out[-7:]
     assert name == BULK != ORDERS and int(retry) >= int(timeout) + 60 and attempts == "1" and ack == "True"
     assert int(workers) == settings.Q_BULK_WORKERS and broker == "syncflows.queues.OrderedORM"
-
 
 
 def test_a_run_that_ends_waiting_briefly_is_queued_again_for_the_moment_it_is_due_not_the_sweepers_minute():

@@ -18,22 +18,33 @@ State = Transfer.State
 
 
 def attempt(transfer, days_ago):
-    return TransferAttempt.objects.create(transfer=transfer, phase="fetch", outcome="ok",
-                                          started_at=timezone.now() - timedelta(days=days_ago))
+    return TransferAttempt.objects.create(
+        transfer=transfer, phase="fetch", outcome="ok", started_at=timezone.now() - timedelta(days=days_ago)
+    )
 
 
 def usage(transfer):
-    return OrderUsage.objects.create(merchant=transfer.connection.merchant, connection_id=transfer.connection_id,
-                                     order_id=transfer.starweb_order_id, month=timezone.localdate().replace(day=1),
-                                     transferred_at=timezone.now() - timedelta(days=200))
+    return OrderUsage.objects.create(
+        merchant=transfer.connection.merchant,
+        connection_id=transfer.connection_id,
+        order_id=transfer.starweb_order_id,
+        month=timezone.localdate().replace(day=1),
+        transferred_at=timezone.now() - timedelta(days=200),
+    )
 
 
 def test_old_history_goes_and_recent_history_stays(settings):
     settings.HISTORY_RETENTION_DAYS = 90
     done = TransferFactory(state=State.DONE)
     old, recent = attempt(done, 91), attempt(done, 89)
-    Task.objects.create(id="old", name="old", func="x", started=timezone.now() - timedelta(days=100),
-                        stopped=timezone.now() - timedelta(days=100), success=True)
+    Task.objects.create(
+        id="old",
+        name="old",
+        func="x",
+        started=timezone.now() - timedelta(days=100),
+        stopped=timezone.now() - timedelta(days=100),
+        success=True,
+    )
     Task.objects.create(id="new", name="new", func="x", started=timezone.now(), stopped=timezone.now(), success=True)
     run = SyncRun.objects.create(connection=done.connection, kind="stock")
     SyncRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(days=120))
@@ -57,8 +68,12 @@ def test_the_ledger_and_billing_are_never_purged_and_a_waiting_order_keeps_its_t
 
 def test_the_purge_works_in_batches_and_stops_when_its_time_is_up():
     done = TransferFactory(state=State.DONE)
-    TransferAttempt.objects.bulk_create([TransferAttempt(transfer=done, phase="fetch", outcome="ok",
-                                                         started_at=timezone.now() - timedelta(days=100)) for _ in range(25)])
+    TransferAttempt.objects.bulk_create(
+        [
+            TransferAttempt(transfer=done, phase="fetch", outcome="ok", started_at=timezone.now() - timedelta(days=100))
+            for _ in range(25)
+        ]
+    )
     assert retention.purge(batch=10, max_seconds=0)["timeline"] == 0  # no time: nothing deleted, the next run goes on
     assert retention.purge(batch=10)["timeline"] == 25
     assert not TransferAttempt.objects.exists()

@@ -4,15 +4,16 @@ after it is done, so a crash before the acknowledgement repeats nothing."""
 
 import pytest
 
+from bench.demo import wire_callbacks
 from connections.errors import Retryable
 from connections.models import Connection
 from connections.specter import batches
-from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
-from simulator.starweb.models import Order as StarwebOrder, Product
+from simulator.starweb.models import Order as StarwebOrder
+from simulator.starweb.models import Product
 from syncflows.from_specter import pull
 from syncflows.models import OrderStatusSync, SyncRun, Transfer
 from tests.syncflows.wiring import drain, wired_connection
@@ -66,7 +67,9 @@ def test_a_batch_fetched_again_after_a_crash_before_its_acknowledgement_changes_
 def test_a_stock_change_in_specter_reaches_the_variant_once(connection):
     changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 7)
     drain()
-    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "MUGG-01")
+    variant = next(
+        v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "MUGG-01"
+    )
     assert variant["stocks"]["1"] == 7
     writes = CallLog.objects.filter(system="starweb", operation__startswith="PATCH /products").count()
     changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 7)  # the same value again
@@ -76,13 +79,20 @@ def test_a_stock_change_in_specter_reaches_the_variant_once(connection):
 
 def test_an_article_unknown_to_the_shop_is_reported_and_the_rest_goes(connection):
     account = Account.objects.get(smb_id="1001")
-    account.articles.create(article_no="BARA-I-SPECTER", name="Bara i Specter", price_ex_vat=10, vat_percent=25, stock=1)
+    account.articles.create(
+        article_no="BARA-I-SPECTER", name="Bara i Specter", price_ex_vat=10, vat_percent=25, stock=1
+    )
     changes.set_stock(account, "BARA-I-SPECTER", 3)
     changes.set_stock(account, "KAFFE-500", 150)
     drain()
     runs = SyncRun.objects.filter(kind="stock")
     assert all(run.ok for run in runs) and any("BARA-I-SPECTER" in run.summary for run in runs)
-    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "KAFFE-500")
+    variant = next(
+        v
+        for p in Product.objects.filter(shop__slug="demobutiken")
+        for v in p.data["variants"]
+        if v["sku"] == "KAFFE-500"
+    )
     assert variant["stocks"]["1"] == 150
 
 
@@ -97,7 +107,9 @@ def test_a_price_change_in_specter_reaches_the_variant_on_the_master_price_list_
 
     changes.set_price(Account.objects.get(smb_id="1001"), "BOK-01", Decimal("199.00"))
     drain()
-    variant = next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "BOK-01")
+    variant = next(
+        v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "BOK-01"
+    )
     assert Decimal(str(variant["prices"]["1"]["priceExVat"])) == Decimal("199.00")
     writes = CallLog.objects.filter(system="starweb", operation__contains="/prices/").count()
     assert writes == 1
@@ -110,16 +122,34 @@ def test_a_new_article_in_specter_becomes_a_hidden_product_in_the_shop_with_its_
     from decimal import Decimal
 
     account = Account.objects.get(smb_id="1001")
-    account.articles.create(article_no="NYHET-01", name="Nyhet från Specter", price_ex_vat=Decimal("80"), vat_percent=12, stock=0)
+    account.articles.create(
+        article_no="NYHET-01", name="Nyhet från Specter", price_ex_vat=Decimal("80"), vat_percent=12, stock=0
+    )
     changes.set_price(account, "NYHET-01", Decimal("89.50"))
     drain()
-    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if any(v["sku"] == "NYHET-01" for v in p.data["variants"]))
+    product = next(
+        p
+        for p in Product.objects.filter(shop__slug="demobutiken")
+        if any(v["sku"] == "NYHET-01" for v in p.data["variants"])
+    )
     variant = product.data["variants"][0]
-    assert (product.data["visibility"], product.data["externalIdType"], product.data["defaultVatRate"]) == ("hidden", "Specter", "12")
+    assert (product.data["visibility"], product.data["externalIdType"], product.data["defaultVatRate"]) == (
+        "hidden",
+        "Specter",
+        "12",
+    )
     assert Decimal(str(variant["prices"]["1"]["priceExVat"])) == Decimal("89.50")
     changes.set_price(account, "NYHET-01", Decimal("89.50"))
     drain()
-    assert sum(1 for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == "NYHET-01") == 1
+    assert (
+        sum(
+            1
+            for p in Product.objects.filter(shop__slug="demobutiken")
+            for v in p.data["variants"]
+            if v["sku"] == "NYHET-01"
+        )
+        == 1
+    )
 
 
 def test_a_name_changed_in_specter_renames_the_product_in_the_shop_once(connection):
@@ -128,7 +158,9 @@ def test_a_name_changed_in_specter_renames_the_product_in_the_shop_once(connecti
     account = Account.objects.get(smb_id="1001")
     changes.set_price(account, "KAFFE-500", Decimal("71.43"), name="Kaffe mörkrost 500 g")
     drain()
-    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "KAFFE-500")
+    product = next(
+        p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "KAFFE-500"
+    )
     assert product.data["languages"] == [{"langCode": "sv", "name": "Kaffe mörkrost 500 g"}]
     renames = CallLog.objects.filter(system="starweb", operation="PATCH /products/{id}").count()
     changes.set_price(account, "KAFFE-500", Decimal("72.00"), name="Kaffe mörkrost 500 g")
@@ -143,7 +175,9 @@ def test_the_reconciliation_finds_stock_that_drifted_in_the_shop_puts_it_right_a
 
     changes.set_stock(Account.objects.get(smb_id="1001"), "MUGG-01", 12)
     drain()
-    product = next(p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "MUGG-01")
+    product = next(
+        p for p in Product.objects.filter(shop__slug="demobutiken") if p.data["variants"][0]["sku"] == "MUGG-01"
+    )
     product.data["variants"][0]["stocks"] = {"1": 9}  # someone changed it in the shop
     product.save()
     run = drift.reconcile(connection)
@@ -157,15 +191,17 @@ def test_the_reconciliation_finds_stock_that_drifted_in_the_shop_puts_it_right_a
     assert drift.reconcile(connection, fix=False).writes == 0  # report only
     client.force_login(connection.merchant.memberships.get().user)
     body = client.get(reverse("portal:dashboard", args=[connection.merchant_id, connection.pk])).content.decode()
-    section = body[body.index('id="stock-drift"'):]
-    assert "<td>MUGG-01</td><td class=\"text-end\">4</td><td class=\"text-end\">12</td>" in section
+    section = body[body.index('id="stock-drift"') :]
+    assert '<td>MUGG-01</td><td class="text-end">4</td><td class="text-end">12</td>' in section
 
 
 VARIANT_PATCH = "PATCH /products/{id}/variants/{variantId}"
 
 
 def shop_variant(sku):
-    return next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku)
+    return next(
+        v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku
+    )
 
 
 def variant_patches() -> int:
@@ -176,12 +212,16 @@ def test_a_changed_bar_code_weight_and_buy_price_in_specter_reach_the_variant_on
     from decimal import Decimal
 
     account = Account.objects.get(smb_id="1001")
-    changes.change_article(account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    changes.change_article(
+        account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50")
+    )
     drain()
     variant = shop_variant("MUGG-01")
     assert (variant["ean"], variant["weightInKg"], variant["costPrice"]) == ("7350012340017", 0.35, "31.5")
     assert variant_patches() == 1
-    changes.change_article(account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50"))
+    changes.change_article(
+        account, "MUGG-01", bar_code="7350012340017", weight_kg=Decimal("0.35"), buy_price=Decimal("31.50")
+    )
     drain()  # the same values again: nothing to write
     assert variant_patches() == 1
     changes.change_article(account, "MUGG-01", weight_kg=Decimal("0.4"))
@@ -197,7 +237,9 @@ def test_a_shop_variant_matched_only_by_its_sku_gets_specters_article_number_as_
     drain()
     variant = shop_variant("BOK-01")
     assert (variant["externalId"], variant["externalIdType"]) == ("BOK-01", "Specter")
-    assert "ean" not in variant and "weightInKg" not in variant  # Specter has none: the shop's own values are left alone
+    assert (
+        "ean" not in variant and "weightInKg" not in variant
+    )  # Specter has none: the shop's own values are left alone
 
 
 def test_a_new_article_in_specter_becomes_a_variant_with_its_details_in_one_write(connection):
@@ -217,8 +259,13 @@ def test_flow_3_takes_prices_from_specter_but_writes_no_variant_details(live_ser
 
     # Flow #3 comes with package 400 (domain.md), and a pull asks the package for the flow too.
     connection = wired_connection(live_server, settings, flow=Connection.Flow.COMBO, status_rules=RULES, package="400")
-    changes.change_article(Account.objects.get(smb_id="1001"), "MUGG-01", price_ex_vat=Decimal("85"), bar_code="7350012340017",
-                           weight_kg=Decimal("0.35"))
+    changes.change_article(
+        Account.objects.get(smb_id="1001"),
+        "MUGG-01",
+        price_ex_vat=Decimal("85"),
+        bar_code="7350012340017",
+        weight_kg=Decimal("0.35"),
+    )
     run = pull.pull(connection, "articleinfo")
     assert run.ok and run.writes == 1  # the price
     variant = shop_variant("MUGG-01")

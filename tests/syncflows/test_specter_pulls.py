@@ -10,8 +10,8 @@ import pytest
 import requests
 from django.utils import timezone
 
-from connections.models import Connection
 from bench.demo import wire_callbacks
+from connections.models import Connection
 from simulator.models import CallLog, FaultRule
 from simulator.specter import changes
 from simulator.specter.models import Account
@@ -54,8 +54,14 @@ def delivered_order(connection):
 
 
 def slow_order_pulls(count: int, delay_ms: int = 1500) -> None:
-    FaultRule.objects.create(system="specter", account="1001", operation="getordersexternalneedupdate", kind=FaultRule.Kind.LATENCY,
-                             delay_ms=delay_ms, remaining=count)
+    FaultRule.objects.create(
+        system="specter",
+        account="1001",
+        operation="getordersexternalneedupdate",
+        kind=FaultRule.Kind.LATENCY,
+        delay_ms=delay_ms,
+        remaining=count,
+    )
 
 
 def test_thirty_three_pings_with_no_pull_running_queue_one_pull(connection, order_change_url):
@@ -78,7 +84,9 @@ def test_thirty_three_pings_during_a_pull_make_exactly_one_more_pull(connection,
     slow_order_pulls(1, delay_ms=6000)
     pull_claim.want(connection, "orders")
     made = []
-    worker = threading.Thread(target=lambda: made.extend(pull_claim.run(Connection.objects.get(pk=connection.pk), "orders")))
+    worker = threading.Thread(
+        target=lambda: made.extend(pull_claim.run(Connection.objects.get(pk=connection.pk), "orders"))
+    )
     worker.start()
     deadline = time.monotonic() + 10
     while not SpecterPull.objects.filter(kind="orders", lease_token__isnull=False).exists():
@@ -131,7 +139,9 @@ def test_a_killed_workers_lease_blocks_the_account_until_it_runs_out(connection)
     delivered_order(connection)
     drain()
     pull_claim.want(connection, "orders")
-    SpecterPull.objects.filter(kind="orders").update(lease_until=timezone.now() + pull_claim.lease(), lease_token="0" * 32)
+    SpecterPull.objects.filter(kind="orders").update(
+        lease_until=timezone.now() + pull_claim.lease(), lease_token="0" * 32
+    )
     assert pull_claim.run(connection, "orders") == []  # another (killed) worker still holds it
     SpecterPull.objects.filter(kind="orders").update(lease_until=timezone.now() - timedelta(seconds=1))
     [run] = pull_claim.run(connection, "orders")
@@ -141,7 +151,9 @@ def test_a_killed_workers_lease_blocks_the_account_until_it_runs_out(connection)
 def test_a_wish_whose_task_was_lost_is_queued_again_after_a_while(connection):
     assert pull_claim.want(connection, "orders") is True
     assert pull_claim.want(connection, "orders") is False  # its task is queued already
-    SpecterPull.objects.filter(kind="orders").update(wanted_since=timezone.now() - pull_claim.STALE - timedelta(seconds=1))
+    SpecterPull.objects.filter(kind="orders").update(
+        wanted_since=timezone.now() - pull_claim.STALE - timedelta(seconds=1)
+    )
     assert pull_claim.want(connection, "orders") is True
 
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from connections.models import Connection
 from bench.demo import wire_callbacks
+from connections.models import Connection
 from simulator.models import CallLog
 from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
-from simulator.starweb.models import Order as StarwebOrder, Product
+from simulator.starweb.models import Order as StarwebOrder
+from simulator.starweb.models import Product
 from syncflows.models import OrderStatusSync, SyncRun, Transfer
 from tests.syncflows.wiring import drain, specter_orders, wired_connection
 
@@ -24,19 +25,26 @@ ANSWERS = {
     "text": {"answer_form": "text"},
     "text, noItemsAvailable and decimal commas": {"answer_form": "text", "says_no_items": True, "decimal_comma": True},
     "xml": {"answer_form": "xml"},
-    "xml with a code on success, noItemsAvailable and decimal commas": {"answer_form": "xml_code", "says_no_items": True, "decimal_comma": True},
+    "xml with a code on success, noItemsAvailable and decimal commas": {
+        "answer_form": "xml_code",
+        "says_no_items": True,
+        "decimal_comma": True,
+    },
 }
 
 
 def variant(sku):
-    return next(v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku)
+    return next(
+        v for p in Product.objects.filter(shop__slug="demobutiken") for v in p.data["variants"] if v["sku"] == sku
+    )
 
 
 @pytest.mark.parametrize("answers", list(ANSWERS), ids=list(ANSWERS))
 @pytest.mark.parametrize("kind", ["single", "v1", "v2"])
 def test_an_order_goes_and_its_delivery_invoice_and_cancellation_come_back(live_server, settings, kind, answers):
-    connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, status_rules=RULES, specter_kind=kind,
-                                  answers=ANSWERS[answers])
+    connection = wired_connection(
+        live_server, settings, flow=Connection.Flow.ERP, status_rules=RULES, specter_kind=kind, answers=ANSWERS[answers]
+    )
     wire_callbacks(connection, "1001", live_server.url)
     account = Account.objects.get(smb_id="1001")
     placed = place_order(ensure_demo_shop(), seed=81)
@@ -47,9 +55,11 @@ def test_an_order_goes_and_its_delivery_invoice_and_cancellation_come_back(live_
     assert sent.total == Decimal(str(placed.data["amountToPay"]))
 
     shop_statuses = []
-    for event, change in (("delivered", lambda: changes.deliver(account, sent.order_no, tracking_no="JJD000081")),
-                          ("invoiced", lambda: changes.invoice(account, sent.order_no)),
-                          ("cancelled", lambda: changes.cancel(account, sent.order_no))):
+    for event, change in (
+        ("delivered", lambda: changes.deliver(account, sent.order_no, tracking_no="JJD000081")),
+        ("invoiced", lambda: changes.invoice(account, sent.order_no)),
+        ("cancelled", lambda: changes.cancel(account, sent.order_no)),
+    ):
         change()
         drain()  # the callback queued the pull
         assert OrderStatusSync.objects.filter(transfer=transfer, event=event).count() == 1, event

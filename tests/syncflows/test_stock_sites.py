@@ -4,8 +4,8 @@ the shop lowers its components in Specter, and the shop gets the right stock bac
 
 import pytest
 
-from connections.models import Connection
 from bench.demo import wire_callbacks
+from connections.models import Connection
 from simulator.specter import changes
 from simulator.specter.models import Account
 from simulator.starweb.demo import ensure_demo_shop, place_order
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def shop_stock(sku, shop="demobutiken") -> int:
-    return next(v["stocks"]["1"] for p in Product.objects.filter(shop__slug=shop) for v in p.data["variants"] if v["sku"] == sku)
+    return next(
+        v["stocks"]["1"] for p in Product.objects.filter(shop__slug=shop) for v in p.data["variants"] if v["sku"] == sku
+    )
 
 
 @pytest.fixture
@@ -27,6 +29,7 @@ def wire(live_server, settings):
         connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP, stock_site=stock_site)
         wire_callbacks(connection, "1001", live_server.url)
         return connection
+
     return wire
 
 

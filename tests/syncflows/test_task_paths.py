@@ -16,15 +16,26 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_hand_made_schedule_naming_an_old_catalogue_path_is_rewritten_to_one_that_imports():
-    old = {"pull": "syncflows.catalogue.pull.pull", "paging": "syncflows.catalogue.export.product_pages",
-           "claim": "syncflows.catalogue.pulls.run", "packages": "billing.catalogue.ensure_catalogue", "ours": "syncflows.tasks.sweep"}
+    old = {
+        "pull": "syncflows.catalogue.pull.pull",
+        "paging": "syncflows.catalogue.export.product_pages",
+        "claim": "syncflows.catalogue.pulls.run",
+        "packages": "billing.catalogue.ensure_catalogue",
+        "ours": "syncflows.tasks.sweep",
+    }
     for name, func in old.items():
-        Schedule.objects.create(name=f"h14 {name}", func=func, hook="syncflows.catalogue.binder.refresh" if name == "pull" else None)
+        Schedule.objects.create(
+            name=f"h14 {name}", func=func, hook="syncflows.catalogue.binder.refresh" if name == "pull" else None
+        )
     layout.forwards(apps, None)
     rewritten = dict(Schedule.objects.filter(name__startswith="h14 ").values_list("name", "func"))
-    assert rewritten == {"h14 pull": "syncflows.from_specter.pull.pull", "h14 paging": "connections.starweb.paging.product_pages",
-                         "h14 claim": "syncflows.from_specter.pull_claim.run", "h14 packages": "billing.packages.ensure_catalogue",
-                         "h14 ours": "syncflows.tasks.sweep"}
+    assert rewritten == {
+        "h14 pull": "syncflows.from_specter.pull.pull",
+        "h14 paging": "connections.starweb.paging.product_pages",
+        "h14 claim": "syncflows.from_specter.pull_claim.run",
+        "h14 packages": "billing.packages.ensure_catalogue",
+        "h14 ours": "syncflows.tasks.sweep",
+    }
     assert Schedule.objects.get(name="h14 pull").hook == "syncflows.bindings.refresh"
     for func in rewritten.values():
         import_string(func)

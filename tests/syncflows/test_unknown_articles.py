@@ -7,12 +7,13 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from bench.demo import wire_callbacks
 from connections.models import Connection
 from connections.specter.client import SpecterClient
-from bench.demo import wire_callbacks
 from simulator.models import CallLog
 from simulator.specter import changes
-from simulator.specter.models import Account, Article, Order as SpecterOrder
+from simulator.specter.models import Account, Article
+from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from syncflows.models import SpecterArticle, Transfer
 from tests.syncflows.test_order_faults import Killed, assert_exactly_once
@@ -32,10 +33,14 @@ def _article_calls() -> int:
 
 
 def _shop_master(live_server, settings):
-    return wired_connection(live_server, settings, flow=Connection.Flow.ECOM, export_product=Connection.ProductExport.CHANGED)
+    return wired_connection(
+        live_server, settings, flow=Connection.Flow.ECOM, export_product=Connection.ProductExport.CHANGED
+    )
 
 
-def test_the_shop_as_master_creates_the_missing_article_first_once_leaving_existing_ones_as_they_are(live_server, settings):
+def test_the_shop_as_master_creates_the_missing_article_first_once_leaving_existing_ones_as_they_are(
+    live_server, settings
+):
     _shop_master(live_server, settings)
     shop, account = ensure_demo_shop(), Account.objects.get(smb_id="1001")
     first = place_order(shop, seed=SEED)
@@ -45,7 +50,9 @@ def test_the_shop_as_master_creates_the_missing_article_first_once_leaving_exist
     transfer = Transfer.objects.get(starweb_order_id=str(first.order_id))
     assert transfer.state == State.DONE, transfer.reason
     created = account.articles.get(article_no=sku)  # created before the order, with the row's price
-    assert created.price_ex_vat == Decimal(str(next(i["unitPrice"] for i in first.data["items"]["data"] if i["sku"] == sku)))
+    assert created.price_ex_vat == Decimal(
+        str(next(i["unitPrice"] for i in first.data["items"]["data"] if i["sku"] == sku))
+    )
     assert sku in [row["articleNo"] for row in SpecterOrder.objects.get(external_order_no=str(first.order_id)).rows]
     assert _article_calls() == 1
     assert "created in Specter" in transfer.timeline.get(phase="articles").summary
@@ -77,7 +84,9 @@ def test_a_worker_killed_after_creating_the_article_is_resumed_exactly_once(live
     assert _article_calls() == 2  # asked again after the crash, harmless: nothing is updated
 
 
-def test_with_specter_as_master_the_order_waits_naming_the_article_and_goes_when_specter_reports_it(live_server, settings):
+def test_with_specter_as_master_the_order_waits_naming_the_article_and_goes_when_specter_reports_it(
+    live_server, settings
+):
     connection = wired_connection(live_server, settings, flow=Connection.Flow.ERP)
     wire_callbacks(connection, "1001", live_server.url)
     account = Account.objects.get(smb_id="1001")
@@ -94,7 +103,9 @@ def test_with_specter_as_master_the_order_waits_naming_the_article_and_goes_when
     assert any(sku in m.body for m in mail.outbox)
 
     # The merchant creates it in Specter; Specter reports it in its article batch (and pings us).
-    account.articles.create(article_no=sku, name=kept.name, price_ex_vat=kept.price_ex_vat, vat_percent=kept.vat_percent)
+    account.articles.create(
+        article_no=sku, name=kept.name, price_ex_vat=kept.price_ex_vat, vat_percent=kept.vat_percent
+    )
     changes.set_price(account, sku, kept.price_ex_vat)
     drain()
     settle()
@@ -105,8 +116,12 @@ def test_specter_refusing_an_article_we_thought_it_had_forgets_it_and_the_order_
     connection = wired_connection(live_server, settings)
     placed = place_order(ensure_demo_shop(), seed=SEED)
     sku = _first_sku(placed)
-    SpecterArticle.objects.bulk_create([SpecterArticle(connection=connection, article_no=no, source="register")
-                                        for no in Article.objects.values_list("article_no", flat=True)])
+    SpecterArticle.objects.bulk_create(
+        [
+            SpecterArticle(connection=connection, article_no=no, source="register")
+            for no in Article.objects.values_list("article_no", flat=True)
+        ]
+    )
     Article.objects.filter(article_no=sku).delete()  # gone from Specter since we learnt it
     drain()
     transfer = Transfer.objects.get()
@@ -120,8 +135,12 @@ def test_specter_taking_the_order_but_naming_an_unknown_article_is_on_the_timeli
     Account.objects.filter(smb_id="1001").update(unknown_articles=Account.ACCEPT)
     placed = place_order(ensure_demo_shop(), seed=SEED)
     sku = _first_sku(placed)
-    SpecterArticle.objects.bulk_create([SpecterArticle(connection=connection, article_no=no, source="register")
-                                        for no in Article.objects.values_list("article_no", flat=True)])
+    SpecterArticle.objects.bulk_create(
+        [
+            SpecterArticle(connection=connection, article_no=no, source="register")
+            for no in Article.objects.values_list("article_no", flat=True)
+        ]
+    )
     Article.objects.filter(article_no=sku).delete()
     drain()
     transfer = Transfer.objects.get()
@@ -157,7 +176,12 @@ def test_an_order_waiting_for_its_article_goes_when_a_product_export_sends_it(li
     account.articles.filter(article_no=sku).delete()
     drain()
     assert Transfer.objects.get().reason_code == "article_unknown"
-    export.send_changed(connection, [{"articleNo": sku, "name": "Exporterad", "vatPercent": "25"}], specter_for(connection), update=False)
+    export.send_changed(
+        connection,
+        [{"articleNo": sku, "name": "Exporterad", "vatPercent": "25"}],
+        specter_for(connection),
+        update=False,
+    )
     drain()
     assert_exactly_once(connection, [placed])
 
@@ -168,12 +192,18 @@ def test_reading_a_register_of_several_pages_learns_every_article_and_keeps_the_
 
     connection = wired_connection(live_server, settings)
     account = Account.objects.get(smb_id="1001")
-    Article.objects.bulk_create([Article(account=account, article_no=f"REG-{n:04d}", name=f"Artikel {n}") for n in range(120)])
+    Article.objects.bulk_create(
+        [Article(account=account, article_no=f"REG-{n:04d}", name=f"Artikel {n}") for n in range(120)]
+    )
     kept = []
-    assert articles.read_register(connection, specter_for(connection), keep_alive=lambda: kept.append(1)) == articles.READ
+    assert (
+        articles.read_register(connection, specter_for(connection), keep_alive=lambda: kept.append(1)) == articles.READ
+    )
     assert SpecterArticle.objects.filter(connection=connection).count() == account.articles.count()
     assert len(kept) >= 1  # once between pages
-    assert articles.read_register(connection, specter_for(connection)) == articles.RECENT  # not again within the interval
+    assert (
+        articles.read_register(connection, specter_for(connection)) == articles.RECENT
+    )  # not again within the interval
 
 
 def test_an_account_that_cannot_list_its_register_lets_specters_answer_decide(live_server, settings, monkeypatch):
@@ -197,11 +227,20 @@ def test_an_account_that_cannot_list_its_register_lets_specters_answer_decide(li
     assert refused.state == State.NEEDS_ATTENTION and sku in refused.reason  # Specter's refusal named it
 
 
-@pytest.mark.parametrize("operation, kind", [
-    ("newarticlesubmit", "commit_then_timeout"), ("newarticlesubmit", "connection_reset"), ("newarticlesubmit", "server_error"),
-    ("newarticlesubmit", "malformed_body"), ("getarticlelistexternal", "server_error"), ("getarticlelistexternal", "malformed_body"),
-])
-def test_a_fault_while_making_the_articles_known_delays_but_the_order_still_arrives_once(live_server, settings, operation, kind):
+@pytest.mark.parametrize(
+    "operation, kind",
+    [
+        ("newarticlesubmit", "commit_then_timeout"),
+        ("newarticlesubmit", "connection_reset"),
+        ("newarticlesubmit", "server_error"),
+        ("newarticlesubmit", "malformed_body"),
+        ("getarticlelistexternal", "server_error"),
+        ("getarticlelistexternal", "malformed_body"),
+    ],
+)
+def test_a_fault_while_making_the_articles_known_delays_but_the_order_still_arrives_once(
+    live_server, settings, operation, kind
+):
     from simulator.models import FaultRule
 
     settings.HTTP_READ_TIMEOUT = 0.5

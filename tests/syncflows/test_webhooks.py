@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from syncflows.models import Transfer, WebhookEndpoint
 from integrator.inputs import BadInput
+from syncflows.models import Transfer, WebhookEndpoint
 from syncflows.webhooks import order_id_of
 from tests.connections.factories import ConnectionFactory
 from tests.syncflows.wiring import queued
@@ -33,7 +33,11 @@ def test_an_order_event_is_accepted_stored_once_and_queued_once(client, endpoint
         response = post(client, endpoint, {"eventId": "order-created", "orderId": 1234, "shopIdCode": "x"})
         assert response.status_code == 202
     transfer = Transfer.objects.get()
-    assert (transfer.connection_id, transfer.starweb_order_id, transfer.source) == (endpoint.connection_id, "1234", "webhook")
+    assert (transfer.connection_id, transfer.starweb_order_id, transfer.source) == (
+        endpoint.connection_id,
+        "1234",
+        "webhook",
+    )
     assert queued() == [("syncflows.tasks.process_transfer", (transfer.pk,))]
 
 
@@ -44,7 +48,7 @@ def test_a_wrong_token_or_unknown_endpoint_is_404_and_stores_nothing(client, end
     assert not Transfer.objects.exists() and queued() == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b"\"order\""])
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"order"'])
 def test_a_body_that_is_not_a_json_object_is_400_and_stores_nothing(client, endpoint, body):
     response = post(client, endpoint, body)
     assert response.status_code == 400 and "JSON" in response.json()["detail"]
@@ -73,14 +77,17 @@ def test_only_post_is_answered(client, endpoint):
     assert client.get(url(endpoint)).status_code == 405
 
 
-@pytest.mark.parametrize("payload, expected", [
-    ({"eventId": "order-created", "orderId": 7}, "7"),
-    ({"EventId": "ORDER-STATUS-CHANGED", "OrderId": "8"}, "8"),
-    ({"data": {"orderId": 9}}, "9"),
-    ({"orderId": 10, "eventTimeStamp": "x", "orderStatusIdCode": None, "extra": [1]}, "10"),
-    ({"eventId": "shop-opened", "orderId": 3}, None),
-    ({"eventId": "order-created"}, None),
-])
+@pytest.mark.parametrize(
+    "payload, expected",
+    [
+        ({"eventId": "order-created", "orderId": 7}, "7"),
+        ({"EventId": "ORDER-STATUS-CHANGED", "OrderId": "8"}, "8"),
+        ({"data": {"orderId": 9}}, "9"),
+        ({"orderId": 10, "eventTimeStamp": "x", "orderStatusIdCode": None, "extra": [1]}, "10"),
+        ({"eventId": "shop-opened", "orderId": 3}, None),
+        ({"eventId": "order-created"}, None),
+    ],
+)
 def test_the_order_id_is_read_tolerantly_and_nothing_else_is_believed(payload, expected):
     assert order_id_of(payload) == expected
 

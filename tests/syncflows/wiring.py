@@ -7,19 +7,30 @@ from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop
-from tests.billing.factories import MembershipFactory, SubscriptionFactory, package as catalogue_package
+from tests.billing.factories import MembershipFactory, SubscriptionFactory
+from tests.billing.factories import package as catalogue_package
 from tests.connections.factories import ConnectionFactory
-
 
 # Each kind of Specter credentials (specs/specter-api.md §2.2, §10.2): the simulated account's keys,
 # and the connection's fields for them.
 SPECTER_KINDS = {
-    "single": ({"md5key": "demo-md5key", "md5key2": "", "api_user_id": ""},
-               {"specter_key_kind": "single", "specter_md5key": "demo-md5key"}),
-    "v1": ({"md5key": "demo-md5-key-1", "md5key2": "demo-md5-key-2", "api_user_id": ""},
-           {"specter_key_kind": "v1", "specter_md5key": "demo-md5-key-1", "specter_md5key2": "demo-md5-key-2"}),
-    "v2": ({"md5key": "demo-nyckel", "md5key2": "demo-nyckel2", "api_user_id": "55"},
-           {"specter_key_kind": "v2", "specter_md5key": "demo-nyckel", "specter_md5key2": "demo-nyckel2", "specter_api_user_id": "55"}),
+    "single": (
+        {"md5key": "demo-md5key", "md5key2": "", "api_user_id": ""},
+        {"specter_key_kind": "single", "specter_md5key": "demo-md5key"},
+    ),
+    "v1": (
+        {"md5key": "demo-md5-key-1", "md5key2": "demo-md5-key-2", "api_user_id": ""},
+        {"specter_key_kind": "v1", "specter_md5key": "demo-md5-key-1", "specter_md5key2": "demo-md5-key-2"},
+    ),
+    "v2": (
+        {"md5key": "demo-nyckel", "md5key2": "demo-nyckel2", "api_user_id": "55"},
+        {
+            "specter_key_kind": "v2",
+            "specter_md5key": "demo-nyckel",
+            "specter_md5key2": "demo-nyckel2",
+            "specter_api_user_id": "55",
+        },
+    ),
 }
 
 
@@ -35,18 +46,29 @@ def specter_account_of_kind(kind: str, smb_id: str = "1001", **answers):
     return dict(connection_fields)
 
 
-def wired_connection(live_server, settings, *, webhooks=True, package="200", specter_kind="", answers=None, **overrides):
+def wired_connection(
+    live_server, settings, *, webhooks=True, package="200", specter_kind="", answers=None, **overrides
+):
     """A connection to the simulators; `specter_kind` (a key of SPECTER_KINDS) and `answers` make
     the simulated Specter account that kind and answer form (default: the demo's one md5key, text)."""
     settings.SPECTER_API_URL = live_server.url + "/sim/specter/"
     ensure_demo_shop()
     ensure_demo_account()
-    credentials = specter_account_of_kind(specter_kind or "single", **(answers or {})) if specter_kind or answers else {}
-    connection = ConnectionFactory(**{
-        "starweb_base_url": f"{live_server.url}/sim/starweb/demobutiken/api/v2",
-        "starweb_client_id": "demo-client", "starweb_client_secret": "demo-client-secret",
-        "specter_smb_id": "1001", "specter_md5key": "demo-md5key", **credentials, **DEMO_ORDER_SETTINGS, **overrides,
-    })
+    credentials = (
+        specter_account_of_kind(specter_kind or "single", **(answers or {})) if specter_kind or answers else {}
+    )
+    connection = ConnectionFactory(
+        **{
+            "starweb_base_url": f"{live_server.url}/sim/starweb/demobutiken/api/v2",
+            "starweb_client_id": "demo-client",
+            "starweb_client_secret": "demo-client-secret",
+            "specter_smb_id": "1001",
+            "specter_md5key": "demo-md5key",
+            **credentials,
+            **DEMO_ORDER_SETTINGS,
+            **overrides,
+        }
+    )
     SubscriptionFactory(merchant=connection.merchant, package=catalogue_package(package))
     MembershipFactory(merchant=connection.merchant, user__email="owner@example.se")
     if webhooks:

@@ -60,8 +60,9 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # what autovacuum does soon after a bulk load
                 cursor.execute("ANALYZE billing_merchant, billing_subscription, billing_monthlyusage, billing_package")
-        self.stdout.write(f"seeded {merchants} merchants x 12 months in {time.perf_counter() - started:.1f} s "
-                          f"on {connection.vendor}")
+        self.stdout.write(
+            f"seeded {merchants} merchants x 12 months in {time.perf_counter() - started:.1f} s on {connection.vendor}"
+        )
         client = self._billing_client()
         try:
             url = reverse("billing:billing_home")
@@ -79,15 +80,21 @@ class Command(BaseCommand):
             csv_timings, csv_bytes = [], 0
             for _ in range(3):
                 t0 = time.perf_counter()
-                body = b"".join(client.get(reverse("billing:billing_csv"), params, HTTP_HOST="localhost").streaming_content)
+                body = b"".join(
+                    client.get(reverse("billing:billing_csv"), params, HTTP_HOST="localhost").streaming_content
+                )
                 csv_timings.append((time.perf_counter() - t0) * 1000)
                 csv_bytes = len(body)
             totals = dashboard.totals(dashboard.billed_merchants(month))
-            self.stdout.write(f"dashboard: {requests} requests, p50 {statistics.median(timings):.0f} ms, "
-                              f"p95 {percentile(timings, 95):.0f} ms, {queries} queries, "
-                              f"{totals['merchant_count']} merchants billed, MRR {totals['mrr']:.0f} kr")
-            self.stdout.write(f"csv export: {csv_bytes / 1024:.0f} KiB, p50 {statistics.median(csv_timings):.0f} ms, "
-                              f"max {max(csv_timings):.0f} ms")
+            self.stdout.write(
+                f"dashboard: {requests} requests, p50 {statistics.median(timings):.0f} ms, "
+                f"p95 {percentile(timings, 95):.0f} ms, {queries} queries, "
+                f"{totals['merchant_count']} merchants billed, MRR {totals['mrr']:.0f} kr"
+            )
+            self.stdout.write(
+                f"csv export: {csv_bytes / 1024:.0f} KiB, p50 {statistics.median(csv_timings):.0f} ms, "
+                f"max {max(csv_timings):.0f} ms"
+            )
             self.stdout.write(f"queries={queries} p95_ms={percentile(timings, 95):.0f}")
         finally:
             if not keep:
@@ -100,7 +107,10 @@ class Command(BaseCommand):
         span = months_back(month, 12)
         for first in range(0, count, BATCH):
             with transaction.atomic():
-                batch = [Merchant(id=uuid.uuid4(), name=f"{PREFIX}{n:06d}", org_number=f"55{n:08d}") for n in range(first, min(count, first + BATCH))]
+                batch = [
+                    Merchant(id=uuid.uuid4(), name=f"{PREFIX}{n:06d}", org_number=f"55{n:08d}")
+                    for n in range(first, min(count, first + BATCH))
+                ]
                 Merchant.objects.bulk_create(batch)
                 subscriptions, usage = [], []
                 for merchant in batch:
@@ -108,14 +118,36 @@ class Command(BaseCommand):
                     extra = rng.choice([0, 0, 0, 1, 2]) if code in ("400", "800") else 0
                     if rng.random() < 0.2 and code != "800":  # upgraded half-way through the year
                         upgrade = add_months(year_ago, 6)
-                        subscriptions.append(Subscription(merchant=merchant, package=packages[code], start_date=year_ago,
-                                                          end_date=upgrade - timedelta(days=1)))
+                        subscriptions.append(
+                            Subscription(
+                                merchant=merchant,
+                                package=packages[code],
+                                start_date=year_ago,
+                                end_date=upgrade - timedelta(days=1),
+                            )
+                        )
                         code = codes[codes.index(code) + 1]
-                        subscriptions.append(Subscription(merchant=merchant, package=packages[code], start_date=upgrade, extra_shops=extra if code in ("400", "800") else 0))
+                        subscriptions.append(
+                            Subscription(
+                                merchant=merchant,
+                                package=packages[code],
+                                start_date=upgrade,
+                                extra_shops=extra if code in ("400", "800") else 0,
+                            )
+                        )
                     else:
-                        subscriptions.append(Subscription(merchant=merchant, package=packages[code], start_date=year_ago, extra_shops=extra))
+                        subscriptions.append(
+                            Subscription(
+                                merchant=merchant, package=packages[code], start_date=year_ago, extra_shops=extra
+                            )
+                        )
                     quota = packages[code].orders_per_month
-                    usage += [MonthlyUsage(merchant=merchant, month=m, orders=max(0, int(rng.gauss(quota * 0.8, quota * 0.3)))) for m in span]
+                    usage += [
+                        MonthlyUsage(
+                            merchant=merchant, month=m, orders=max(0, int(rng.gauss(quota * 0.8, quota * 0.3)))
+                        )
+                        for m in span
+                    ]
                 Subscription.objects.bulk_create(subscriptions)
                 MonthlyUsage.objects.bulk_create(usage)
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand
 
+from bench.benchkit import ServerThread, bench_connection
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
 from connections.starweb.paging import product_pages
@@ -29,8 +30,6 @@ from simulator.starweb.demo import add_products, ensure_demo_shop
 from simulator.starweb.models import Shop
 from syncflows.initial_sync import runner as initial
 from syncflows.to_specter import export
-
-from bench.benchkit import ServerThread, bench_connection
 
 SHOPS = ("bench-catalogue-engine", "bench-catalogue-bare")  # Starweb limits requests per shop: one each
 
@@ -71,11 +70,16 @@ class Command(BaseCommand):
         session = requests.Session()
 
         started = time.perf_counter()
-        sync = initial.run(initial.start(engine_conn, "to_specter", starweb=starweb_for(engine_conn, session)).pk,
-                          starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
+        sync = initial.run(
+            initial.start(engine_conn, "to_specter", starweb=starweb_for(engine_conn, session)).pk,
+            starweb=starweb_for(engine_conn, session),
+            specter=specter_for(engine_conn, session),
+        )
         engine_s = time.perf_counter() - started
-        out(f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s "
-            f"= {sync.done / engine_s:.0f} products/s ({sync.state})")
+        out(
+            f"engine: {sync.done} products, {sync.written} articles in {engine_s:.1f} s "
+            f"= {sync.done / engine_s:.0f} products/s ({sync.state})"
+        )
 
         started = time.perf_counter()
         bare_done = self._bare(bare_conn, session)
@@ -83,9 +87,15 @@ class Command(BaseCommand):
         out(f"bare:   {bare_done} products in {bare_s:.1f} s = {bare_done / bare_s:.0f} products/s")
 
         started = time.perf_counter()
-        rerun = initial.run(initial.start(engine_conn, "to_specter").pk, starweb=starweb_for(engine_conn, session), specter=specter_for(engine_conn, session))
-        out(f"re-run: {rerun.done} products read, {rerun.written} written, "
-            f"{rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s")
+        rerun = initial.run(
+            initial.start(engine_conn, "to_specter").pk,
+            starweb=starweb_for(engine_conn, session),
+            specter=specter_for(engine_conn, session),
+        )
+        out(
+            f"re-run: {rerun.done} products read, {rerun.written} written, "
+            f"{rerun.unchanged} unchanged in {time.perf_counter() - started:.1f} s"
+        )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ratio = (sync.done / engine_s) / (bare_done / bare_s)
         out(f"peak_rss_mb={peak_mb:.0f} ratio={ratio:.2f} rerun_writes={rerun.written}")
@@ -95,8 +105,9 @@ class Command(BaseCommand):
         account.articles.all().delete()
         # Being set up: no schedule serves it (they take active connections), and unlike a
         # deactivated one it may still run an initial sync.
-        connection = bench_connection(f"bench-catalogue-{n}", shop, account, base, flow=Connection.Flow.ECOM,
-                                      status=Connection.Status.DRAFT)
+        connection = bench_connection(
+            f"bench-catalogue-{n}", shop, account, base, flow=Connection.Flow.ECOM, status=Connection.Status.DRAFT
+        )
         connection.exported_articles.all().delete()
         connection.initial_syncs.all().delete()
         return connection
@@ -108,6 +119,6 @@ class Command(BaseCommand):
         for products, _total in product_pages(starweb):  # waits out the rate limit alike
             rows = [row for product in products for row in export.articles_of(product)[0]]
             for start in range(0, len(rows), export.CHUNK):
-                specter.submit_articles(rows[start:start + export.CHUNK], update=False)
+                specter.submit_articles(rows[start : start + export.CHUNK], update=False)
             done += len(products)
         return done

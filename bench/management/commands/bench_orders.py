@@ -40,10 +40,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
 
+from bench.benchkit import (
+    CpuMeter,
+    Processes,
+    ServerThread,
+    bench_connection,
+    free_port,
+    wait_for_web,
+    web_command,
+    where_time_went,
+)
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
+from bench.management.commands.bench_billing import percentile
 from connections import credentials
 from connections.clients import specter_for, starweb_for
 from connections.models import Connection
-from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
@@ -53,10 +64,6 @@ from syncflows import tasks
 from syncflows.models import SpecterArticle, SyncRun, Transfer, WorkerHeartbeat
 from syncflows.orders import articles, engine
 from syncflows.orders.mapper import map_order
-
-from bench.management.commands.bench_billing import percentile
-
-from bench.benchkit import CpuMeter, Processes, ServerThread, bench_connection, free_port, wait_for_web, web_command, where_time_went
 
 
 def statements(queries) -> int:
@@ -76,15 +83,39 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=20.0, help="orders a second in the latency run")
         parser.add_argument("--latency-orders", type=int, default=200, help="orders in the latency run (0 skips it)")
         parser.add_argument("--shops", type=int, default=8)
-        parser.add_argument("--workers", type=int, default=4, help="workers of each orders' qcluster in the latency run")
+        parser.add_argument(
+            "--workers", type=int, default=4, help="workers of each orders' qcluster in the latency run"
+        )
         parser.add_argument("--clusters", type=int, default=2, help="orders' qcluster processes in the latency run")
-        parser.add_argument("--flow", type=int, default=2, choices=[1, 2],
-                            help="2: articles known from Specter's register; 1: the shop exports products, so articles are created")
-        parser.add_argument("--web-processes", type=int, default=2,
-                            help="gunicorn processes serving the simulators and webhooks in the latency run "
-                                 "(0: this process's server thread)")
+        parser.add_argument(
+            "--flow",
+            type=int,
+            default=2,
+            choices=[1, 2],
+            help="2: articles known from Specter's register; 1: the shop exports products, so articles are created",
+        )
+        parser.add_argument(
+            "--web-processes",
+            type=int,
+            default=2,
+            help="gunicorn processes serving the simulators and webhooks in the latency run "
+            "(0: this process's server thread)",
+        )
 
-    def handle(self, *args, orders, latency_ms, rate, latency_orders, shops, workers, clusters, web_processes, flow=2, **options):
+    def handle(
+        self,
+        *args,
+        orders,
+        latency_ms,
+        rate,
+        latency_orders,
+        shops,
+        workers,
+        clusters,
+        web_processes,
+        flow=2,
+        **options,
+    ):
         self.flow = flow
         server = ServerThread("127.0.0.1", StaticFilesHandler)
         server.daemon = True
@@ -95,14 +126,19 @@ class Command(BaseCommand):
         base = f"http://127.0.0.1:{server.port}"
         settings.SPECTER_API_URL = f"{base}/sim/specter/"
         wired = [self._wire(n, base) for n in range(1, shops + 1)]
-        faults = [FaultRule.objects.create(system=system, account=account, kind=FaultRule.Kind.LATENCY, delay_ms=latency_ms)
-                  for conn, shop in wired for system, account in (("starweb", shop.slug), ("specter", conn.specter_smb_id))]
+        faults = [
+            FaultRule.objects.create(system=system, account=account, kind=FaultRule.Kind.LATENCY, delay_ms=latency_ms)
+            for conn, shop in wired
+            for system, account in (("starweb", shop.slug), ("specter", conn.specter_smb_id))
+        ]
         try:
             self._report(wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base)
         finally:
             FaultRule.objects.filter(pk__in=[f.pk for f in faults]).delete()
             # Its server is gone: keep the poller away from the bench shops until the next run.
-            Connection.objects.filter(pk__in=[conn.pk for conn, _ in wired]).update(export_order=Connection.OrderExport.INACTIVE)
+            Connection.objects.filter(pk__in=[conn.pk for conn, _ in wired]).update(
+                export_order=Connection.OrderExport.INACTIVE
+            )
             server.terminate()
 
     def _report(self, wired, orders, latency_ms, rate, latency_orders, workers, clusters, web_processes, base):
@@ -112,7 +148,10 @@ class Command(BaseCommand):
             clients[conn.pk].starweb.shop()  # token and connection pool warm for both loops
 
         placed = [self._place(wired[n % len(wired)]) for n in range(orders)]
-        transfers = [Transfer.objects.create(connection=conn, starweb_order_id=str(o.order_id), source="manual") for conn, o in placed]
+        transfers = [
+            Transfer.objects.create(connection=conn, starweb_order_id=str(o.order_id), source="manual")
+            for conn, o in placed
+        ]
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             states = [engine.run(t.pk, clients[t.connection_id]) for t in transfers]
@@ -126,36 +165,56 @@ class Command(BaseCommand):
         bare_s = time.perf_counter() - started
         # The bare loop's orders are in the shop in a trigger status: give them ledger rows, so the
         # poller (which runs during the latency run) leaves them alone instead of sending them.
-        Transfer.objects.bulk_create([Transfer(connection=conn, starweb_order_id=str(o.order_id), source="manual",
-                                               state=Transfer.State.SKIPPED, reason_code="bench") for conn, o in placed])
+        Transfer.objects.bulk_create(
+            [
+                Transfer(
+                    connection=conn,
+                    starweb_order_id=str(o.order_id),
+                    source="manual",
+                    state=Transfer.State.SKIPPED,
+                    reason_code="bench",
+                )
+                for conn, o in placed
+            ]
+        )
 
         engine_rate, bare_rate = orders / engine_s, orders / bare_s
         ratio = engine_rate / bare_rate
         per_order = statements(queries) / orders
         out = self.stdout.write
-        out(f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; "
-            f"{len(wired)} shops; flow #{self.flow}")
+        out(
+            f"database: {connection.vendor}; simulated latency {latency_ms} ms per call; "
+            f"{len(wired)} shops; flow #{self.flow}"
+        )
         made_known = SpecterArticle.objects.filter(connection__in=[c for c, _ in wired])
-        out(f"articles made known by the engine: {made_known.filter(source='register').count()} "
+        out(
+            f"articles made known by the engine: {made_known.filter(source='register').count()} "
             "from Specter's register, "
-            f"{made_known.filter(source='created').count()} created in Specter")
+            f"{made_known.filter(source='created').count()} created in Specter"
+        )
         out(f"engine: {orders} orders in {engine_s:.2f} s = {engine_rate:.1f} orders/s ({done} done)")
         out(f"bare:   {orders} orders in {bare_s:.2f} s = {bare_rate:.1f} orders/s")
-        out(f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; "
+        out(
+            f"added per order: {(engine_s - bare_s) / orders * 1000:.1f} ms; "
             f"database statements per order: {per_order:.1f} "
-            "(transaction control not counted)")
+            "(transaction control not counted)"
+        )
         p50 = p95 = float("nan")
         if latency_orders:
-            samples, achieved, via_poller, fanned_out, cpu = self._latency(wired, latency_orders, rate, workers, clusters, web_processes, base)
+            samples, achieved, via_poller, fanned_out, cpu = self._latency(
+                wired, latency_orders, rate, workers, clusters, web_processes, base
+            )
             latencies = [(at_specter - placed).total_seconds() * 1000 for _, placed, at_specter in samples]
             p50, p95 = statistics.median(latencies), percentile(latencies, 95)
-            out(f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, "
+            out(
+                f"webhook to Specter, {clusters} orders' qcluster(s) of {workers} workers and a bulk one, "
                 f"{web_processes or 'no'} web processes, "
                 f"load {os.getloadavg()[0]:.2f}, schedules due and "
                 f"{fanned_out} fan-out tasks queued halfway: {len(latencies)} orders, "
                 f"asked {rate:g}/s, placed {achieved:.1f}/s; "
                 f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; "
-                f"{via_poller} reached the engine through the poller")
+                f"{via_poller} reached the engine through the poller"
+            )
             for line in where_time_went(samples):
                 out(line)
             for line in cpu.lines(latency_orders, outside={"placing loop", "simulators"}):
@@ -165,8 +224,11 @@ class Command(BaseCommand):
     def _wire(self, n: int, base: str):
         shop = ensure_demo_shop(f"bench-{n}", f"bench-client-{n}", f"bench-secret-{n}")
         account = ensure_demo_account(str(9000 + n), f"bench-md5key-{n}")
-        flow = {"flow": Connection.Flow.ECOM, "export_product": Connection.ProductExport.CHANGED} if self.flow == 1 else \
-            {"export_product": Connection.ProductExport.INACTIVE}
+        flow = (
+            {"flow": Connection.Flow.ECOM, "export_product": Connection.ProductExport.CHANGED}
+            if self.flow == 1
+            else {"export_product": Connection.ProductExport.INACTIVE}
+        )
         conn = bench_connection(f"bench-{n}", shop, account, base, **{**DEMO_ORDER_SETTINGS, **flow})
         WebHook.objects.filter(shop=shop).delete()  # throughput loops run without webhooks
         # Nothing known in Specter yet: the run pays for the register read or the article creation.
@@ -230,16 +292,26 @@ class Command(BaseCommand):
             for conn, shop in wired:
                 url = f"{api}/sim/starweb/{shop.slug}/api/v2"
                 # The stored client secret may be sent only to the address it was entered for: move that too.
-                Connection.objects.filter(pk=conn.pk).update(starweb_base_url=url, starweb_secret_for=credentials.starweb_identity(conn, url))
+                Connection.objects.filter(pk=conn.pk).update(
+                    starweb_base_url=url, starweb_secret_for=credentials.starweb_identity(conn, url)
+                )
         env["SPECTER_API_URL"] = f"{api}/sim/specter/"
         for conn, shop in wired:
             wire_webhooks(conn, shop.slug, hooks)
         since = timezone.now()
         Schedule.objects.update(next_run=since)  # every schedule due: their first pass meets the orders
         commands = [env] * clusters + [{**env, "Q_CLUSTER_NAME": settings.Q_BULK_CLUSTER}]
-        processes = [subprocess.Popen([sys.executable, "manage.py", "qcluster"], env=cmd_env, cwd=settings.BASE_DIR,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-                     for cmd_env in commands]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "qcluster"],
+                env=cmd_env,
+                cwd=settings.BASE_DIR,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            for cmd_env in commands
+        ]
         try:
             deadline = time.monotonic() + 60
             while not WorkerHeartbeat.objects.filter(beat_at__gte=since).exists():
@@ -256,22 +328,35 @@ class Command(BaseCommand):
                 conn, order = self._place(wired[n % len(wired)])
                 sent[(conn.pk, str(order.order_id))] = (placing, conn.export_settings.external_order_no(order.order_id))
                 if n == count // 2:  # what the scheduler's pass does, surely inside the run
-                    fanned_out = tasks.poll_all() + tasks.pull_all_specter() + tasks.export_changed_all() + tasks.reconcile_stock_all()
+                    fanned_out = (
+                        tasks.poll_all()
+                        + tasks.pull_all_specter()
+                        + tasks.export_changed_all()
+                        + tasks.reconcile_stock_all()
+                    )
             achieved = count / (time.perf_counter() - started)
             smb = {conn.pk: conn.specter_smb_id for conn, _ in wired}
             deadline = time.monotonic() + 120
             found = {}
             while len(found) < len(sent) and time.monotonic() < deadline:
-                for row in SpecterOrder.objects.filter(created_at__gte=since).values("account__smb_id", "external_order_no", "created_at"):
+                for row in SpecterOrder.objects.filter(created_at__gte=since).values(
+                    "account__smb_id", "external_order_no", "created_at"
+                ):
                     found[(row["account__smb_id"], row["external_order_no"])] = row["created_at"]
                 time.sleep(0.5)
             cpu.stop()
-            arrived = {key: found[(smb[key[0]], external)] for key, (_, external) in sent.items() if (smb[key[0]], external) in found}
+            arrived = {
+                key: found[(smb[key[0]], external)]
+                for key, (_, external) in sent.items()
+                if (smb[key[0]], external) in found
+            }
             missing = len(sent) - len(arrived)
             if missing:
                 self.stderr.write(f"{missing} orders did not reach Specter within 120 s")
             rows = {(t.connection_id, t.starweb_order_id): t for t in Transfer.objects.filter(created_at__gte=since)}
-            samples = [(rows[key].pk, sent[key][0], max(at, sent[key][0])) for key, at in arrived.items() if key in rows]
+            samples = [
+                (rows[key].pk, sent[key][0], max(at, sent[key][0])) for key, at in arrived.items() if key in rows
+            ]
             via_poller = sum(1 for key in sent if key in rows and rows[key].source == Transfer.Source.POLLER)
             return samples, achieved, via_poller, fanned_out, cpu
         finally:

@@ -38,21 +38,25 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection as db
 from django.utils import timezone
 
+from bench.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
+from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from bench.management.commands.bench_billing import percentile
 from billing.models import OrderUsage
 from connections.models import Connection
-from bench.demo import DEMO_ORDER_SETTINGS, wire_webhooks
 from simulator.models import FaultRule
 from simulator.specter.demo import ensure_demo_account
 from simulator.specter.models import Order as SpecterOrder
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import WebHook
-from bench.benchkit import Processes, bench_connection, free_port, wait_for_web, web_command, where_time_went
 from syncflows.models import Transfer, WorkerHeartbeat
 
 WORKER_ENV = {
-    "TRANSFER_LEASE_SECONDS": "20", "Q_TIMEOUT": "60", "HTTP_CONNECT_TIMEOUT": "2", "HTTP_READ_TIMEOUT": "2",
-    "TRANSFER_BACKOFF_BASE_SECONDS": "2", "TRANSFER_BACKOFF_MAX_SECONDS": "20",
+    "TRANSFER_LEASE_SECONDS": "20",
+    "Q_TIMEOUT": "60",
+    "HTTP_CONNECT_TIMEOUT": "2",
+    "HTTP_READ_TIMEOUT": "2",
+    "TRANSFER_BACKOFF_BASE_SECONDS": "2",
+    "TRANSFER_BACKOFF_MAX_SECONDS": "20",
 }
 
 
@@ -64,11 +68,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=1000)
-        parser.add_argument("--clusters", type=int, default=3, help="orders' qcluster processes (one bulk cluster besides)")
+        parser.add_argument(
+            "--clusters", type=int, default=3, help="orders' qcluster processes (one bulk cluster besides)"
+        )
         parser.add_argument("--workers", type=int, default=2, help="workers of each qcluster")
         parser.add_argument("--shops", type=int, default=4)
         parser.add_argument("--rate", type=float, default=20.0, help="orders placed a second")
-        parser.add_argument("--kill-every", type=float, default=30.0, help="seconds between SIGKILLs of a cluster (0: none)")
+        parser.add_argument(
+            "--kill-every", type=float, default=30.0, help="seconds between SIGKILLs of a cluster (0: none)"
+        )
         parser.add_argument("--outage", type=float, default=0.0, help="seconds Specter answers 503 from the start")
         parser.add_argument("--drain-seconds", type=float, default=300.0, help="how long to wait for the last orders")
         parser.add_argument("--seed", type=int, default=17)
@@ -81,8 +89,13 @@ class Command(BaseCommand):
         web_ports = [free_port(), free_port()]
         hooks_base, specter_base = (f"http://127.0.0.1:{port}" for port in web_ports)
         env = {k: v for k, v in os.environ.items() if k != "Q_CLUSTER_NAME"}
-        env.update(WORKER_ENV, Q_WORKERS=str(workers), SPECTER_API_URL=f"{specter_base}/sim/specter/",
-                   PUBLIC_BASE_URL=hooks_base, DEBUG="false")
+        env.update(
+            WORKER_ENV,
+            Q_WORKERS=str(workers),
+            SPECTER_API_URL=f"{specter_base}/sim/specter/",
+            PUBLIC_BASE_URL=hooks_base,
+            DEBUG="false",
+        )
         procs = Processes(env)
         for n, port in enumerate(web_ports):
             procs.start(f"web{n}", web_command(port))
@@ -97,17 +110,27 @@ class Command(BaseCommand):
                 procs.start(f"orders{n}", [sys.executable, "manage.py", "qcluster"])
             procs.start("bulk", [sys.executable, "manage.py", "qcluster"], Q_CLUSTER_NAME=settings.Q_BULK_CLUSTER)
             self._wait_for_workers(since)
-            out(f"database: {db.vendor}; {clusters} orders' clusters of {workers} workers, "
+            out(
+                f"database: {db.vendor}; {clusters} orders' clusters of {workers} workers, "
                 "a bulk cluster, 2 web processes, "
-                f"{shops} shops; load: {os.getloadavg()[0]:.2f}")
+                f"{shops} shops; load: {os.getloadavg()[0]:.2f}"
+            )
             if outage:
-                outage_rules = [FaultRule.objects.create(system="specter", account=conn.specter_smb_id, kind=FaultRule.Kind.SERVER_ERROR,
-                                                         status=503) for conn, _ in wired]
+                outage_rules = [
+                    FaultRule.objects.create(
+                        system="specter", account=conn.specter_smb_id, kind=FaultRule.Kind.SERVER_ERROR, status=503
+                    )
+                    for conn, _ in wired
+                ]
                 rate = min(rate, orders / outage)
-            placed, kills, outage_over = self._place(wired, orders, rate, rng, procs, clusters, kill_every, outage, outage_rules)
-            out(f"placed {orders} orders in {placed['seconds']:.1f} s "
+            placed, kills, outage_over = self._place(
+                wired, orders, rate, rng, procs, clusters, kill_every, outage, outage_rules
+            )
+            out(
+                f"placed {orders} orders in {placed['seconds']:.1f} s "
                 f"({orders / placed['seconds']:.1f}/s asked {rate:g}/s); "
-                f"{placed['faults']} faults injected; {len(kills)} SIGKILLs so far")
+                f"{placed['faults']} faults injected; {len(kills)} SIGKILLs so far"
+            )
             if outage_rules and outage_over is None:
                 while time.monotonic() < placed["outage_ends"]:
                     time.sleep(1)
@@ -115,7 +138,9 @@ class Command(BaseCommand):
                 outage_over = timezone.now()
             arrived = self._drain(placed["sent"], wired, drain_seconds, procs, clusters, kill_every, rng)
         finally:
-            FaultRule.objects.filter(system__in=["specter", "starweb"], account__in=[a for c, s in wired for a in (c.specter_smb_id, s.slug)]).delete()
+            FaultRule.objects.filter(
+                system__in=["specter", "starweb"], account__in=[a for c, s in wired for a in (c.specter_smb_id, s.slug)]
+            ).delete()
             procs.stop_all()
             Connection.objects.filter(pk__in=ids).update(export_order=Connection.OrderExport.INACTIVE)
             for _, shop in wired:
@@ -149,12 +174,30 @@ class Command(BaseCommand):
         """A few faults on a random shop and account, used up by the next calls."""
         conn, shop = rng.choice(wired)
         rules = [
-            FaultRule(system="specter", account=conn.specter_smb_id, operation=rng.choice(["newcustomersubmit", "newordersubmit"]),
-                      kind=FaultRule.Kind.SERVER_ERROR, status=rng.choice([500, 502, 503]), remaining=1),
-            FaultRule(system="specter", account=conn.specter_smb_id, operation="newordersubmit", kind=FaultRule.Kind.COMMIT_THEN_TIMEOUT,
-                      delay_ms=3000, remaining=1),
-            FaultRule(system="starweb", account=shop.slug, operation="GET /orders/{id}", kind=FaultRule.Kind.RATE_LIMIT,
-                      retry_after=2, remaining=3),
+            FaultRule(
+                system="specter",
+                account=conn.specter_smb_id,
+                operation=rng.choice(["newcustomersubmit", "newordersubmit"]),
+                kind=FaultRule.Kind.SERVER_ERROR,
+                status=rng.choice([500, 502, 503]),
+                remaining=1,
+            ),
+            FaultRule(
+                system="specter",
+                account=conn.specter_smb_id,
+                operation="newordersubmit",
+                kind=FaultRule.Kind.COMMIT_THEN_TIMEOUT,
+                delay_ms=3000,
+                remaining=1,
+            ),
+            FaultRule(
+                system="starweb",
+                account=shop.slug,
+                operation="GET /orders/{id}",
+                kind=FaultRule.Kind.RATE_LIMIT,
+                retry_after=2,
+                remaining=3,
+            ),
         ]
         FaultRule.objects.bulk_create(rules)
         return len(rules)
@@ -177,7 +220,11 @@ class Command(BaseCommand):
             conn, shop = wired[n % len(wired)]
             placing = timezone.now()
             order = place_order(shop)
-            sent[(conn.specter_smb_id, conn.export_settings.external_order_no(order.order_id))] = (conn.pk, str(order.order_id), placing)
+            sent[(conn.specter_smb_id, conn.export_settings.external_order_no(order.order_id))] = (
+                conn.pk,
+                str(order.order_id),
+                placing,
+            )
             self._maybe_kill(procs, clusters, kill_every, kills, rng)
         placed = {"sent": sent, "seconds": time.monotonic() - started, "faults": faults, "outage_ends": outage_ends}
         self._kills = kills
@@ -189,7 +236,9 @@ class Command(BaseCommand):
         arrived = {}
         accounts = [conn.specter_smb_id for conn, _ in wired]
         while time.monotonic() < deadline:
-            for row in SpecterOrder.objects.filter(account__smb_id__in=accounts).values("account__smb_id", "external_order_no", "created_at"):
+            for row in SpecterOrder.objects.filter(account__smb_id__in=accounts).values(
+                "account__smb_id", "external_order_no", "created_at"
+            ):
                 key = (row["account__smb_id"], row["external_order_no"])
                 if key in sent and (key not in arrived or row["created_at"] < arrived[key]):
                     arrived[key] = row["created_at"]
@@ -209,7 +258,9 @@ class Command(BaseCommand):
         sent = placed["sent"]
         accounts = [conn.specter_smb_id for conn, _ in wired]
         in_specter: dict[tuple, int] = {}
-        for row in SpecterOrder.objects.filter(account__smb_id__in=accounts).values("account__smb_id", "external_order_no"):
+        for row in SpecterOrder.objects.filter(account__smb_id__in=accounts).values(
+            "account__smb_id", "external_order_no"
+        ):
             key = (row["account__smb_id"], row["external_order_no"])
             if key in sent:
                 in_specter[key] = in_specter.get(key, 0) + 1
@@ -217,33 +268,56 @@ class Command(BaseCommand):
         lost = len(sent) - len(in_specter)
         conns = {conn.pk for conn, _ in wired}
         counted: dict[tuple, int] = {}
-        for connection_id, order_id in OrderUsage.objects.filter(connection_id__in=conns).values_list("connection_id", "order_id"):
+        for connection_id, order_id in OrderUsage.objects.filter(connection_id__in=conns).values_list(
+            "connection_id", "order_id"
+        ):
             counted[(connection_id, order_id)] = counted.get((connection_id, order_id), 0) + 1
-        billing_mismatch = sum(1 for key, (conn_id, order_id, _) in sent.items()
-                               if counted.get((conn_id, order_id), 0) != (1 if key in in_specter else 0))
-        latencies = [(arrived[key] - placing).total_seconds() * 1000 for key, (_, _, placing) in sent.items() if key in arrived]
+        billing_mismatch = sum(
+            1
+            for key, (conn_id, order_id, _) in sent.items()
+            if counted.get((conn_id, order_id), 0) != (1 if key in in_specter else 0)
+        )
+        latencies = [
+            (arrived[key] - placing).total_seconds() * 1000 for key, (_, _, placing) in sent.items() if key in arrived
+        ]
         first = min(placing for _, _, placing in sent.values())
         last = max(arrived.values()) if arrived else timezone.now()
         per_s = len(arrived) / max(0.001, (last - first).total_seconds())
         p95 = percentile(latencies, 95) if latencies else float("nan")
         states = {}
-        for state in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since).values_list("state", flat=True):
+        for state in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since).values_list(
+            "state", flat=True
+        ):
             states[state] = states.get(state, 0) + 1
-        out(f"SIGKILLs: {len(kills)} ({', '.join(kills) or 'none'}); ledger states: {states}; "
-            f"load: {os.getloadavg()[0]:.2f}")
+        out(
+            f"SIGKILLs: {len(kills)} ({', '.join(kills) or 'none'}); ledger states: {states}; "
+            f"load: {os.getloadavg()[0]:.2f}"
+        )
         if latencies:
-            out(f"placing to Specter: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
-                f"max {max(latencies):.0f} ms")
-            rows = {(t.connection_id, t.starweb_order_id): t.pk for t in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since)}
-            samples = [(rows[(c, o)], placing, max(arrived[key], placing)) for key, (c, o, placing) in sent.items()
-                       if key in arrived and (c, o) in rows]
+            out(
+                f"placing to Specter: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
+                f"max {max(latencies):.0f} ms"
+            )
+            rows = {
+                (t.connection_id, t.starweb_order_id): t.pk
+                for t in Transfer.objects.filter(connection_id__in=conns, created_at__gte=since)
+            }
+            samples = [
+                (rows[(c, o)], placing, max(arrived[key], placing))
+                for key, (c, o, placing) in sent.items()
+                if key in arrived and (c, o) in rows
+            ]
             for line in where_time_went(samples):
                 out(line)
         if outage_over is not None:
             after = (last - outage_over).total_seconds()
-            out(f"Specter back at {outage_over:%H:%M:%S}; the last order reached it {after:.0f} s after "
-                f"(after_return_s={after:.0f})")
-        out(f"duplicates={duplicates} lost={lost} billing_mismatch={billing_mismatch} "
-            f"p95_ms={p95:.0f} orders_per_s={per_s:.1f}")
+            out(
+                f"Specter back at {outage_over:%H:%M:%S}; the last order reached it {after:.0f} s after "
+                f"(after_return_s={after:.0f})"
+            )
+        out(
+            f"duplicates={duplicates} lost={lost} billing_mismatch={billing_mismatch} "
+            f"p95_ms={p95:.0f} orders_per_s={per_s:.1f}"
+        )
         if duplicates or lost or billing_mismatch:
             sys.exit(1)

@@ -9,10 +9,9 @@ import getpass
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from billing.onboarding import password_link
@@ -27,7 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("--role", choices=sorted(ROLES), default="staff")
-        parser.add_argument("--invite", action="store_true", help="e-mail a single-use link to choose a password instead of asking")
+        parser.add_argument(
+            "--invite", action="store_true", help="e-mail a single-use link to choose a password instead of asking"
+        )
 
     def handle(self, *args, email, role, invite, **options):
         email = email.strip().lower()
@@ -43,11 +44,16 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(*Group.objects.filter(name__in=ROLES[role]))
         if invite:
-            send_mail(subject=_("Your staff account on integrator"),
-                      message=_("Choose your password here:\n%(link)s\n\nYour username: %(username)s\n")
-                      % {"link": password_link(user), "username": email},
-                      from_email=None, recipient_list=[email])
-        self.stdout.write(self.style.SUCCESS(f"{'Created' if created else 'Updated'} {email}: {', '.join(ROLES[role])}."))
+            send_mail(
+                subject=_("Your staff account on integrator"),
+                message=_("Choose your password here:\n%(link)s\n\nYour username: %(username)s\n")
+                % {"link": password_link(user), "username": email},
+                from_email=None,
+                recipient_list=[email],
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"{'Created' if created else 'Updated'} {email}: {', '.join(ROLES[role])}.")
+        )
 
     def _password(self, user) -> str:
         first = getpass.getpass("Password: ")

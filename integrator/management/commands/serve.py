@@ -24,9 +24,22 @@ def _die_with_parent() -> None:
 def web_command(host: str, port: int, *, web_workers: int = 2, threads: int = 8) -> list[str]:
     """gunicorn as we run it: the access log on stdout, both its logs with secrets masked."""
     return [
-        sys.executable, "-m", "gunicorn", "integrator.wsgi",
-        "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", str(threads),
-        "--graceful-timeout", "5", "--access-logfile", "-", "--logger-class", "integrator.logs.GunicornLogger",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "integrator.wsgi",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(web_workers),
+        "--threads",
+        str(threads),
+        "--graceful-timeout",
+        "5",
+        "--access-logfile",
+        "-",
+        "--logger-class",
+        "integrator.logs.GunicornLogger",
     ]
 
 
@@ -53,8 +66,10 @@ class Command(BaseCommand):
         long_work = {**plain, "Q_CLUSTER_NAME": settings.Q_LONG_CLUSTER}
         # Each child in its own session: a terminal's Ctrl-C reaches only us, and we stop each child
         # exactly once (django-q2's cluster can hang when it gets SIGINT and SIGTERM together).
-        children = [subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
-                    for cmd, env in ((web, plain), (worker, plain), (worker, bulk_work), (worker, long_work))]
+        children = [
+            subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+            for cmd, env in ((web, plain), (worker, plain), (worker, bulk_work), (worker, long_work))
+        ]
         stopping = False
 
         def stop(signum, _frame):
@@ -68,7 +83,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
 
         base_url = f"http://{host}:{port}"
-        self.stdout.write(self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + workers). Ctrl-C stops them all.\n"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nintegrator is running on {base_url} (web + workers). Ctrl-C stops them all.\n")
+        )
         # The demo's logins, where settings name a banner (local settings: the demo seeding, which
         # lives with the simulator and the benchmarks, so this production command never imports it).
         if settings.SERVE_BANNER:
@@ -87,6 +104,8 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-        failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
+        failed = [
+            child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)
+        ]
         if failed and not stopping:
             sys.exit(1)

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Drive the simulated Specter: ensure-account, stock ART N, price ART P, deliver/invoice/paid/cancel ORDER."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["ensure-account", "stock", "price", "deliver", "invoice", "paid", "cancel"])
+        parser.add_argument(
+            "action", choices=["ensure-account", "stock", "price", "deliver", "invoice", "paid", "cancel"]
+        )
         parser.add_argument("target", nargs="?", help="article number (stock, price) or Specter order number")
         parser.add_argument("value", nargs="?", help="stock quantity or price ex VAT")
         parser.add_argument("--account", default="1001")

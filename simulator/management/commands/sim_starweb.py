@@ -28,7 +28,9 @@ class Command(BaseCommand):
             return
         found = Shop.objects.filter(slug=shop).first()
         if found is None:
-            raise CommandError(f"No simulated shop {shop!r}: run `manage.py sim_starweb ensure-shop --shop {shop}` first.")
+            raise CommandError(
+                f"No simulated shop {shop!r}: run `manage.py sim_starweb ensure-shop --shop {shop}` first."
+            )
         for n in range(count):
             order = place_order(found, seed=None if seed is None else seed + n)
             self.stdout.write(f"Order {order.order_id}: {order.data['amountToPay']:.2f} {order.data['currencyCode']}")

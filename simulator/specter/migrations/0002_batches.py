@@ -5,25 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0001_initial'),
+        ("sim_specter", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BatchEntry',
+            name="BatchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('queue', models.CharField(max_length=20)),
-                ('payload', models.JSONField()),
-                ('batch_no', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('acked', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batch_entries', to='sim_specter.account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("queue", models.CharField(max_length=20)),
+                ("payload", models.JSONField()),
+                ("batch_no", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("acked", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="batch_entries",
+                        to="sim_specter.account",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
     ]

@@ -5,50 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0002_batches'),
+        ("sim_specter", "0002_batches"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='other_sites',
+            model_name="article",
+            name="other_sites",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='PriceList',
+            name="PriceList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price_list_id', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('currency', models.CharField(default='SEK', max_length=3)),
-                ('customer_group_id', models.CharField(blank=True, max_length=20)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='price_lists', to='sim_specter.account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("price_list_id", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                ("currency", models.CharField(default="SEK", max_length=3)),
+                ("customer_group_id", models.CharField(blank=True, max_length=20)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="price_lists",
+                        to="sim_specter.account",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['price_list_id'],
+                "ordering": ["price_list_id"],
             },
         ),
         migrations.CreateModel(
-            name='ListPrice',
+            name="ListPrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_no', models.CharField(max_length=50)),
-                ('from_quantity', models.PositiveIntegerField(default=1)),
-                ('price_ex_vat', models.DecimalField(decimal_places=4, max_digits=12)),
-                ('price_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='sim_specter.pricelist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("article_no", models.CharField(max_length=50)),
+                ("from_quantity", models.PositiveIntegerField(default=1)),
+                ("price_ex_vat", models.DecimalField(decimal_places=4, max_digits=12)),
+                (
+                    "price_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="prices", to="sim_specter.pricelist"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article_no', 'from_quantity'],
+                "ordering": ["article_no", "from_quantity"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.UniqueConstraint(fields=('account', 'price_list_id'), name='sim_specter_price_list_once'),
+            model_name="pricelist",
+            constraint=models.UniqueConstraint(fields=("account", "price_list_id"), name="sim_specter_price_list_once"),
         ),
         migrations.AddConstraint(
-            model_name='listprice',
-            constraint=models.UniqueConstraint(fields=('price_list', 'article_no', 'from_quantity'), name='sim_specter_list_price_once'),
+            model_name="listprice",
+            constraint=models.UniqueConstraint(
+                fields=("price_list", "article_no", "from_quantity"), name="sim_specter_list_price_once"
+            ),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0003_stock_sites_and_price_lists'),
+        ("sim_specter", "0003_stock_sites_and_price_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='bar_code',
+            model_name="article",
+            name="bar_code",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AddField(
-            model_name='article',
-            name='buy_price',
+            model_name="article",
+            name="buy_price",
             field=models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='weight_kg',
+            model_name="article",
+            name="weight_kg",
             field=models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0004_article_details'),
+        ("sim_specter", "0004_article_details"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='unknown_articles',
-            field=models.CharField(choices=[('refuse', 'refuse the order'), ('accept', 'accept, naming them')], default='refuse', max_length=10),
+            model_name="account",
+            name="unknown_articles",
+            field=models.CharField(
+                choices=[("refuse", "refuse the order"), ("accept", "accept, naming them")],
+                default="refuse",
+                max_length=10,
+            ),
         ),
     ]

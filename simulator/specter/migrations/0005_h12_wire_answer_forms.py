@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0004_article_details'),
+        ("sim_specter", "0004_article_details"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='answer_form',
-            field=models.CharField(choices=[('text', 'text'), ('xml', 'xml'), ('xml_code', 'xml_code')], default='text', max_length=10),
+            model_name="account",
+            name="answer_form",
+            field=models.CharField(
+                choices=[("text", "text"), ("xml", "xml"), ("xml_code", "xml_code")], default="text", max_length=10
+            ),
         ),
         migrations.AddField(
-            model_name='account',
-            name='decimal_comma',
+            model_name="account",
+            name="decimal_comma",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='account',
-            name='says_no_items',
+            model_name="account",
+            name="says_no_items",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_specter', '0005_h12_orders_unknown_articles'),
-        ('sim_specter', '0005_h12_wire_answer_forms'),
+        ("sim_specter", "0005_h12_orders_unknown_articles"),
+        ("sim_specter", "0005_h12_wire_answer_forms"),
     ]
 
-    operations = [
-    ]
+    operations = []

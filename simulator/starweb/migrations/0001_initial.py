@@ -5,99 +5,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Shop',
+            name="Shop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('base_currency', models.CharField(default='SEK', max_length=3)),
-                ('client_id', models.CharField(max_length=100)),
-                ('client_secret', models.CharField(max_length=100)),
-                ('next_order_id', models.PositiveIntegerField(default=1000)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("base_currency", models.CharField(default="SEK", max_length=3)),
+                ("client_id", models.CharField(max_length=100)),
+                ("client_secret", models.CharField(max_length=100)),
+                ("next_order_id", models.PositiveIntegerField(default=1000)),
             ],
         ),
         migrations.CreateModel(
-            name='OrderStatus',
+            name="OrderStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status_id', models.PositiveIntegerField()),
-                ('id_code', models.CharField(blank=True, max_length=30)),
-                ('name', models.CharField(max_length=60)),
-                ('should_send_email', models.BooleanField(default=False)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("status_id", models.PositiveIntegerField()),
+                ("id_code", models.CharField(blank=True, max_length=30)),
+                ("name", models.CharField(max_length=60)),
+                ("should_send_email", models.BooleanField(default=False)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="statuses", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status_id'],
+                "ordering": ["status_id"],
             },
         ),
         migrations.CreateModel(
-            name='Method',
+            name="Method",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10)),
-                ('method_id', models.PositiveIntegerField()),
-                ('id_code', models.CharField(blank=True, max_length=30)),
-                ('name', models.CharField(max_length=60)),
-                ('fee', models.DecimalField(decimal_places=2, default=0, max_digits=10)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='methods', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=10)),
+                ("method_id", models.PositiveIntegerField()),
+                ("id_code", models.CharField(blank=True, max_length=30)),
+                ("name", models.CharField(max_length=60)),
+                ("fee", models.DecimalField(decimal_places=2, default=0, max_digits=10)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="methods", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'method_id'],
+                "ordering": ["kind", "method_id"],
             },
         ),
         migrations.CreateModel(
-            name='Token',
+            name="Token",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tokens", to="sim_starweb.shop"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WebHook',
+            name="WebHook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('event', models.CharField(max_length=40)),
-                ('url', models.CharField(max_length=255)),
-                ('status_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255)),
+                ("event", models.CharField(max_length=40)),
+                ("url", models.CharField(max_length=255)),
+                ("status_id", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="webhooks", to="sim_starweb.shop"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payload', models.JSONField()),
-                ('tries', models.PositiveSmallIntegerField(default=0)),
-                ('delivered', models.BooleanField(default=False)),
-                ('last_status', models.CharField(blank=True, max_length=60)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='sim_starweb.webhook')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("payload", models.JSONField()),
+                ("tries", models.PositiveSmallIntegerField(default=0)),
+                ("delivered", models.BooleanField(default=False)),
+                ("last_status", models.CharField(blank=True, max_length=60)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="sim_starweb.webhook"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.PositiveIntegerField()),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.PositiveIntegerField()),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="orders", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order_id'],
-                'constraints': [models.UniqueConstraint(fields=('shop', 'order_id'), name='sim_starweb_order_once')],
+                "ordering": ["order_id"],
+                "constraints": [models.UniqueConstraint(fields=("shop", "order_id"), name="sim_starweb_order_once")],
             },
         ),
     ]

@@ -5,50 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sim_starweb', '0001_initial'),
+        ("sim_starweb", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_id', models.PositiveIntegerField()),
-                ('data', models.JSONField()),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customers', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("customer_id", models.PositiveIntegerField()),
+                ("data", models.JSONField()),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="customers", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['customer_id'],
+                "ordering": ["customer_id"],
             },
         ),
         migrations.CreateModel(
-            name='PriceList',
+            name="PriceList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pricelist_id', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('currency', models.CharField(default='SEK', max_length=3)),
-                ('is_master', models.BooleanField(default=False)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pricelists', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pricelist_id", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                ("currency", models.CharField(default="SEK", max_length=3)),
+                ("is_master", models.BooleanField(default=False)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pricelists", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pricelist_id'],
+                "ordering": ["pricelist_id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product_id', models.PositiveIntegerField()),
-                ('data', models.JSONField()),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='sim_starweb.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("product_id", models.PositiveIntegerField()),
+                ("data", models.JSONField()),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="products", to="sim_starweb.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product_id'],
-                'constraints': [models.UniqueConstraint(fields=('shop', 'product_id'), name='sim_starweb_product_once')],
+                "ordering": ["product_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("shop", "product_id"), name="sim_starweb_product_once")
+                ],
             },
         ),
     ]

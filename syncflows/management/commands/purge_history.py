@@ -25,10 +25,15 @@ class Command(BaseCommand):
             deleted = retention.purge(batch=batch)
             seconds = time.perf_counter() - started
             total = sum(deleted.values())
-            self.stdout.write(", ".join(f"{name} {n}" for name, n in deleted.items()) +
-                              f": {total} rows in {seconds:.2f} s ({total / max(seconds, 1e-6):.0f} rows/s, batches of {batch})")
+            self.stdout.write(
+                ", ".join(f"{name} {n}" for name, n in deleted.items())
+                + f": {total} rows in {seconds:.2f} s ({total / max(seconds, 1e-6):.0f} rows/s, batches of {batch})"
+            )
         sizes = retention.bytes_per_order()
         if sizes:
             orders = sizes.pop("orders")
-            self.stdout.write(f"bytes per transferred order ({orders} orders): "
-                              + ", ".join(f"{name} {value:.0f}" for name, value in sizes.items()) + f"; total {sum(sizes.values()):.0f}")
+            self.stdout.write(
+                f"bytes per transferred order ({orders} orders): "
+                + ", ".join(f"{name} {value:.0f}" for name, value in sizes.items())
+                + f"; total {sum(sizes.values()):.0f}"
+            )

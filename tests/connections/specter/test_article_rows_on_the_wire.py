@@ -54,15 +54,21 @@ def test_the_article_an_order_needs_goes_with_priceExclVAT(specter):
 
 
 def test_an_exported_article_goes_with_priceExclVAT_and_the_update_flag(specter):
-    client(specter).submit_articles([article_row("TSHIRT-M", "T-shirt M", price_ex_vat="159.2", vat_percent="25")], update=True)
+    client(specter).submit_articles(
+        [article_row("TSHIRT-M", "T-shirt M", price_ex_vat="159.2", vat_percent="25")], update=True
+    )
     body = sent(specter)
     assert SPEC_ROW_NAMES <= set(body) and body["forceArticleUpdate"] == "1"
     assert "priceExclVat_1" not in body
 
 
 def test_a_product_exported_to_specter_goes_with_priceExclVAT(specter):
-    product = {"productId": 7, "name": "T-shirt", "defaultVatRate": 25,
-               "variants": {"data": [{"variantId": 1, "sku": "TSHIRT-M", "prices": [{"priceExVat": "159.20"}]}]}}
+    product = {
+        "productId": 7,
+        "name": "T-shirt",
+        "defaultVatRate": 25,
+        "variants": {"data": [{"variantId": 1, "sku": "TSHIRT-M", "prices": [{"priceExVat": "159.20"}]}]},
+    }
     rows, problems = export.articles_of(product)
     client(specter).submit_articles(rows, update=False)
     body = sent(specter)

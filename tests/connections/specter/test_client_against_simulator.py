@@ -25,20 +25,36 @@ def specter(live_server) -> SpecterClient:
 
 
 def person(email="anna@example.se", org="19800101-1234", **extra):
-    return {"customerOrganizationalForm": "P", "firstName": "Anna", "surName": "Svensson", "emailAddress": email,
-            "orgNo": org, "forceCustomerUpdate": "1", **extra}
+    return {
+        "customerOrganizationalForm": "P",
+        "firstName": "Anna",
+        "surName": "Svensson",
+        "emailAddress": email,
+        "orgNo": org,
+        "forceCustomerUpdate": "1",
+        **extra,
+    }
 
 
 def order(external="WS-1001", rows=(("TSHIRT-M", "159.2", "2", "25"), ("FRAKT", "39.2", "1", "25"))):
     params = {"externalOrderNo": external, "currency": "SEK"}
     for n, (article, price, qty, vat) in enumerate(rows, start=1):
-        params.update({f"articleNo_{n}": article, f"articleName_{n}": article, f"priceExclVAT_{n}": price,
-                       f"noOfItems_{n}": qty, f"vatPercent_{n}": vat})
+        params.update(
+            {
+                f"articleNo_{n}": article,
+                f"articleName_{n}": article,
+                f"priceExclVAT_{n}": price,
+                f"noOfItems_{n}": qty,
+                f"vatPercent_{n}": vat,
+            }
+        )
     return params
 
 
 def fault(kind, operation="", **values):
-    return FaultRule.objects.create(system="specter", account="1001", operation=operation.lower(), kind=kind, remaining=1, **values)
+    return FaultRule.objects.create(
+        system="specter", account="1001", operation=operation.lower(), kind=kind, remaining=1, **values
+    )
 
 
 def test_the_credentials_are_verified_and_callbacks_registered(specter):
@@ -64,7 +80,10 @@ def test_an_order_is_created_with_its_rows_and_lowers_stock(specter):
 def test_a_set_article_lowers_its_components(specter):
     customer_no = specter.submit_customer(person())
     specter.submit_order(customer_no, order(rows=(("PRESENTSET-01", "140", "2", "25"),)))
-    assert Article.objects.get(article_no="MUGG-01").stock == 98 and Article.objects.get(article_no="KAFFE-500").stock == 198
+    assert (
+        Article.objects.get(article_no="MUGG-01").stock == 98
+        and Article.objects.get(article_no="KAFFE-500").stock == 198
+    )
 
 
 def test_the_same_external_order_number_is_refused_with_the_existing_order_number(specter):
@@ -181,16 +200,31 @@ def test_no_error_or_log_line_shows_the_key_or_the_signature(specter, settings, 
             errors.append(error)
         wait_until_answered(kind)
     assert len(errors) == 5
-    signature = __import__("connections.specter.signature", fromlist=["sign"]).sign(specter.credentials, "Anna Svensson")
+    signature = __import__("connections.specter.signature", fromlist=["sign"]).sign(
+        specter.credentials, "Anna Svensson"
+    )
     text = " ".join(f"{e!s} {e!r}" for e in errors) + caplog.text
     assert KEY not in text and signature not in text
 
 
 def test_articles_are_created_in_batches_and_updated_only_when_asked(specter):
-    specter.submit_articles([{"articleNo": "NY-1", "name": "Ny", "priceExclVAT": "10", "vatPercent": "25",
-                              "createArticleStock": "1", "noItemsInStock": "4"},
-                             {"articleNo": "NY-2", "name": "Ny två", "priceExclVAT": "20", "vatPercent": "12"}], update=False)
-    assert Article.objects.get(article_no="NY-1").stock == 4 and Article.objects.get(article_no="NY-2").vat_percent == 12
+    specter.submit_articles(
+        [
+            {
+                "articleNo": "NY-1",
+                "name": "Ny",
+                "priceExclVAT": "10",
+                "vatPercent": "25",
+                "createArticleStock": "1",
+                "noItemsInStock": "4",
+            },
+            {"articleNo": "NY-2", "name": "Ny två", "priceExclVAT": "20", "vatPercent": "12"},
+        ],
+        update=False,
+    )
+    assert (
+        Article.objects.get(article_no="NY-1").stock == 4 and Article.objects.get(article_no="NY-2").vat_percent == 12
+    )
     specter.submit_articles([{"articleNo": "NY-1", "name": "Ändrad", "priceExclVAT": "11"}], update=False)
     assert Article.objects.get(article_no="NY-1").name == "Ny"
     specter.submit_articles([{"articleNo": "NY-1", "name": "Ändrad", "priceExclVAT": "11"}], update=True)

@@ -9,7 +9,7 @@ import pytest
 from connections.clients import specter_credentials
 from connections.errors import AuthenticationFailed
 from connections.specter.client import SpecterClient, SpecterRefused
-from connections.specter.signature import IncompleteCredentials, Credentials, customer_subject, sign
+from connections.specter.signature import Credentials, IncompleteCredentials, customer_subject, sign
 from simulator.models import CallLog
 from simulator.specter.models import Customer
 from tests.connections.factories import ConnectionFactory
@@ -119,7 +119,9 @@ def test_rotation_re_encrypts_the_second_key_too(settings):
 
 def client_of(kind, live_server) -> SpecterClient:
     fields = SPECTER_KINDS[kind][1]
-    creds = Credentials("1001", fields["specter_md5key"], fields.get("specter_md5key2", ""), fields.get("specter_api_user_id", ""), kind)
+    creds = Credentials(
+        "1001", fields["specter_md5key"], fields.get("specter_md5key2", ""), fields.get("specter_api_user_id", ""), kind
+    )
     return SpecterClient(creds, base_url=live_server.url + "/sim/specter/")
 
 

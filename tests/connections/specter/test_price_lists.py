@@ -51,10 +51,12 @@ def test_a_broken_list_price_batch_is_retried_not_acknowledged():
 
 
 def test_the_price_lists_are_read_with_their_names_in_latin_1():
-    text = ('<?xml version="1.0" encoding="ISO-8859-1"?><response><priceLists><priceList priceListId="3" currency="sek" '
-            'customerGroupId="5"><name> Återförsäljare </name></priceList>'
-            '<priceList priceListId=""><name>utan id</name></priceList>'
-            '</priceLists></response>')
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><response><priceLists><priceList priceListId="3" currency="sek" '
+        'customerGroupId="5"><name> Återförsäljare </name></priceList>'
+        '<priceList priceListId=""><name>utan id</name></priceList>'
+        "</priceLists></response>"
+    )
     assert parse_price_lists(text) == [PriceList("3", "Återförsäljare", "SEK", "5")]
     assert parse_price_lists("") == []
 
@@ -69,7 +71,8 @@ def test_a_list_price_set_in_specter_is_pulled_once_and_gone_after_the_ack(spect
     changes.set_list_price(account, "återförsäljare", "MUGG-01", Decimal("50.00"), from_quantity=20)
     batch = batches.pull(specter, "pricelists")
     assert [(e.article_no, e.price_list_id, e.price_ex_vat, e.from_quantity) for e in batch.entries] == [
-        ("MUGG-01", "3", Decimal("50.00"), 20)]
+        ("MUGG-01", "3", Decimal("50.00"), 20)
+    ]
     changes.set_list_price(account, 3, "MUGG-01", Decimal("49.00"), from_quantity=20)
     assert batches.pull(specter, "pricelists").entries == batch.entries  # 99: the open batch comes back first
     batches.ack(specter, batch)

@@ -1,6 +1,8 @@
 """The Starweb client against the simulated Starweb over real HTTP: token, orders, write-back,
 status, web hooks, pagination, faults, throttle; every answer checked against Starweb's OpenAPI spec."""
 
+from datetime import UTC
+
 import pytest
 import requests
 
@@ -13,8 +15,8 @@ from simulator.starweb import webhooks
 from simulator.starweb.demo import ensure_demo_shop, place_order
 from simulator.starweb.models import Delivery, Order
 from tests.connections.factories import ConnectionFactory
-from tests.simulator_helpers import wait_until_answered
 from tests.contracts.openapi import errors
+from tests.simulator_helpers import wait_until_answered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +31,8 @@ def starweb(live_server, shop) -> StarwebClient:
     """A client for the demo shop of the simulated Starweb."""
     connection = ConnectionFactory(
         starweb_base_url=f"{live_server.url}/sim/starweb/demobutiken/api/v2",
-        starweb_client_id="demo-client", starweb_client_secret="demo-client-secret",
+        starweb_client_id="demo-client",
+        starweb_client_secret="demo-client-secret",
     )
     return StarwebClient(connection)
 
@@ -37,19 +40,27 @@ def starweb(live_server, shop) -> StarwebClient:
 def raw(client, path, **params):
     """The same request as the client makes, to check the raw JSON against the spec."""
     token = client._token()
-    return requests.get(f"{client.base_url}{path}", params=params, headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    return requests.get(
+        f"{client.base_url}{path}", params=params, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()
 
 
 def fault(kind, operation="", **values):
-    return FaultRule.objects.create(system="starweb", account="demobutiken", operation=operation, kind=kind, remaining=1, **values)
+    return FaultRule.objects.create(
+        system="starweb", account="demobutiken", operation=operation, kind=kind, remaining=1, **values
+    )
 
 
 def test_the_shop_statuses_and_methods_read_back_and_match_the_spec(starweb):
     assert starweb.shop()["baseCurrency"] == "SEK"
     assert [s["statusId"] for s in starweb.order_statuses()][:3] == [1, 2, 3]
     assert {m["paymentMethodId"] for m in starweb.payment_methods()} == {1, 2, 3, 4}
-    for path, schema in [("/shop", "ShopItem"), ("/order-statuses", "OrderStatusModelCollection"),
-                         ("/payment-methods", "PaymentMethodModelCollection"), ("/shipping-methods", "ShippingMethodModelCollection")]:
+    for path, schema in [
+        ("/shop", "ShopItem"),
+        ("/order-statuses", "OrderStatusModelCollection"),
+        ("/payment-methods", "PaymentMethodModelCollection"),
+        ("/shipping-methods", "ShippingMethodModelCollection"),
+    ]:
         assert errors(raw(starweb, path), schema) == [], path
 
 
@@ -57,14 +68,18 @@ def test_an_order_is_read_with_items_and_addresses_and_matches_the_spec(starweb,
     placed = place_order(shop, seed=3)
     order = starweb.order(placed.order_id)
     assert order.order_id == str(placed.order_id) and order.items and order.invoice_address.city
-    assert errors(raw(starweb, f"/orders/{placed.order_id}", include="items,addresses,customer"), "OrderModelItem") == []
+    assert (
+        errors(raw(starweb, f"/orders/{placed.order_id}", include="items,addresses,customer"), "OrderModelItem") == []
+    )
 
 
 def test_the_token_is_fetched_once_and_shared_by_every_client(starweb):
     starweb.shop()
     StarwebClient(starweb.connection).order_statuses()
     assert CallLog.objects.filter(system="starweb", operation="POST /token").count() == 1
-    assert StarwebToken.objects.get().access_token.reveal() not in str(StarwebToken.objects.values_list("access_token", flat=True)[0])
+    assert StarwebToken.objects.get().access_token.reveal() not in str(
+        StarwebToken.objects.values_list("access_token", flat=True)[0]
+    )
 
 
 def test_an_expired_token_is_renewed_once_and_the_call_retried(starweb):
@@ -75,8 +90,11 @@ def test_an_expired_token_is_renewed_once_and_the_call_retried(starweb):
 
 
 def test_wrong_client_credentials_are_an_authentication_error_without_the_secret(live_server, shop):
-    connection = ConnectionFactory(starweb_base_url=f"{live_server.url}/sim/starweb/demobutiken/api/v2",
-                                   starweb_client_id="demo-client", starweb_client_secret="wrong-secret-value")
+    connection = ConnectionFactory(
+        starweb_base_url=f"{live_server.url}/sim/starweb/demobutiken/api/v2",
+        starweb_client_id="demo-client",
+        starweb_client_secret="wrong-secret-value",
+    )
     with pytest.raises(AuthenticationFailed) as caught:
         StarwebClient(connection).shop()
     assert "wrong-secret-value" not in f"{caught.value} {caught.value!r}"
@@ -127,8 +145,12 @@ def test_a_new_order_fires_its_web_hook_and_a_failed_delivery_is_kept_for_retry(
 
 @pytest.mark.parametrize(
     "kind, values, error",
-    [("server_error", {"status": 502}, Retryable), ("rate_limit", {"retry_after": 9}, RateLimited),
-     ("malformed_body", {}, Retryable), ("connection_reset", {}, Retryable)],
+    [
+        ("server_error", {"status": 502}, Retryable),
+        ("rate_limit", {"retry_after": 9}, RateLimited),
+        ("malformed_body", {}, Retryable),
+        ("connection_reset", {}, Retryable),
+    ],
 )
 def test_each_fault_on_a_read_maps_to_its_typed_error(starweb, kind, values, error):
     starweb.shop()  # token first, so the fault hits the read
@@ -174,10 +196,10 @@ def test_the_throttle_stops_a_connection_at_its_limit_until_its_requests_age_out
 def test_a_burst_still_counts_for_sixty_seconds_whatever_the_clock_minute(starweb):
     # Starweb may count the last sixty seconds, not the clock's minute: 20 at 12:00:50 and 20 more
     # at 12:01:05 would be 40 within fifteen seconds.
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
     connection_id = starweb.connection.pk
-    at = lambda minute, second: datetime(2026, 12, 1, 12, minute, second, tzinfo=tz.utc)  # noqa: E731
+    at = lambda minute, second: datetime(2026, 12, 1, 12, minute, second, tzinfo=UTC)  # noqa: E731
     for _ in range(20):
         throttle.take(connection_id, limit=20, now=at(0, 50))
     with pytest.raises(RateLimited) as caught:
