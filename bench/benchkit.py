@@ -139,7 +139,8 @@ class CpuMeter:
         for label, ms in (("everything on this machine", total), ("ours only (no simulators, no placing)", ours)):
             if ms:
                 lines.append(
-                    f"ceiling, {label}: {cores} cores at {share:.0%} carry at most {share * cores * 1000 / ms:.1f} orders/s "
+                    f"ceiling, {label}: {cores} cores at {share:.0%} carry at most "
+                    f"{share * cores * 1000 / ms:.1f} orders/s "
                     f"({ms:.1f} CPU ms per order); 4 cores {share * 4000 / ms:.1f}/s, 8 cores {share * 8000 / ms:.1f}/s"
                 )
         return lines

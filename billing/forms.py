@@ -163,7 +163,8 @@ class ResponsibleForm(forms.ModelForm):
         field_classes = {"responsible": StaffChoiceField}
         help_texts = {
             "responsible": _(
-                "The integration specialist; on Premium the key account manager. The customer sees who and how to reach them."
+                "The integration specialist; on Premium the key account manager. "
+                "The customer sees who and how to reach them."
             )
         }
 

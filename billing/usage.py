@@ -84,7 +84,8 @@ def _insert_once(usage: OrderUsage):
     table = db.ops.quote_name(OrderUsage._meta.db_table)
     with db.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id",
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT DO NOTHING RETURNING id",
             values,
         )
         row = cursor.fetchone()

@@ -268,7 +268,8 @@ class StarwebToken(models.Model):
 
 
 class RateWindow(models.Model):
-    """Requests sent to Starweb for a connection in fifteen seconds (a bucket: throttle.py), counted across all workers."""
+    """Requests sent to Starweb for a connection in fifteen seconds (a bucket: throttle.py), counted
+    across all workers."""
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
     window_start = models.DateTimeField()

@@ -464,7 +464,8 @@ class MethodsForm(forms.Form):
                 max_length=50,
                 initial=connection.delivery_methods.get(key, key),
                 help_text=_(
-                    "Enter %(key)s as “Extern nyckel” on this delivery method in Specter (Inställningar → Leveranssätt)."
+                    "Enter %(key)s as “Extern nyckel” on this delivery method in Specter "
+                    "(Inställningar → Leveranssätt)."
                 )
                 % {"key": connection.delivery_methods.get(key, key)},
             )
@@ -617,7 +618,7 @@ class StatusRulesForm(forms.Form):
             choices=[("", _("No category")), *[(c["categoryId"], name_of(c, "categoryId")) for c in categories]],
             disabled=not permits.may(Capability.PRODUCTS, Direction.TO_STARWEB),
         )
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.widget.attrs["class"] = (
                 "form-check-input"
                 if isinstance(field, forms.BooleanField)

@@ -23,14 +23,16 @@ STEPS = [
         "specter",
         _("Specter"),
         _(
-            "Your Specter SBM ID and keys, of the kind your account has: API v2, API v1 or one md5key (Specter: Inställningar → Webbshop). We check them with Specter at once."
+            "Your Specter SBM ID and keys, of the kind your account has: API v2, API v1 or one md5key (Specter: "
+            "Inställningar → Webbshop). We check them with Specter at once."
         ),
     ),
     Step(
         "starweb",
         _("Starweb"),
         _(
-            "Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the shop at once."
+            "Your shop's API address and an API client (Starweb admin → Settings → API). We check them with the "
+            "shop at once."
         ),
     ),
     Step("flow", _("Flow"), _("Which system rules what. You can change it later.")),
@@ -43,7 +45,8 @@ STEPS = [
         "export",
         _("Orders"),
         _(
-            "How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards (create them in Specter too)."
+            "How an order looks in Specter, and the article numbers for shipping, fees, discounts and gift cards "
+            "(create them in Specter too)."
         ),
     ),
     Step("events", _("Events"), _("When orders go to Specter, and which statuses start a transfer.")),
@@ -51,14 +54,16 @@ STEPS = [
         "methods",
         _("Delivery and payment"),
         _(
-            "Each of the shop's methods with its Specter code: the delivery method's External key, and the payment type."
+            "Each of the shop's methods with its Specter code: the delivery method's External key, and the "
+            "payment type."
         ),
     ),
     Step(
         "statuses",
         _("Back from Specter"),
         _(
-            "What the shop shows when Specter delivers, invoices, is paid or cancels an order, and where Specter's stock goes."
+            "What the shop shows when Specter delivers, invoices, is paid or cancels an order, and where "
+            "Specter's stock goes."
         ),
     ),
     Step(

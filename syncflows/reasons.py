@@ -43,7 +43,8 @@ CATALOGUE = {
     "article_unknown": (
         _("Specter does not have the article number %(articles)s yet."),
         _(
-            "Create it in Specter (or export the product from the shop): the order goes by itself as soon as Specter reports the article."
+            "Create it in Specter (or export the product from the shop): the order goes by itself as soon as "
+            "Specter reports the article."
         ),
     ),
     "unreadable": (

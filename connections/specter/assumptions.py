@@ -71,11 +71,13 @@ ARTICLE_LIST_ACTION = "getArticleListExternal"
 #
 # The lists: getInfo.asp?Action=getPriceListsExternal&useXML=2, signed with the `date` (as
 # checkAccountSettings; there is no batchNo to sign), answering
-#   <priceLists><priceList priceListId="3" currency="SEK" customerGroupId="5"><name>Återförsäljare</name></priceList>…</priceLists>
+#   <priceLists><priceList priceListId="3" currency="SEK" customerGroupId="5">
+#     <name>Återförsäljare</name></priceList>…</priceLists>
 PRICE_LISTS_ACTION = "getPriceListsExternal"
 # The changes: a pull-with-ack batch like article info (same batchNo, ack, 99 and responseMaxLimit
 # rules), answering
-#   <listPrices><listPrice priceListId="3" priceExclVat="127.20" fromQuantity="1"><articleNo>MUGG-01</articleNo></listPrice>…</listPrices>
+#   <listPrices><listPrice priceListId="3" priceExclVat="127.20" fromQuantity="1">
+#     <articleNo>MUGG-01</articleNo></listPrice>…</listPrices>
 #   <responseMaxLimit>100</responseMaxLimit>
 # fromQuantity 1 (or missing) is the article's plain price on the list; 2 and up a volume price.
 PRICE_LIST_BATCH = ("getPriceListExternalNeedUpdate", "updatePriceListsFromBatch")

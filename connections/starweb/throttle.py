@@ -73,7 +73,8 @@ def _open(connection_id, bucket, limit: int) -> int:
     block = min(BLOCK, limit)
     sql = (
         f"INSERT INTO {table} ({column('connection_id')}, {column('window_start')}, {column('count')}) "
-        f"SELECT %s, %s, %s WHERE COALESCE((SELECT SUM({column('count')}) FROM {table} WHERE {column('connection_id')} = %s "
+        f"SELECT %s, %s, %s WHERE COALESCE((SELECT SUM({column('count')}) FROM {table} "
+        f"WHERE {column('connection_id')} = %s "
         f"AND {column('window_start')} >= %s AND {column('window_start')} < %s), 0) <= %s "
         f"ON CONFLICT DO NOTHING RETURNING {column('count')}"
     )

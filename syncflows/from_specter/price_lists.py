@@ -101,7 +101,8 @@ def apply(connection: Connection, changes: list[ListPriceChange], starweb, *, sp
                     starweb.set_volume_price(binding.product_id, binding.variant_id, pricelist_id, quantity, price)
             except NotFound:  # permanent for this row: noted, so the batch can be acknowledged
                 result.note(
-                    f"{sku}: the shop has no price on its price list {pricelist_id} to put the volume price from {quantity} under"
+                    f"{sku}: the shop has no price on its price list {pricelist_id} to put the volume price from "
+                    f"{quantity} under"
                     if quantity > 1
                     else f"{sku}: the shop no longer has this variant"
                 )

@@ -130,7 +130,9 @@ def _finish(sync: InitialSync, direction: Direction) -> None:
         minutes=minutes,
         category=WorkLog.Category.INITIAL_SYNC,
         staff_id=sync.started_by_id if _is_staff(sync) else None,
-        description=f"Initial sync {direction.code}: {sync.done} read, {sync.written} written, {sync.problem_count} left out",
+        description=(
+            f"Initial sync {direction.code}: {sync.done} read, {sync.written} written, {sync.problem_count} left out"
+        ),
     )
 
 

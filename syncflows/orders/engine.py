@@ -235,7 +235,8 @@ class _Run:
             order = self.starweb.order(transfer.starweb_order_id)
             record.detail(
                 "fetched",
-                f"order {order.order_id}, status {order.status_id}, {order.amount_to_pay} {order.currency_code or 'SEK'}",
+                f"order {order.order_id}, status {order.status_id}, "
+                f"{order.amount_to_pay} {order.currency_code or 'SEK'}",
                 order=order.order_id,
                 status=order.status_id,
                 amount={"value": str(order.amount_to_pay), "currency": order.currency_code or "SEK"},

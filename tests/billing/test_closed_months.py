@@ -50,7 +50,9 @@ def test_a_closed_month_is_frozen_and_a_late_order_is_invoiced_next_month_as_a_n
     csv_before = b"".join(billing_client.get(reverse("billing:billing_csv"), {"month": "2026-10"}).streaming_content)
     _orders(merchant, OCT, 3, first=500)  # arrives after the month was closed
     after = invoice_preview(merchant, OCT)
-    assert after.closed and [(l.key, l.amount) for l in after.lines] == [(l.key, l.amount) for l in before.lines]
+    assert after.closed and [(line.key, line.amount) for line in after.lines] == [
+        (line.key, line.amount) for line in before.lines
+    ]
     assert after.orders == 101 and after.overage == 1
     rows = billing_client.get(reverse("billing:billing_home"), {"month": "2026-10"}).context["rows"]
     assert [(r.orders, r.overage) for r in rows] == [(101, 1)]

@@ -43,7 +43,7 @@ def trouble():
     for merchant_name, shop in [("Kaffe AB", "Kaffebutiken"), ("Te AB", "Tebutiken")]:
         connection = ConnectionFactory(merchant=Merchant.objects.create(name=merchant_name), name=shop)
         shops.append(connection)
-        for n in range(3 if shop == "Kaffebutiken" else 2):
+        for _n in range(3 if shop == "Kaffebutiken" else 2):
             TransferFactory(
                 connection=connection,
                 state=State.NEEDS_ATTENTION,

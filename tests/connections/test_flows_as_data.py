@@ -68,7 +68,7 @@ def test_the_flow_table_matches_domain_md_cell_by_cell():
     assert [row[0] for row in rows] == list(ROWS)
     for row in rows:
         capability = ROWS[row[0]]
-        for number, cell in zip((1, 2, 3), row[1:]):
+        for number, cell in zip((1, 2, 3), row[1:], strict=True):
             part = FLOWS[number].part(capability)
             assert (part.cell if part else "–") == cell, (row[0], number)
     assert {p.capability for spec in FLOWS.values() for p in spec.parts} <= set(ROWS.values())
