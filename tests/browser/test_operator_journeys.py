@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bench import demo
 from billing.models import Merchant
-from integrator import demo
 from syncflows.models import Transfer
 from tests.browser.test_login_journeys import _log_in
 from tests.connections.factories import ConnectionFactory
